@@ -1,0 +1,101 @@
+# tuiyan — build, run and test.  `make run` and `make test` do all set-up.
+# Sources and tests are discovered by wildcard: add a file, not a rule.
+
+BUILD   ?= build
+CC      ?= cc
+SAN     ?=
+PKGS     = lua5.4 libcjson readline libsodium libarchive
+VERSION  = 0.1.0
+
+# Evaluated lazily so `make deps` can install pkg-config first.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT     = -O2 -g
+ifeq ($(SAN),1)
+OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN   = -fsanitize=address,undefined
+endif
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+             -DTUIYAN_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(LDSAN) $(LDFLAGS)
+
+CORE_SRC = $(wildcard src/core/*.c)
+IO_SRC   = $(wildcard src/io/*.c)
+BIND_SRC = $(wildcard src/bind/*.c)
+HOST_SRC = $(wildcard src/host/*.c)
+LIB_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRC) $(IO_SRC))
+APP_OBJ  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(BIND_SRC) $(HOST_SRC) src/main.c) $(BUILD)/obj/embedded.o
+
+# Everything compiled into the binary: the Lua stdlib, host Lua, default data.
+EMBED_FILES = $(sort $(shell find stdlib lua -type f \( -name '*.lua' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null))
+
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+FUZZ_SRC  = $(wildcard tests/fuzz/fuzz_*.c)
+
+BIN = ./tuiyan
+ifneq ($(BUILD),build)
+BIN = $(BUILD)/tuiyan
+endif
+
+.PHONY: all deps run test unit-test lua-test cli-test fuzz asan bench clean
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory $(BIN)
+
+deps:
+	@sh tools/deps.sh
+
+$(BIN): $(APP_OBJ) $(BUILD)/libtuiyan.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(APP_OBJ) $(BUILD)/libtuiyan.a $(PKG_LIBS)
+
+$(BUILD)/libtuiyan.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
+
+$(BUILD)/embedded.c: $(BUILD)/embed $(EMBED_FILES)
+	$(BUILD)/embed $@ $(EMBED_FILES)
+
+$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Isrc/host -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtuiyan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libtuiyan.a $(CMOCKA_LIBS) $(PKG_LIBS)
+
+run: all
+	$(BIN) run scenarios/wuwei_progress.lua
+
+test: deps
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@sh tests/run_all.sh "$(BIN)" "$(BUILD)"
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test
+
+# libFuzzer targets over the production readers (clang only); each runs briefly.
+FUZZ_SECONDS ?= 5
+fuzz: deps
+	@sh tests/fuzz/run.sh "$(FUZZ_SECONDS)"
+
+bench: all
+	@sh bench/run.sh
+
+clean:
+	rm -rf build tuiyan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,197 @@
+-- lua/cli.lua — the command line: parses options, dispatches subcommands, returns the exit code.
+-- Errors travel as tuiyan.Error objects (host.error) so each ends with its own exit code:
+-- 2 usage, 3 bad data, 6 output; a Lua error in a script is 1 with a traceback.
+local host = require "_tuiyan.host"
+local io_native = require "_tuiyan.io"
+
+local M = {}
+
+local function usage_error(fmt, ...)
+  error(host.error(host.exit.usage, string.format(fmt, ...) .. " (see tuiyan --help)"), 0)
+end
+
+-- Options common to the subcommands: name -> { takes a value?, repeatable? }. One table for
+-- parsing and for the help text.
+local OPTIONS = {
+  out = { value = "DIR", help = "write results into DIR (atomically; nothing on failure)" },
+  format = { value = "FMT", help = "text, csv, json or md" },
+  ["as-of"] = { value = "YEAR", help = "measure progress as of YEAR (default: latest actual)" },
+  set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
+  seed = { value = "N", help = "random seed" },
+  samples = { value = "N", help = "Monte Carlo samples" },
+  force = { help = "replace existing result files" },
+  quiet = { help = "no progress messages on stderr" },
+}
+M.OPTIONS = OPTIONS
+
+local function parse_int(name, s, lo, hi)
+  if not s:match("^%-?%d+$") then usage_error("--%s expects an integer, got '%s'", name, s) end
+  local v = math.tointeger(tonumber(s))
+  if v == nil or v < lo or v > hi then usage_error("--%s must be between %d and %d, got %s", name, lo, hi, s) end
+  return v
+end
+
+--- parse(args, first) -> opts, positionals. Options may come anywhere; "--" ends them.
+function M.parse(args, first)
+  local opts, pos = { set = {} }, {}
+  local i = first or 1
+  while i <= #args do
+    local a = args[i]
+    if a == "--" then
+      for j = i + 1, #args do pos[#pos + 1] = args[j] end
+      break
+    end
+    local name, inline = a:match("^%-%-([%w%-]+)=(.*)$")
+    if not name then name = a:match("^%-%-([%w%-]+)$") end
+    if name then
+      local spec = OPTIONS[name]
+      if not spec then usage_error("unknown option --%s", name) end
+      local value
+      if spec.value then
+        value = inline
+        if value == nil then
+          i = i + 1
+          value = args[i]
+          if value == nil then usage_error("--%s needs a value (%s)", name, spec.value) end
+        end
+      elseif inline then
+        usage_error("--%s takes no value", name)
+      else
+        value = true
+      end
+      if spec.repeatable then
+        opts[name][#opts[name] + 1] = value
+      else
+        if opts[name] ~= nil then usage_error("--%s given twice", name) end
+        opts[name] = value
+      end
+    elseif a:match("^%-%a") or a:match("^%-%-") then
+      usage_error("unknown option %s", a)
+    else
+      pos[#pos + 1] = a
+    end
+    i = i + 1
+  end
+  -- Typed values, checked once here.
+  if opts.format and require("tuiyan.report").FORMATS[opts.format] == nil then
+    usage_error("unknown format '%s' (text, csv, json or md)", opts.format)
+  end
+  if opts["as-of"] then opts.as_of = parse_int("as-of", opts["as-of"], 1900, 2200) end
+  if opts.seed then opts.seed = parse_int("seed", opts.seed, 0, math.maxinteger) end
+  if opts.samples then opts.samples = parse_int("samples", opts.samples, 1, 100000000) end
+  local sets = {}
+  for _, s in ipairs(opts.set) do
+    local k, v = s:match("^([%a_][%w_%.]*)=(.+)$")
+    if not k then usage_error("--set expects NAME=VALUE, got '%s'", s) end
+    local num, why = require("_tuiyan.text").parse_number(v)
+    if num == nil or num == false then usage_error("--set %s: %s", k, why or "a value is required") end
+    if sets[k] ~= nil then usage_error("--set %s given twice", k) end
+    sets[k] = num
+    sets[#sets + 1] = k
+  end
+  opts.set = sets
+  if opts.out then
+    if opts.out == "" then usage_error("--out needs a directory") end
+    opts.out = opts.out:gsub("(.)/+$", "%1")
+  end
+  return opts, pos
+end
+
+local function set_options(opts)
+  local tuiyan = require "tuiyan"
+  tuiyan.options = opts
+  return tuiyan
+end
+
+-- Runs `body` with result staging; publishes only if it succeeded. Returns the exit code.
+local function with_results(opts, inputs, body)
+  local report = require "tuiyan.report"
+  if opts.out then
+    for _, input in ipairs(inputs) do
+      if io_native.same_file(opts.out, input) then
+        usage_error("--out %s is an input of this run", opts.out)
+      end
+    end
+    if io_native.kind(opts.out) == "file" then usage_error("--out %s is a file, not a directory", opts.out) end
+  end
+  report._begin()
+  local ok, err = xpcall(body, function(e)
+    if host.is_error(e) and e.code ~= host.exit.script then return e end
+    if host.is_error(e) then e = e.message end
+    return debug.traceback(tostring(e), 2)
+  end)
+  if not ok then
+    report._discard()
+    error(err, 0)
+  end
+  local written = report._publish(inputs, opts.force)
+  if not opts.quiet and #written > 0 then
+    for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
+  end
+  return 0
+end
+
+--- tuiyan progress [PLAN] [options]
+function M.progress(args)
+  local opts, pos = M.parse(args, 2)
+  if #pos > 1 then usage_error("progress takes at most one plan file, got %d", #pos) end
+  local tuiyan = set_options(opts)
+  local inputs = { pos[1] }
+  return with_results(opts, inputs, function()
+    local plan, err = tuiyan.plan.load(pos[1])
+    if not plan then error(err, 0) end
+    local p = plan:progress{ as_of = opts.as_of }
+    tuiyan.report.emit(p, "progress")
+  end)
+end
+
+--- tuiyan run SCRIPT.lua [ARGS...] [options]
+function M.run(args)
+  local opts, pos = M.parse(args, 2)
+  local script = pos[1]
+  if not script then usage_error("run needs a script: tuiyan run SCRIPT.lua [ARGS...]") end
+  local kind = io_native.kind(script)
+  if kind == nil then usage_error("cannot open %s: no such file", script) end
+  if kind ~= "file" then usage_error("%s is not a regular file", script) end
+  local tuiyan = set_options(opts)
+  local chunk, lerr = loadfile(script, "t")
+  if not chunk then error(host.error(host.exit.script, lerr), 0) end
+  local script_args = { [0] = script }
+  for i = 2, #pos do script_args[i - 1] = pos[i] end
+  _G.arg = script_args
+  _G.tuiyan = tuiyan
+  return with_results(opts, { script }, function()
+    chunk(table.unpack(script_args, 1, #script_args))
+  end)
+end
+
+function M.version()
+  io.stdout:write("tuiyan ", host.version, " (", _VERSION, ")\n")
+  return 0
+end
+
+function M.help(args)
+  io.stdout:write(require("_host.help").text(args and args[2], OPTIONS))
+  return 0
+end
+
+local COMMANDS = {
+  run = M.run,
+  progress = M.progress,
+  help = M.help,
+  version = M.version,
+}
+
+function M.main(args)
+  local cmd = args[1]
+  if cmd == "--version" or cmd == "-v" then return M.version() end
+  if cmd == "--help" or cmd == "-h" then return M.help({}) end
+  if cmd == nil or cmd == "repl" then
+    return require("_host.repl").main(args)
+  end
+  local f = COMMANDS[cmd]
+  if not f then usage_error("unknown command '%s'", cmd) end
+  return f(args)
+end
+
+return M

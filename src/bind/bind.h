@@ -1,0 +1,14 @@
+/* bind.h — the native modules: one luaopen_tuiyan_<module> per binding file. The table in
+ * host/state.c is the one place that decides which of them a state gets. */
+#ifndef TY_BIND_H
+#define TY_BIND_H
+
+#include <lua.h>
+
+int luaopen_tuiyan_plan(lua_State *L);
+int luaopen_tuiyan_io(lua_State *L);
+int luaopen_tuiyan_text(lua_State *L);
+int luaopen_tuiyan_json(lua_State *L);
+int luaopen_tuiyan_host(lua_State *L);
+
+#endif

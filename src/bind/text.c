@@ -1,0 +1,68 @@
+/* bind/text.c — _tuiyan.text: display width for aligning Chinese text, numbers written so they
+ * read back equal, and the strict number parser for values typed by analysts. */
+#include "bind/bind.h"
+#include "host/host.h"
+#include "io/number.h"
+#include "io/utf8.h"
+
+#include <lauxlib.h>
+#include <math.h>
+
+/* width(s) -> integer: terminal columns (CJK = 2). Invalid UTF-8 raises. */
+static int text_width(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    TyUtf8Error ue;
+    luaL_argcheck(L, utf8_validate(s, len, &ue), 1, "not valid UTF-8");
+    lua_pushinteger(L, (lua_Integer)utf8_width(s, len));
+    return 1;
+}
+
+/* number(x) -> string: shortest text that reads back to x; "null" never: NaN raises. */
+static int text_number(lua_State *L)
+{
+    double x = luaL_checknumber(L, 1);
+    luaL_argcheck(L, isfinite(x), 1, "finite number expected");
+    char buf[40];
+    lua_pushstring(L, number_format(x, buf, sizeof buf));
+    return 1;
+}
+
+/* parse_number(s [, opts]) -> number | nil (missing) | false, why, col
+ * opts: { grouping = bool, percent = bool } */
+static int text_parse_number(lua_State *L)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, 1, &len);
+    unsigned flags = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        if (lua_getfield(L, 2, "grouping") != LUA_TNIL && lua_toboolean(L, -1)) flags |= NUM_ALLOW_GROUPING;
+        if (lua_getfield(L, 2, "percent") != LUA_TNIL && lua_toboolean(L, -1)) flags |= NUM_ALLOW_PERCENT;
+        lua_pop(L, 2);
+    }
+    TyNumResult r;
+    switch (number_parse(s, len, flags, &r)) {
+    case NUM_VALUE: lua_pushnumber(L, r.value); return 1;
+    case NUM_MISSING: lua_pushnil(L); return 1;
+    default:
+        lua_pushboolean(L, 0);
+        lua_pushstring(L, r.why);
+        lua_pushinteger(L, r.col);
+        return 3;
+    }
+}
+
+static const luaL_Reg text_funcs[] = {
+    {"width", text_width},
+    {"number", text_number},
+    {"parse_number", text_parse_number},
+    {NULL, NULL}
+};
+
+int luaopen_tuiyan_text(lua_State *L)
+{
+    luaL_newlib(L, text_funcs);
+    return 1;
+}

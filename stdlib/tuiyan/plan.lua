@@ -1,0 +1,116 @@
+-- tuiyan.plan — plans: indicators with actuals and targets (DOMAIN §1), and where each stands
+-- against its targets (DOMAIN §2). The numbers are computed by the C core; this module adds the
+-- analyst's vocabulary: the embedded default plan, relative targets, progress objects.
+--
+-- Errors: load() returns nil, err for a missing or bad file (err is a tuiyan.Error carrying exit
+-- code 3 for bad data); misuse (an unknown indicator, a bad argument) raises.
+local native = require "_tuiyan.plan"
+local host = require "_tuiyan.host"
+
+local M = {}
+local Plan = native.methods
+
+M.DEFAULT = "stdlib/data/wuwei_2021_2025.csv"
+M.DEFAULT_NAME = "武威市强科技行动 2022—2025"
+
+--- load([path]) -> Plan | nil, err. Without a path, the embedded Wuwei 2021–2025 plan.
+function M.load(path)
+  if path == nil then
+    local text = assert(host.embedded(M.DEFAULT), "embedded default plan missing")
+    local plan, err = native.parse(text, M.DEFAULT, "csv")
+    if plan then plan:_set_title(M.DEFAULT_NAME) end
+    return plan, err
+  end
+  if type(path) ~= "string" then
+    error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
+  end
+  return native.load(path)
+end
+
+--- parse(text, name, format) -> Plan | nil, err. format: "csv" (default) or "json".
+function M.parse(text, name, format)
+  return native.parse(text, name or "(string)", format or "csv")
+end
+
+--- new([name]) -> an empty Plan to fill with :add{...}.
+M.new = native.new
+
+-- A title for reports, kept beside the userdata (the file name stays the plan's name).
+local titles = setmetatable({}, { __mode = "k" })
+function Plan:_set_title(t) titles[self] = t end
+function Plan:title() return titles[self] or self:name() end
+
+local function check_year(y, argn, fname)
+  if math.type(y) ~= "integer" then
+    error(("bad argument #%d to '%s' (integer year expected, got %s)"):format(argn, fname,
+      math.type(y) or type(y)), 3)
+  end
+end
+
+local function reference_actual(plan, id, from, fname)
+  check_year(from, 3, fname)
+  local v = plan:actual(id, from)
+  if v == nil then
+    error(("%s: %s has no actual for %d to measure the target from"):format(fname, id, from), 3)
+  end
+  return v
+end
+
+--- target_points(id, year, points, from): the level in `year` must be the actual of `from`
+--- plus `points` (for % indicators: percentage points, 占比提高 N 个百分点).
+function Plan:target_points(id, year, points, from)
+  check_year(year, 2, "target_points")
+  local base = reference_actual(self, id, from, "target_points")
+  self:set_target(id, year, base + points,
+    ("%s: actual %d (%s) + %s"):format("point change", from, tostring(base), tostring(points)))
+end
+
+--- target_plus(id, year, n, from): the actual of `from` plus n units (e.g. +30 家).
+function Plan:target_plus(id, year, n, from)
+  check_year(year, 2, "target_plus")
+  local base = reference_actual(self, id, from, "target_plus")
+  self:set_target(id, year, base + n,
+    ("%s: actual %d (%s) + %s"):format("increase", from, tostring(base), tostring(n)))
+end
+
+--- target_growth(id, year, percent, from): the actual of `from` grown by `percent` % in total.
+function Plan:target_growth(id, year, percent, from)
+  check_year(year, 2, "target_growth")
+  local base = reference_actual(self, id, from, "target_growth")
+  self:set_target(id, year, base * (1 + percent / 100),
+    ("%s: actual %d (%s) × (1 + %s%%)"):format("growth", from, tostring(base), tostring(percent)))
+end
+
+--- actuals(id) -> { {year=, value=}, ... } ascending
+function Plan:actuals(id)
+  local out = {}
+  for _, y in ipairs(self:years(id, "actual")) do out[#out + 1] = { year = y, value = self:actual(id, y) } end
+  return out
+end
+
+--- targets(id) -> { {year=, value=, note=}, ... } ascending
+function Plan:targets(id)
+  local out = {}
+  for _, y in ipairs(self:years(id, "target")) do
+    out[#out + 1] = { year = y, value = self:target(id, y), note = self:target_note(id, y) }
+  end
+  return out
+end
+
+--- progress{ as_of = YEAR } (or progress(YEAR)) -> Progress. Default as-of: the latest actual year.
+function Plan:progress(opts)
+  local as_of
+  if type(opts) == "table" then as_of = opts.as_of else as_of = opts end
+  as_of = as_of or self:latest_year()
+  if as_of == nil then error("progress: the plan has no actuals; give as_of", 2) end
+  check_year(as_of, 1, "progress")
+  local rows = self:progress_rows(as_of)
+  for _, row in ipairs(rows) do
+    local info = self:info(row.id)
+    for k, v in pairs(info) do if row[k] == nil then row[k] = v end end
+  end
+  return require("tuiyan.progress").new(self, as_of, rows)
+end
+
+M.Plan = Plan
+return M

@@ -1,0 +1,174 @@
+-- tuiyan.progress — a plan's progress as of a year: one row per indicator and target, with every
+-- quantity of DOMAIN §2. Shown as text/Markdown/CSV through tuiyan.tabular, or as the JSON of
+-- the CLI contract (DESIGN.md), where undefined quantities are null and never NaN.
+local format = require "tuiyan.format"
+local tabular = require "tuiyan.tabular"
+local json = require "_tuiyan.json"
+
+local M = {}
+local Progress = {}
+Progress.__index = Progress
+
+-- Status names, with the words a bureau uses.
+M.STATUS_LABEL = {
+  achieved = "achieved 已完成",
+  on_track = "on_track 进度正常",
+  behind = "behind 滞后",
+  stalled = "stalled 停滞",
+  regressing = "regressing 倒退",
+  no_trend = "no_trend 无趋势",
+  missed = "missed 未完成",
+  no_data = "no_data 无数据",
+}
+
+-- The per-target quantities, in the order of the JSON contract; one list for every format.
+M.QUANTITIES = { "required_rate", "required_change", "actual_rate", "projected", "progress",
+  "completion", "time_share" }
+
+function M.new(plan, as_of, rows)
+  return setmetatable({ plan = plan, as_of = as_of, indicators = rows, title = plan:title() }, Progress)
+end
+
+--- rows() -> flat list, one entry per indicator × target (an indicator without targets: one row).
+function Progress:rows()
+  local out = {}
+  for _, ind in ipairs(self.indicators) do
+    if #ind.targets == 0 then
+      out[#out + 1] = { indicator = ind, target = nil }
+    else
+      for k, t in ipairs(ind.targets) do out[#out + 1] = { indicator = ind, target = t, first = k == 1 } end
+    end
+  end
+  return out
+end
+
+--- get(id [, year]) -> the target table of that indicator (the first target if no year).
+function Progress:get(id, year)
+  for _, ind in ipairs(self.indicators) do
+    if ind.id == id then
+      for _, t in ipairs(ind.targets) do if year == nil or t.year == year then return t, ind end end
+      return nil, ind
+    end
+  end
+  return nil
+end
+
+local function point_text(p)
+  if not p then return format.MISSING end
+  return ("%d  %s"):format(p.year, format.value(p.value))
+end
+
+function Progress:tabular()
+  local T = tabular.new{
+    title = ("%s — progress as of %d / 截至%d年进展"):format(self.title, self.as_of, self.as_of),
+    columns = {
+      { key = "name", title = "指标 indicator" },
+      { key = "unit", title = "单位" },
+      { key = "base", title = "基期 base", fmt = point_text },
+      { key = "latest", title = "最新 latest", fmt = point_text },
+      { key = "target_year", title = "目标年", align = "right" },
+      { key = "target", title = "目标值 target", align = "right" },
+      { key = "required_change", title = "年需增 req/yr", align = "right" },
+      { key = "required_rate", title = "需增速 req rate", align = "right", fmt = format.percent },
+      { key = "actual_rate", title = "实际增速 rate", align = "right", fmt = format.percent },
+      { key = "projected", title = "预计 projected", align = "right" },
+      { key = "progress", title = "进度 P", align = "right", fmt = function(x) return format.percent(x, 1) end },
+      { key = "schedule_gap", title = "序时差 pp", align = "right", fmt = format.points },
+      { key = "status", title = "状态 status", fmt = function(s) return M.STATUS_LABEL[s] or s end },
+    },
+  }
+  local starred = {}
+  for _, r in ipairs(self:rows()) do
+    local ind, t = r.indicator, r.target
+    local row = {
+      name = ind.name, unit = ind.unit, base = ind.base, latest = ind.latest,
+      blank = (t and not r.first) and { name = true, unit = true, base = true, latest = true } or nil,
+    }
+    if ind.note and (r.first or not t) and not starred[ind.id] then
+      starred[#starred + 1] = ind
+      starred[ind.id] = #starred
+    end
+    if row.blank == nil and starred[ind.id] then row.name = ("%s [%d]"):format(ind.name, starred[ind.id]) end
+    if t then
+      row.target_year, row.target, row.status = t.year, t.value, t.status
+      for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
+      row.schedule_gap = t.schedule_gap
+    else
+      row.status = "no target"
+    end
+    T:add(row)
+  end
+  for i, ind in ipairs(starred) do T:note(("[%d] %s: %s"):format(i, ind.id, ind.note)) end
+  T:note("— = undefined (the reason is in --format json under \"why\"). 序时差 = completion − time share, in percentage points.")
+  T:note("progress P = (projected − base) / (target − base); on_track P ≥ 0.95, behind 0.10 ≤ P < 0.95 (thresholds per plan).")
+  return T
+end
+
+function Progress:to_text() return self:tabular():to_text() end
+function Progress:to_md() return self:tabular():to_md() end
+
+--- CSV: one row per indicator × target, every quantity exact (empty = undefined).
+function Progress:to_csv()
+  local cols = {}
+  for _, k in ipairs{ "id", "name", "unit", "direction", "base_year", "base_value", "latest_year",
+    "latest_value", "target_year", "target_value" } do cols[#cols + 1] = { key = k } end
+  for _, q in ipairs(M.QUANTITIES) do cols[#cols + 1] = { key = q } end
+  cols[#cols + 1] = { key = "schedule_gap" }
+  cols[#cols + 1] = { key = "status" }
+  local T = tabular.new{ columns = cols }
+  for _, r in ipairs(self:rows()) do
+    local ind, t = r.indicator, r.target
+    local row = { id = ind.id, name = ind.name, unit = ind.unit, direction = ind.direction,
+      base_year = ind.base and ind.base.year, base_value = ind.base and ind.base.value,
+      latest_year = ind.latest and ind.latest.year, latest_value = ind.latest and ind.latest.value }
+    if t then
+      row.target_year, row.target_value, row.status, row.schedule_gap = t.year, t.value, t.status, t.schedule_gap
+      for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
+    end
+    T:add(row)
+  end
+  return T:to_csv()
+end
+
+local function ordered(t, order)
+  return setmetatable(t, { __jsonorder = order })
+end
+
+local function point_json(p)
+  if not p then return json.null end
+  return ordered({ year = p.year, value = p.value }, { "year", "value" })
+end
+
+--- The JSON of the CLI contract; extra keys (status_why, why) come after the contract's.
+function Progress:to_table()
+  local inds = setmetatable({}, json.array_meta)
+  for _, ind in ipairs(self.indicators) do
+    local targets = setmetatable({}, json.array_meta)
+    for _, t in ipairs(ind.targets) do
+      local o = { year = t.year, value = t.value, status = t.status, status_why = t.status_why }
+      local order = { "year", "value" }
+      for _, q in ipairs(M.QUANTITIES) do
+        o[q] = t[q] == nil and json.null or t[q]
+        order[#order + 1] = q
+      end
+      order[#order + 1] = "status"
+      o.schedule_gap = t.schedule_gap == nil and json.null or t.schedule_gap
+      order[#order + 1] = "schedule_gap"
+      order[#order + 1] = "status_why"
+      if next(t.why) then o.why = t.why; order[#order + 1] = "why" end
+      targets[#targets + 1] = ordered(o, order)
+    end
+    inds[#inds + 1] = ordered({ id = ind.id, name = ind.name, unit = ind.unit, direction = ind.direction,
+      base = point_json(ind.base), latest = point_json(ind.latest), targets = targets },
+      { "id", "name", "unit", "direction", "base", "latest", "targets" })
+  end
+  return ordered({ as_of = self.as_of, indicators = inds }, { "as_of", "indicators" })
+end
+
+function Progress:to_json() return json.encode(self:to_table(), true) end
+
+Progress.__tostring = Progress.to_text
+Progress.__name = "tuiyan.Progress"
+
+M.Progress = Progress
+return M

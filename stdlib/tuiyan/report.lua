@@ -1,0 +1,127 @@
+-- tuiyan.report — turning results into text and files. Objects that know how to show themselves
+-- (a Progress, a comparison, a tabular) have to_text / to_csv / to_json / to_md methods; this
+-- module picks the format and the destination.
+--
+-- During a run (`tuiyan run`, `tuiyan progress`) files are staged, not written: the CLI publishes
+-- them only when the whole run succeeded, each atomically, after checking that none would
+-- overwrite an input and that existing results are replaced only with --force. Outside a run
+-- (the REPL) report.write writes at once, atomically.
+local io_native = require "_tuiyan.io"
+local host = require "_tuiyan.host"
+
+local M = {}
+
+M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md" }
+
+local staging = nil     -- list of { path =, data = } while a run is in progress
+
+local function fail(kind, fmt, ...)
+  error(host.error(host.exit[kind], string.format(fmt, ...)), 3)
+end
+
+local function options()
+  return require("tuiyan").options
+end
+
+--- render(obj [, format]) -> string. format defaults to the run's --format, then "text".
+function M.render(obj, fmt)
+  fmt = fmt or options().format or "text"
+  if M.FORMATS[fmt] == nil then fail("usage", "unknown format '%s' (text, csv, json or md)", fmt) end
+  if type(obj) == "string" then
+    if fmt ~= "text" then fail("usage", "a plain string can only be written as text") end
+    return obj
+  end
+  local method = obj["to_" .. fmt]
+  if type(method) ~= "function" then
+    fail("usage", "%s cannot be written as %s", tostring(obj), fmt)
+  end
+  return method(obj)
+end
+
+--- print(obj [, format]) : to standard output.
+function M.print(obj, fmt)
+  io.stdout:write(M.render(obj, fmt))
+end
+
+local function stage_or_write(path, data)
+  if staging then
+    for _, s in ipairs(staging) do
+      if s.path == path then fail("usage", "two results of this run would both be written to %s", path) end
+    end
+    staging[#staging + 1] = { path = path, data = data }
+    return path
+  end
+  local ok, err = io_native.write_atomic(path, data)
+  if not ok then error(err, 3) end
+  return path
+end
+
+--- write(obj, path [, format]) : a result file; the format follows the extension unless given.
+function M.write(obj, path, fmt)
+  if not fmt then
+    local ext = path:match("%.(%w+)$")
+    for f, e in pairs(M.FORMATS) do if e == ext then fmt = f end end
+    fmt = fmt or "text"
+  end
+  return stage_or_write(path, M.render(obj, fmt))
+end
+
+--- emit(obj, name [, format]) : the result called `name` of a run. With --out DIR it becomes
+--- DIR/name.<ext>; without, it is printed.
+function M.emit(obj, name, fmt)
+  fmt = fmt or options().format or "text"
+  local data = M.render(obj, fmt)
+  local out = options().out
+  if out == nil then
+    io.stdout:write(data)
+    return nil
+  end
+  if type(name) ~= "string" or not name:match("^[%w_%-%.]+$") then
+    error("bad argument #2 to 'emit' (a file name of letters, digits, _ - . expected)", 2)
+  end
+  return stage_or_write(out .. "/" .. name .. "." .. M.FORMATS[fmt], data)
+end
+
+--- Starts staging (the CLI calls this before a run).
+function M._begin()
+  staging = {}
+end
+
+--- Publishes what was staged: checks everything first, then writes each file atomically.
+--- inputs: paths the run read; force: replace existing results. Returns the paths written.
+function M._publish(inputs, force)
+  local files = staging or {}
+  staging = nil
+  for _, f in ipairs(files) do
+    for _, input in ipairs(inputs) do
+      if io_native.same_file(f.path, input) then
+        fail("usage", "refusing to write %s: it is an input of this run (%s)", f.path, input)
+      end
+    end
+    local kind = io_native.kind(f.path)
+    if kind == "dir" or kind == "other" then
+      fail("output", "cannot write %s: it exists and is not a regular file", f.path)
+    elseif kind == "file" and not force then
+      fail("usage", "%s exists; use --force to replace it", f.path)
+    end
+  end
+  local written = {}
+  for _, f in ipairs(files) do
+    local dir = f.path:match("^(.*)/[^/]*$")
+    if dir and dir ~= "" then
+      local ok, err = io_native.mkdir_p(dir)
+      if not ok then error(err, 0) end
+    end
+    local ok, err = io_native.write_atomic(f.path, f.data)
+    if not ok then error(err, 0) end
+    written[#written + 1] = f.path
+  end
+  return written
+end
+
+--- Drops what was staged (a failed run publishes nothing).
+function M._discard()
+  staging = nil
+end
+
+return M

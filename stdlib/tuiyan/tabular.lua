@@ -1,0 +1,123 @@
+-- tuiyan.tabular — a table of results that can be shown as aligned text (Chinese counted as two
+-- columns), Markdown, or CSV. Columns declare how a value looks to a person (fmt) and how it is
+-- written for a machine (exact numbers in CSV); rows hold raw values, nil for undefined.
+local format = require "tuiyan.format"
+
+local Tabular = {}
+Tabular.__index = Tabular
+
+local M = {}
+
+--- new{ title = , columns = { {key=, title=, align=, fmt=}, ... }, notes = {...} }
+function M.new(spec)
+  assert(type(spec) == "table" and type(spec.columns) == "table", "tabular.new: columns required")
+  return setmetatable({ title = spec.title, columns = spec.columns, rows = {}, notes = spec.notes or {} },
+    Tabular)
+end
+
+function Tabular:add(row)
+  self.rows[#self.rows + 1] = row
+  return self
+end
+
+function Tabular:note(s)
+  self.notes[#self.notes + 1] = s
+  return self
+end
+
+local function display(col, v)
+  if v == nil then return format.MISSING end
+  if col.fmt then return col.fmt(v) end
+  if type(v) == "number" then return format.value(v) end
+  return tostring(v)
+end
+
+--- Aligned text.
+function Tabular:to_text()
+  local cells, widths = {}, {}
+  for c, col in ipairs(self.columns) do widths[c] = format.width(col.title) end
+  for r, row in ipairs(self.rows) do
+    cells[r] = {}
+    for c, col in ipairs(self.columns) do
+      local s = row.blank and row.blank[col.key] and "" or display(col, row[col.key])
+      cells[r][c] = s
+      widths[c] = math.max(widths[c], format.width(s))
+    end
+  end
+  local out = {}
+  if self.title then out[#out + 1] = self.title; out[#out + 1] = "" end
+  local function line(values)
+    local parts = {}
+    for c, col in ipairs(self.columns) do
+      local last = c == #self.columns
+      parts[c] = (last and col.align ~= "right") and values[c] or format.pad(values[c], widths[c], col.align)
+    end
+    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+  end
+  local titles = {}
+  for c, col in ipairs(self.columns) do titles[c] = col.title end
+  line(titles)
+  local rule = {}
+  for c in ipairs(self.columns) do rule[c] = string.rep("-", widths[c]) end
+  line(rule)
+  for r in ipairs(self.rows) do line(cells[r]) end
+  if #self.notes > 0 then
+    out[#out + 1] = ""
+    for _, n in ipairs(self.notes) do out[#out + 1] = n end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function md_escape(s)
+  return (s:gsub("|", "\\|"))
+end
+
+--- GitHub-flavoured Markdown table.
+function Tabular:to_md()
+  local out = {}
+  if self.title then out[#out + 1] = "## " .. self.title; out[#out + 1] = "" end
+  local head, sep = {}, {}
+  for c, col in ipairs(self.columns) do
+    head[c] = md_escape(col.title)
+    sep[c] = col.align == "right" and "---:" or "---"
+  end
+  out[#out + 1] = "| " .. table.concat(head, " | ") .. " |"
+  out[#out + 1] = "| " .. table.concat(sep, " | ") .. " |"
+  for _, row in ipairs(self.rows) do
+    local vals = {}
+    for c, col in ipairs(self.columns) do
+      vals[c] = md_escape(row.blank and row.blank[col.key] and "" or display(col, row[col.key]))
+    end
+    out[#out + 1] = "| " .. table.concat(vals, " | ") .. " |"
+  end
+  if #self.notes > 0 then
+    out[#out + 1] = ""
+    for _, n in ipairs(self.notes) do out[#out + 1] = md_escape(n) .. "  " end
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+local function csv_field(v)
+  if v == nil then return "" end
+  local s = type(v) == "number" and format.exact(v) or tostring(v)
+  if s:find('[",\r\n]') or s:match("^%s") or s:match("%s$") then
+    s = '"' .. s:gsub('"', '""') .. '"'
+  end
+  return s
+end
+
+--- RFC 4180 CSV with exact numbers; column keys as the header (stable for machines).
+function Tabular:to_csv()
+  local out, head = {}, {}
+  for c, col in ipairs(self.columns) do head[c] = col.csv or col.key end
+  out[1] = table.concat(head, ",")
+  for _, row in ipairs(self.rows) do
+    local vals = {}
+    for c, col in ipairs(self.columns) do vals[c] = csv_field(row[col.key]) end
+    out[#out + 1] = table.concat(vals, ",")
+  end
+  return table.concat(out, "\r\n") .. "\r\n"
+end
+
+M.Tabular = Tabular
+return M
