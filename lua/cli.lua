@@ -103,6 +103,16 @@ local function set_options(opts)
   return tuiyan
 end
 
+--- Message handler for a run: data/usage/output errors pass unchanged; anything else becomes a
+--- script error (exit 1) carrying its traceback, marked so the host does not add another.
+function M.traced(e)
+  if host.is_error(e) and e.code ~= host.exit.script then return e end
+  local msg = host.is_error(e) and e.message or tostring(e)
+  local err = host.error(host.exit.script, debug.traceback(msg, 2))
+  err.traced = true
+  return err
+end
+
 -- Runs `body` with result staging; publishes only if it succeeded. Returns the exit code.
 local function with_results(opts, inputs, body)
   local report = require "tuiyan.report"
@@ -115,11 +125,7 @@ local function with_results(opts, inputs, body)
     if io_native.kind(opts.out) == "file" then usage_error("--out %s is a file, not a directory", opts.out) end
   end
   report._begin()
-  local ok, err = xpcall(body, function(e)
-    if host.is_error(e) and e.code ~= host.exit.script then return e end
-    if host.is_error(e) then e = e.message end
-    return debug.traceback(tostring(e), 2)
-  end)
+  local ok, err = xpcall(body, M.traced)
   if not ok then
     report._discard()
     error(err, 0)

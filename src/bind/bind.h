@@ -10,5 +10,7 @@ int luaopen_tuiyan_io(lua_State *L);
 int luaopen_tuiyan_text(lua_State *L);
 int luaopen_tuiyan_json(lua_State *L);
 int luaopen_tuiyan_host(lua_State *L);
+int luaopen_tuiyan_model(lua_State *L);
+int luaopen_tuiyan_schedule(lua_State *L);
 
 #endif

@@ -26,6 +26,11 @@ int host_msghandler(lua_State *L)
     if (code != 0 && code != EXIT_SCRIPT) return 1;   /* data/usage/output: no traceback */
     const char *msg;
     if (code == EXIT_SCRIPT) {
+        if (lua_getfield(L, 1, "traced") != LUA_TNIL) {   /* a traceback is already in it */
+            lua_pop(L, 1);
+            return 1;
+        }
+        lua_pop(L, 1);
         lua_getfield(L, 1, "message");
         msg = lua_tostring(L, -1);
     } else {

@@ -15,6 +15,8 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.text", luaopen_tuiyan_text},
     {"_tuiyan.json", luaopen_tuiyan_json},
     {"_tuiyan.host", luaopen_tuiyan_host},
+    {"_tuiyan.model", luaopen_tuiyan_model},
+    {"_tuiyan.schedule", luaopen_tuiyan_schedule},
     {NULL, NULL}
 };
 

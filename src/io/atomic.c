@@ -5,12 +5,15 @@
  *
  * Every failing call leaves the TyAtomicFile aborted (temp unlinked, strings freed), so a caller
  * that forgets atomic_abort leaks nothing and leaves no temp file behind; atomic_abort after
- * that is a no-op.
+ * that is a no-op. Memory goes through core/alloc.h (for allocation-failure tests); the buffer
+ * file_read_all returns is plain malloc memory for the caller to free().
  */
 #include "atomic.h"
+#include "core/alloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,20 +28,11 @@ static unsigned long tmp_counter;
 
 static char *dup_range(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = ty_malloc(n + 1);
     if (!d) return NULL;
     memcpy(d, s, n);
     d[n] = '\0';
     return d;
-}
-
-/* The directory part of path ("." when there is none, "/" for "/x"). */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return dup_range(".", 1);
-    if (slash == path) return dup_range("/", 1);
-    return dup_range(path, (size_t)(slash - path));
 }
 
 static TyStatus fail_errno(TyError *err, const char *path, int e)
@@ -67,7 +61,7 @@ static char *tmp_name(const char *path)
     char suffix[64];
     int k = snprintf(suffix, sizeof suffix, ".tmp.%ld.%lu", (long)getpid(), ++tmp_counter);
     size_t n = dirlen + 1 + strlen(base) + (size_t)k;
-    char *t = malloc(n + 1);
+    char *t = ty_malloc(n + 1);
     if (!t) return NULL;
     snprintf(t, n + 1, "%.*s.%s%s", (int)dirlen, path, base, suffix);
     return t;
@@ -79,6 +73,13 @@ TyStatus atomic_open(TyAtomicFile *f, const char *path, int secret, TyError *err
     if (!path || !*path) return fail_errno(err, path ? path : "(null)", ENOENT);
     size_t n = strlen(path);
     if (path[n - 1] == '/') return fail_errno(err, path, EISDIR);
+    /* Renaming over a device, FIFO or symlink to one would replace the node itself (as root,
+     * `-o /dev/stdout` would put a regular file in /dev): outputs must be regular files. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) return fail_errno(err, path, EISDIR);
+        return ty_error_set(err, TY_EOUTPUT, "cannot write %s: not a regular file", path);
+    }
     f->path = dup_range(path, n);
     if (!f->path) return fail_nomem(err, path);
     mode_t mode = secret ? 0600 : 0644;
@@ -89,7 +90,7 @@ TyStatus atomic_open(TyAtomicFile *f, const char *path, int secret, TyError *err
         while (f->fd < 0 && errno == EINTR);
         if (f->fd >= 0) return TY_OK;
         int e = errno;
-        free(f->tmp);
+        ty_free(f->tmp);
         f->tmp = NULL;
         if (e != EEXIST) {
             atomic_abort(f);
@@ -131,12 +132,18 @@ TyStatus atomic_write(TyAtomicFile *f, const void *buf, size_t len, TyError *err
  * reported: the new file is in place but might not survive a crash. */
 static int sync_dir(const char *path)
 {
-    char *dir = dir_of(path);
-    if (!dir) return ENOMEM;
+    /* On the stack, not the heap: after the rename an allocation failure could only be
+     * reported as a failed write of a file that has in fact been replaced. */
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir) snprintf(dir, sizeof dir, "%.*s",
+                                                          (int)(slash - path), path);
+    else return 0;                     /* longer than any path the rename could have used */
     int fd;
     do fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     while (fd < 0 && errno == EINTR);
-    free(dir);
     if (fd < 0) return 0;
     int e = 0;
     if (fsync(fd) != 0 && errno != EINVAL) e = errno;
@@ -155,7 +162,7 @@ TyStatus atomic_commit(TyAtomicFile *f, TyError *err)
     f->fd = -1;                        /* closed even on error: never close it twice */
     if (r != 0 && errno != EINTR) return fail_abort(f, err, errno);
     if (rename(f->tmp, f->path) != 0) return fail_abort(f, err, errno);
-    free(f->tmp);
+    ty_free(f->tmp);
     f->tmp = NULL;                     /* renamed: nothing left to unlink */
     int e = sync_dir(f->path);
     TyStatus st = TY_OK;
@@ -170,8 +177,8 @@ void atomic_abort(TyAtomicFile *f)
     if (!f) return;
     if (f->fd >= 0) close(f->fd);
     if (f->tmp) unlink(f->tmp);
-    free(f->tmp);
-    free(f->path);
+    ty_free(f->tmp);
+    ty_free(f->path);
     atomic_clear(f);
 }
 
@@ -206,7 +213,7 @@ static int read_to_end(int fd, size_t max_bytes, char **buf, size_t *cap, size_t
             if (*cap >= limit) return -1;
             size_t ncap = *cap > limit / 2 ? limit : *cap * 2;
             if (ncap < 4096 && limit >= 4096) ncap = 4096;
-            char *nb = realloc(*buf, ncap);
+            char *nb = ty_realloc(*buf, ncap);
             if (!nb) return ENOMEM;
             *buf = nb;
             *cap = ncap;
@@ -253,7 +260,7 @@ TyStatus file_read_all(const char *path, size_t max_bytes, char **out, size_t *l
                            "is %zu)", (long long)st.st_size, max_bytes);
     }
     size_t cap = (size_t)st.st_size + 2;   /* the file, one byte to see it grew, the NUL */
-    char *buf = malloc(cap);
+    char *buf = ty_malloc(cap);
     if (!buf) {
         close(fd);
         return ty_error_set(err, TY_ENOMEM, "cannot read %s: out of memory", path);
@@ -262,7 +269,7 @@ TyStatus file_read_all(const char *path, size_t max_bytes, char **out, size_t *l
     int r = read_to_end(fd, max_bytes, &buf, &cap, &n);
     close(fd);
     if (r != 0) {
-        free(buf);
+        ty_free(buf);
         if (r < 0) return too_large(err, path, max_bytes);
         if (r == ENOMEM) return ty_error_set(err, TY_ENOMEM, "cannot read %s: out of memory", path);
         return ty_error_set(err, TY_EDATA, "cannot read %s: %s", path, strerror(r));

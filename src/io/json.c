@@ -10,12 +10,16 @@
  * checked for duplicates when their object closes, by sorting: O(n log n) for any object, with
  * no hash an attacker could flood.
  *
+ * Memory goes through core/alloc.h so tests can fail every allocation in turn; what
+ * json_print returns is still plain malloc memory for the caller to free().
+ *
  * Error positions: line and column are 1-based, the column counts characters (UTF-8 code
  * points) and a line ends at LF, CRLF or CR; "(byte N)" is the 0-based byte offset.
  */
 #include "json.h"
 #include "atomic.h"
 #include "number.h"
+#include "core/alloc.h"
 
 #include <limits.h>
 #include <locale.h>
@@ -57,8 +61,8 @@ typedef struct Scan {
     size_t len;
     size_t pos;
     int max_depth;
-    int depth;
-    Frame stack[CJSON_NESTING_LIMIT];
+    int depth, stack_cap;
+    Frame *stack;              /* grown on demand up to max_depth */
     KeyEntry *keys;
     size_t nkeys, keycap;
     char *keybuf;
@@ -222,7 +226,7 @@ static int kb_put(Scan *s, const void *bytes, size_t n)
             if (cap > SIZE_MAX / 2) return 0;
             cap *= 2;
         }
-        char *nb = realloc(s->keybuf, cap);
+        char *nb = ty_realloc(s->keybuf, cap);
         if (!nb) return 0;
         s->keybuf = nb;
         s->kbcap = cap;
@@ -237,7 +241,7 @@ static int keys_push(Scan *s, size_t off, size_t len, size_t src)
     if (s->nkeys == s->keycap) {
         size_t cap = s->keycap ? s->keycap * 2 : 64;
         if (cap > SIZE_MAX / sizeof *s->keys) return 0;
-        KeyEntry *nk = realloc(s->keys, cap * sizeof *nk);
+        KeyEntry *nk = ty_realloc(s->keys, cap * sizeof *nk);
         if (!nk) return 0;
         s->keys = nk;
         s->keycap = cap;
@@ -270,7 +274,8 @@ static TyStatus check_duplicates(Scan *s, const Frame *f)
 {
     KeyEntry *k = s->keys + f->key_start;
     size_t n = s->nkeys - f->key_start;
-    for (size_t i = 0; i < n; i++) k[i].ptr = s->keybuf + k[i].off;
+    for (size_t i = 0; i < n; i++)          /* keybuf is still NULL if every key was "" */
+        k[i].ptr = s->keybuf ? s->keybuf + k[i].off : "";
     if (n > 1) qsort(k, n, sizeof *k, key_cmp);
     size_t dup = SIZE_MAX, first = 0, group = 0;
     for (size_t i = 1; i < n; i++) {
@@ -384,7 +389,7 @@ static TyStatus scan_escape(Scan *s, size_t start, int keep)
     case 'r': out[0] = '\r'; break;
     case 't': out[0] = '\t'; break;
     case 'u': {
-        uint32_t cp;
+        uint32_t cp = 0;
         TyStatus st = scan_unicode_escape(s, &cp);
         if (st != TY_OK) return st;
         n = utf8_encode(cp, out);
@@ -446,7 +451,7 @@ static TyStatus scan_string(Scan *s, int keep)
             return scan_fail(s, s->pos, "raw control character U+%04X in string: write it as %s",
                              c, esc);
         }
-        uint32_t cp;
+        uint32_t cp = 0;
         size_t n = utf8_seq(p + s->pos, s->len - s->pos, &cp);
         if (n == 0) return fail_utf8(s, s->pos, " in string");
         if (keep && !kb_put(s, p + s->pos, n)) return scan_nomem(s);
@@ -470,7 +475,7 @@ static int number_is_finite(const Scan *s, size_t start, size_t end, int *nomem)
     char small[64], *text = small;
     size_t n = end - start;
     if (n >= sizeof small) {
-        text = malloc(n + 1);
+        text = ty_malloc(n + 1);
         if (!text) { *nomem = 1; return 0; }
     }
     memcpy(text, s->p + start, n);
@@ -481,7 +486,7 @@ static int number_is_finite(const Scan *s, size_t start, size_t end, int *nomem)
         if (dot) *dot = mark[0];
     }
     double v = strtod(text, NULL);
-    if (text != small) free(text);
+    if (text != small) ty_free(text);
     return isfinite(v);
 }
 
@@ -586,6 +591,14 @@ static TyStatus push_frame(Scan *s, unsigned char kind)
 {
     if (s->depth >= s->max_depth)
         return scan_fail(s, s->pos, "nesting deeper than %d levels", s->max_depth);
+    if (s->depth == s->stack_cap) {
+        int cap = s->stack_cap ? s->stack_cap * 2 : 16;
+        if (cap > s->max_depth) cap = s->max_depth;
+        Frame *ns = ty_realloc(s->stack, (size_t)cap * sizeof *ns);
+        if (!ns) return scan_nomem(s);
+        s->stack = ns;
+        s->stack_cap = cap;
+    }
     Frame *f = &s->stack[s->depth++];
     f->kind = kind;
     f->key_start = s->nkeys;
@@ -738,17 +751,17 @@ TyStatus json_validate(const char *name, const char *buf, size_t len,
         return ty_error_at(err, TY_EDATA, name, 0, 0, "JSON text too large (%zu bytes; the limit "
                            "is %zu)", len, lim->max_bytes);
     if (!buf && len > 0) return ty_error_set(err, TY_EINTERNAL, "json_validate: NULL buffer");
-    Scan *s = calloc(1, sizeof *s);       /* the frame stack is too big for the C stack */
-    if (!s) return ty_error_set(err, TY_ENOMEM, "out of memory while validating JSON");
-    s->name = name;
-    s->p = (const unsigned char *)(buf ? buf : "");
-    s->len = len;
-    s->max_depth = effective_depth(lim);
-    s->err = err;
-    TyStatus st = scan_document(s);
-    free(s->keys);
-    free(s->keybuf);
-    free(s);
+    Scan s = {
+        .name = name,
+        .p = (const unsigned char *)(buf ? buf : ""),
+        .len = len,
+        .max_depth = effective_depth(lim),
+        .err = err,
+    };
+    TyStatus st = scan_document(&s);
+    ty_free(s.stack);
+    ty_free(s.keys);
+    ty_free(s.keybuf);
     return st;
 }
 
@@ -786,7 +799,7 @@ cJSON *json_parse_file(const char *path, const TyJsonLimits *lim, TyError *err)
     size_t len = 0;
     if (file_read_all(path, lim->max_bytes, &buf, &len, err) != TY_OK) return NULL;
     cJSON *root = json_parse_buffer(path, buf, len, lim, err);
-    free(buf);
+    ty_free(buf);
     return root;
 }
 
@@ -807,7 +820,7 @@ static void out_put(Out *o, const char *s, size_t n)
             if (cap > SIZE_MAX / 2) { o->oom = 1; return; }
             cap *= 2;
         }
-        char *nb = realloc(o->buf, cap);
+        char *nb = ty_realloc(o->buf, cap);
         if (!nb) { o->oom = 1; return; }
         o->buf = nb;
         o->cap = cap;
@@ -919,7 +932,7 @@ char *json_print(const cJSON *item, int pretty)
     Out o = { 0 };
     out_value(&o, item, pretty, 0);
     if (pretty) out_put(&o, "\n", 1);
-    if (o.oom || !o.buf) { free(o.buf); return NULL; }
+    if (o.oom || !o.buf) { ty_free(o.buf); return NULL; }
     o.buf[o.len] = '\0';
     return o.buf;
 }

@@ -13,10 +13,11 @@ for f in tests/fuzz/fuzz_*.c; do
     [ -f "$f" ] || continue
     name=$(basename "$f" .c)
     clang $CF -o "$OUT/$name" "$f" $LIBSRC $(pkg-config --libs libcjson) -lcsv -lm || { status=1; continue; }
-    corpus="tests/data/fuzz/${name#fuzz_}"
     mkdir -p "$OUT/corpus-$name"
     seeds=""
-    [ -d "$corpus" ] && seeds="$corpus"
+    for d in "tests/data/fuzz/${name#fuzz_}" "tests/data/${name#fuzz_}"; do
+        [ -d "$d" ] && seeds="$seeds $d"
+    done
     echo "== $name (${SECONDS_EACH}s)"
     if ! "$OUT/$name" -max_total_time="$SECONDS_EACH" -artifact_prefix="$OUT/" "$OUT/corpus-$name" $seeds 2>"$OUT/$name.log"; then
         echo "fuzz target $name failed:"; tail -n 40 "$OUT/$name.log"; status=1

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "io/atomic.h"
 #include "io/json.h"
 
@@ -494,6 +495,14 @@ static void json_should_check_huge_objects_in_n_log_n(void **state)
     free(doc);
 }
 
+/* Inputs the fuzzer found; each once crashed or tripped a sanitizer. */
+static void json_should_pass_fuzzer_regressions(void **state)
+{
+    /* An object whose only keys are "" left the key buffer unallocated (NULL + 0 is UB). */
+    assert_accepted("{\"\":2}");
+    assert_rejected("{\"\":2,\"\":3}", 1, 7, "duplicate key \"\"");
+}
+
 static void json_should_never_read_past_len(void **state)
 {
     /* Every proper prefix of a valid document is invalid, and reading it must stay in bounds
@@ -589,6 +598,54 @@ static void json_should_format_errors_as_file_line_col(void **state)
     assert_int_equal(validate_str("[\"中文\", 01]", &err), TY_EDATA);
     assert_string_equal(ty_error_format(&err, buf, sizeof buf),
                         "t.json:1:8: leading zero in number \"01\" (byte 11)");
+}
+
+/* RELIABILITY: fail the n-th allocation for n = 0, 1, 2, ... until the call succeeds; every
+ * failure must be a clean TY_ENOMEM (ASan checks that nothing leaks). The document is big
+ * enough to grow every internal buffer: >16 levels, >64 keys, >256 bytes of keys. */
+static void json_should_fail_cleanly_on_every_allocation_failure(void **state)
+{
+    char doc[8192];
+    size_t len = 0;
+    for (int i = 0; i < 20; i++) len += (size_t)snprintf(doc + len, sizeof doc - len, "[{\"d\":");
+    len += (size_t)snprintf(doc + len, sizeof doc - len, "{");
+    for (int i = 0; i < 80; i++)
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "%s\"key-number-%d\":%d.5",
+                                i ? "," : "", i, i);
+    len += (size_t)snprintf(doc + len, sizeof doc - len, ",\"long\":\"%0200d\"}", 7);
+    for (int i = 0; i < 20; i++) len += (size_t)snprintf(doc + len, sizeof doc - len, "}]");
+    assert_true(len < sizeof doc - 1);
+
+    TyJsonLimits lim = limits();
+    long n;
+    for (n = 0; n < 10000; n++) {
+        TyError err;
+        ty_error_clear(&err);
+        ty_alloc_fail_after(n);
+        TyStatus st = json_validate("t", doc, len, &lim, &err);
+        ty_alloc_fail_after(-1);
+        if (st == TY_OK) break;
+        assert_int_equal(st, TY_ENOMEM);
+        assert_non_null(strstr(err.msg, "out of memory"));
+    }
+    assert_true(n > 3 && n < 10000);
+
+    cJSON *root = parse_str(doc);
+    char *want = json_print(root, 1);
+    assert_non_null(want);
+    for (n = 0; n < 10000; n++) {
+        ty_alloc_fail_after(n);
+        char *out = json_print(root, 1);
+        ty_alloc_fail_after(-1);
+        if (out) {
+            assert_string_equal(out, want);
+            free(out);
+            break;
+        }
+    }
+    assert_true(n > 3 && n < 10000);
+    free(want);
+    cJSON_Delete(root);
 }
 
 /* ---------------------------------------------------------------- printing */
@@ -732,11 +789,13 @@ int main(void)
         cmocka_unit_test(json_should_limit_depth),
         cmocka_unit_test(json_should_find_duplicate_keys_by_decoded_bytes),
         cmocka_unit_test(json_should_check_huge_objects_in_n_log_n),
+        cmocka_unit_test(json_should_pass_fuzzer_regressions),
         cmocka_unit_test(json_should_never_read_past_len),
         cmocka_unit_test(json_should_parse_buffer_without_nul_terminator),
         cmocka_unit_test(json_should_refuse_oversized_input_before_reading),
         cmocka_unit_test(json_should_report_missing_file_as_usage_error),
         cmocka_unit_test(json_should_format_errors_as_file_line_col),
+        cmocka_unit_test(json_should_fail_cleanly_on_every_allocation_failure),
         cmocka_unit_test(json_print_should_indent_two_spaces_one_element_per_line),
         cmocka_unit_test(json_print_should_write_compact_without_spaces),
         cmocka_unit_test(json_print_should_keep_insertion_order),

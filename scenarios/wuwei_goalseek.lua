@@ -1,0 +1,66 @@
+-- scenarios/wuwei_goalseek.lua — what it takes: the smallest number of extra high-tech
+-- certifications a year that reaches 100 high-tech enterprises by 2025; the smallest rise in fiscal
+-- S&T spending that reaches 1.5 % R&D intensity by 2025; and the cheapest combination of both levers
+-- that meets both targets at once, counting the support policy's cost 2022–2026.
+--
+--   tuiyan run scenarios/wuwei_goalseek.lua [--format F] [--out DIR] [--set NAME=VALUE]
+local S, G = tuiyan.scenario, tuiyan.goalseek
+local plan = assert(tuiyan.plan.load())
+local model = require("tuiyan.models.wuwei").build()
+local policy = require("tuiyan.policy.wuwei").policy()
+local base = S.new{ name = "baseline", model = model }
+
+local targets = {
+  { indicator = "hte_count", lever = "extra_hte", hi = 100, unit = "家/年" },
+  { indicator = "rd_intensity", lever = "fiscal_raise_pct", hi = 2000, unit = "%" },
+}
+local T = tuiyan.tabular.new{
+  title = "What it takes to meet the 2025 targets / 达标所需力度 (baseline assumptions)",
+  columns = {
+    { key = "indicator", title = "指标 indicator" }, { key = "target", title = "2025 目标", align = "right" },
+    { key = "baseline", title = "baseline 2025", align = "right" }, { key = "lever", title = "lever" },
+    { key = "needed", title = "needed 所需", align = "right" }, { key = "check", title = "re-run 2025", align = "right" },
+  },
+}
+for _, t in ipairs(targets) do
+  local target = plan:target(t.indicator, 2025)
+  local r = G.seek{ scenario = base, lever = t.lever, indicator = t.indicator, year = 2025, target = target,
+    lo = 0, hi = t.hi, tol = 1e-9 }
+  local row = { indicator = plan:info(t.indicator).name, target = target, lever = t.lever,
+    baseline = base:run():get(model:indicators()[t.indicator], 2025) }
+  if r.reachable then
+    row.needed = tuiyan.format.value(r.value, 3) .. " " .. t.unit
+    row.check = r.achieved
+  else
+    row.needed = r.message
+  end
+  T:add(row)
+end
+tuiyan.report.emit(T, "wuwei_goalseek_levers")
+
+-- Both targets at once, at the least fiscal cost 2022–2026 (policy cost + extra fiscal S&T spending).
+local function total_cost(run)
+  local c = policy:cost(run, "city_budget")
+  local sum = 0
+  for y = 2022, 2026 do sum = sum + (c.total[y] or 0) + run:get("fiscal_st_extra", y) * 10000 end
+  return sum
+end
+local best = G.least_cost{ scenario = base,
+  levers = { { name = "extra_hte", lo = 0, hi = 40 }, { name = "fiscal_raise_pct", lo = 0, hi = 2000 } },
+  targets = { { indicator = "hte_count", year = 2025, target = plan:target("hte_count", 2025) },
+              { indicator = "rd_intensity", year = 2025, target = plan:target("rd_intensity", 2025) } },
+  cost = total_cost, grid = 41, tol = 1e-7 }
+local L = tuiyan.tabular.new{ title = "Cheapest combination meeting both 2025 targets / 两项目标同时达成的最低成本组合",
+  columns = { { key = "what", title = "lever / 项" }, { key = "value", title = "value / 值", align = "right" } } }
+if best.reachable then
+  L:add{ what = "extra_hte (家/年)", value = best.settings.extra_hte }
+  L:add{ what = "fiscal_raise_pct (%)", value = best.settings.fiscal_raise_pct }
+  L:add{ what = "cost 2022–2026 (万元)", value = best.cost }
+  L:note(("searched a grid of 41 settings of extra_hte with goal seek on fiscal_raise_pct: %d model runs"):format(best.runs))
+  for _, name in ipairs(best.at_bound) do
+    L:note(("%s is at the edge of its searched range: the cheapest mix may need more of it"):format(name))
+  end
+else
+  L:add{ what = "result", value = best.message }
+end
+tuiyan.report.emit(L, "wuwei_goalseek_combined")

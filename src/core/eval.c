@@ -1,0 +1,615 @@
+/* eval.c — runs a compiled model: for each block of samples, every year from the first to
+ * the last, each instruction one loop over the block.
+ *
+ * Kernels always loop over the whole block (TY_EVAL_BLOCK lanes, a constant), even when the
+ * last block is shorter: the compiler then vectorises every loop with no remainder handling,
+ * and lanes past the live samples hold harmless leftovers that are never checked, delivered or
+ * passed to external functions. All memory is allocated before the first block. */
+#include "eval.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "expr_math.h"
+#include "model_internal.h"
+
+#define BLK TY_EVAL_BLOCK
+
+/* An instruction with its slots turned into pointers for this run's workspace. */
+typedef struct RunInstr {
+    int op;
+    int nargs;
+    double *dst;
+    const double *a, *b, *c;
+    const double **argv;       /* every argument (interp) */
+    double k;
+    int aux;
+    int elem;
+} RunInstr;
+
+typedef struct Run {
+    const TyModel *m;
+    const TyRunOptions *opt;
+    TyError *err;
+    size_t nsamples;
+    double *slots;
+    double *rings;
+    size_t *ring_off;
+    double *scratch;           /* nstocks × BLK: next year's stock values */
+    RunInstr *first, *rest;
+    const double **argv;
+    TyValue *inputs;           /* per element; kind meaningful for params and levers */
+    unsigned char *has_input;
+} Run;
+
+static double *slot_ptr(const Run *r, int slot)
+{
+    return r->slots + (size_t)slot * BLK;
+}
+
+static void fill(double *restrict o, double v)
+{
+    for (size_t i = 0; i < BLK; i++) o[i] = v;
+}
+
+/* ---- kernels ----
+ * One function per operation, with restrict parameters: GCC vectorises a loop whose pointers
+ * are restrict parameters, not one whose pointers are restrict locals inside a switch. The
+ * compiler guarantees o never aliases an argument (model_internal.h). */
+
+#define KERNEL1(name, expr) \
+    static void name(double *restrict o, const double *restrict a) \
+    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
+#define KERNEL2(name, expr) \
+    static void name(double *restrict o, const double *restrict a, const double *restrict b) \
+    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
+#define KERNEL3(name, expr) \
+    static void name(double *restrict o, const double *restrict a, const double *restrict b, \
+                     const double *restrict c) \
+    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
+
+KERNEL1(k_neg, -a[i])
+KERNEL1(k_abs, fabs(a[i]))
+KERNEL1(k_exp, exp(a[i]))
+KERNEL1(k_log, expr_log(a[i]))
+KERNEL1(k_sqrt, sqrt(a[i]))
+KERNEL1(k_floor, floor(a[i]))
+KERNEL1(k_not, expr_truth(a[i] == 0.0))
+KERNEL1(k_copy, a[i])
+KERNEL2(k_add, a[i] + b[i])
+KERNEL2(k_sub, a[i] - b[i])
+KERNEL2(k_mul, a[i] * b[i])
+KERNEL2(k_div, a[i] / b[i])
+KERNEL2(k_pow, pow(a[i], b[i]))
+KERNEL2(k_lt, expr_truth(a[i] < b[i]))
+KERNEL2(k_le, expr_truth(a[i] <= b[i]))
+KERNEL2(k_gt, expr_truth(a[i] > b[i]))
+KERNEL2(k_ge, expr_truth(a[i] >= b[i]))
+KERNEL2(k_eq, expr_truth(a[i] == b[i]))
+KERNEL2(k_ne, expr_truth(a[i] != b[i]))
+KERNEL2(k_and, expr_truth((a[i] != 0.0) & (b[i] != 0.0)))
+KERNEL2(k_or, expr_truth((a[i] != 0.0) | (b[i] != 0.0)))
+KERNEL2(k_min, expr_min(a[i], b[i]))
+KERNEL2(k_max, expr_max(a[i], b[i]))
+KERNEL2(k_log_base, expr_log_base(a[i], b[i]))
+KERNEL3(k_if, expr_if(a[i], b[i], c[i]))
+KERNEL3(k_clamp, expr_clamp(a[i], b[i], c[i]))
+
+static void k_scale(double *restrict o, const double *restrict a, double k)
+{
+    for (size_t i = 0; i < BLK; i++) o[i] = a[i] * k;
+}
+
+static void k_step(double *restrict o, const double *restrict a, const double *restrict b, int year)
+{
+    for (size_t i = 0; i < BLK; i++) o[i] = expr_step(year, a[i], b[i]);
+}
+
+static void k_ramp(double *restrict o, const double *restrict a, const double *restrict b,
+                   const double *restrict c, int year)
+{
+    if (c) for (size_t i = 0; i < BLK; i++) o[i] = expr_ramp(year, a[i], b[i], c[i]);
+    else for (size_t i = 0; i < BLK; i++) o[i] = expr_ramp(year, a[i], b[i], INFINITY);
+}
+
+/* base * (1 + rate)^elapsed by repeated squaring: the exponent is the same integer in every
+ * lane, so each step is a vectorised multiply (expr_growth, used for single values, does the
+ * same multiplications in the same order). */
+static void k_growth(double *restrict o, const double *restrict a, const double *restrict b,
+                     int elapsed)
+{
+    double f[BLK];
+    for (size_t i = 0; i < BLK; i++) { o[i] = 1.0; f[i] = 1.0 + b[i]; }
+    for (unsigned e = (unsigned)elapsed; e; e >>= 1) {
+        if (e & 1u) for (size_t i = 0; i < BLK; i++) o[i] *= f[i];
+        if (e > 1u) for (size_t i = 0; i < BLK; i++) f[i] *= f[i];
+    }
+    for (size_t i = 0; i < BLK; i++) o[i] *= a[i];
+}
+
+static void k_lerp(double *restrict o, const double *restrict lo, const double *restrict hi,
+                   double w)
+{
+    for (size_t i = 0; i < BLK; i++) o[i] = lo[i] + w * (hi[i] - lo[i]);
+}
+
+static void k_lookup(double *restrict o, const double *restrict a, const MElem *t)
+{
+    for (size_t i = 0; i < BLK; i++) o[i] = expr_lookup(t->xs, t->ys, t->nxy, a[i]);
+}
+
+static TyStatus ext_failed(Run *r, const RunInstr *in, int year)
+{
+    const MElem *e = &r->m->elems[in->elem];
+    return model_error_at(r->err, TY_EDATA, e->loc, "function '%s' failed in '%s' in %d",
+                          r->m->extfns[in->aux].name, e->name, year);
+}
+
+/* y = x years earlier: the ring while inside the run's years, else the delay's own initial
+ * value or the element's history. */
+static void k_delay(const Run *r, const RunInstr *in, int year)
+{
+    const TyModel *m = r->m;
+    const MElem *t = &m->elems[in->aux];
+    int src = year - (int)in->k;
+    if (src >= m->first_year) {
+        const double *row = r->rings + r->ring_off[t->ring]
+                          + (size_t)((src - m->first_year) % t->ring_depth) * BLK;
+        k_copy(in->dst, row);
+    } else if (in->nargs == 1) {
+        k_copy(in->dst, in->a);
+    } else if (t->hist_kind == MODEL_HIST_CONST) {
+        fill(in->dst, t->hist_const);
+    } else {
+        fill(in->dst, t->hist[src - t->hist_first]);
+    }
+}
+
+static void k_interp(const Run *r, const RunInstr *in, int year)
+{
+    const double *ys = r->m->reals + in->aux;
+    int n = in->nargs;
+    double t = (double)year;
+    if (t <= ys[0]) { k_copy(in->dst, in->argv[0]); return; }
+    if (t >= ys[n - 1]) { k_copy(in->dst, in->argv[n - 1]); return; }
+    int k = 0;
+    while (ys[k + 1] <= t) k++;
+    k_lerp(in->dst, in->argv[k], in->argv[k + 1], (t - ys[k]) / (ys[k + 1] - ys[k]));
+}
+
+static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_t live)
+{
+    const TyModel *m = r->m;
+    for (size_t p = 0; p < nprog; p++) {
+        const RunInstr *in = &prog[p];
+        double *o = in->dst;
+        const double *a = in->a, *b = in->b, *c = in->c;
+        switch (in->op) {
+        case TY_OP_NEG: k_neg(o, a); break;
+        case TY_OP_ADD: k_add(o, a, b); break;
+        case TY_OP_SUB: k_sub(o, a, b); break;
+        case TY_OP_MUL: k_mul(o, a, b); break;
+        case TY_OP_DIV: k_div(o, a, b); break;
+        case TY_OP_POW: k_pow(o, a, b); break;
+        case TY_OP_LT: k_lt(o, a, b); break;
+        case TY_OP_LE: k_le(o, a, b); break;
+        case TY_OP_GT: k_gt(o, a, b); break;
+        case TY_OP_GE: k_ge(o, a, b); break;
+        case TY_OP_EQ: k_eq(o, a, b); break;
+        case TY_OP_NE: k_ne(o, a, b); break;
+        case TY_OP_AND: k_and(o, a, b); break;
+        case TY_OP_OR: k_or(o, a, b); break;
+        case TY_OP_NOT: k_not(o, a); break;
+        case TY_OP_IF: k_if(o, a, b, c); break;
+        case TY_OP_MIN: k_min(o, a, b); break;
+        case TY_OP_MAX: k_max(o, a, b); break;
+        case TY_OP_CLAMP: k_clamp(o, a, b, c); break;
+        case TY_OP_ABS: k_abs(o, a); break;
+        case TY_OP_EXP: k_exp(o, a); break;
+        case TY_OP_LOG:
+            if (in->nargs == 2) k_log_base(o, a, b);
+            else k_log(o, a);
+            break;
+        case TY_OP_SQRT: k_sqrt(o, a); break;
+        case TY_OP_FLOOR: k_floor(o, a); break;
+        case TY_OP_STEP: k_step(o, a, b, year); break;
+        case TY_OP_RAMP: k_ramp(o, a, b, c, year); break;
+        case TY_OP_GROWTH: k_growth(o, a, b, year - m->first_year); break;
+        case TY_OP_YEAR: fill(o, (double)year); break;
+        case TY_OP_INTERP: k_interp(r, in, year); break;
+        case TY_OP_LOOKUP: k_lookup(o, a, &m->elems[in->aux]); break;
+        case TY_OP_EXT: {
+            const MExtFn *f = &m->extfns[in->aux];
+            if (f->fn(f->ctx, year, a, o, live) != 0) return ext_failed(r, in, year);
+            break;
+        }
+        case TY_OP_DELAY: k_delay(r, in, year); break;
+        case EVAL_COPY: k_copy(o, a); break;
+        case EVAL_SCALE: k_scale(o, a, in->k); break;
+        case EVAL_FILL: fill(o, in->k); break;
+        default:
+            return ty_error_set(r->err, TY_EINTERNAL, "model evaluator: unknown instruction %d",
+                                in->op);
+        }
+    }
+    return TY_OK;
+}
+
+/* ---- setting up a run ---- */
+
+static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr **out)
+{
+    *out = ty_calloc(n ? n : 1, sizeof(RunInstr));
+    if (!*out) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const EvalInstr *e = &src[i];
+        RunInstr *d = &(*out)[i];
+        const int *args = e->nargs > 0 ? r->m->args + e->arg0 : NULL;
+        d->op = e->op;
+        d->nargs = e->nargs;
+        d->dst = slot_ptr(r, e->dst);
+        d->a = e->nargs > 0 ? slot_ptr(r, args[0]) : NULL;
+        d->b = e->nargs > 1 ? slot_ptr(r, args[1]) : NULL;
+        d->c = e->nargs > 2 ? slot_ptr(r, args[2]) : NULL;
+        d->argv = r->argv + e->arg0;
+        for (int j = 0; j < e->nargs; j++) r->argv[e->arg0 + (size_t)j] = slot_ptr(r, args[j]);
+        d->k = e->k;
+        d->aux = e->aux;
+        d->elem = e->elem;
+    }
+    return TY_OK;
+}
+
+static int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
+
+static TyStatus check_value(Run *r, const char *name, const TyValue *v)
+{
+    const TyModel *m = r->m;
+    switch (v->kind) {
+    case TY_VALUE_SCALAR:
+        if (!isfinite(v->scalar))
+            return ty_error_set(r->err, TY_EDATA, "the value set for '%s' is not finite", name);
+        return TY_OK;
+    case TY_VALUE_SERIES:
+        for (int y = m->first_year; y <= m->last_year; y++) {
+            long i = (long)y - v->first_year;
+            if (!v->values || i < 0 || (size_t)i >= v->n || isnan(v->values[i]))
+                return ty_error_set(r->err, TY_EDATA, "the series set for '%s' has no value for %d",
+                                    name, y);
+            if (!isfinite(v->values[i]))
+                return ty_error_set(r->err, TY_EDATA,
+                                    "the series set for '%s' is not finite in %d", name, y);
+        }
+        return TY_OK;
+    case TY_VALUE_SAMPLES:
+    case TY_VALUE_SAMPLES_BY_YEAR: {
+        size_t want = r->nsamples;
+        if (v->kind == TY_VALUE_SAMPLES_BY_YEAR) {
+            if (want > SIZE_MAX / (size_t)m->nyears) want = 0;
+            else want *= (size_t)m->nyears;
+        }
+        if (!v->values || v->n != want)
+            return ty_error_set(r->err, TY_EDATA,
+                                "'%s' is set to %zu values, but the run needs %zu (%s)", name,
+                                v->n, want, v->kind == TY_VALUE_SAMPLES ? "one per sample"
+                                                                        : "years × samples");
+        for (size_t i = 0; i < v->n; i++)
+            if (!isfinite(v->values[i]))
+                return ty_error_set(r->err, TY_EDATA,
+                                    "the value set for '%s' is not finite (value %zu)", name,
+                                    i + 1);
+        return TY_OK;
+    }
+    }
+    return ty_error_set(r->err, TY_ESCRIPT, "the value set for '%s' has an unknown kind", name);
+}
+
+static TyStatus resolve_inputs(Run *r)
+{
+    const TyModel *m = r->m;
+    const TyRunOptions *opt = r->opt;
+    for (size_t e = 0; e < m->nelems; e++) {
+        const MElem *me = &m->elems[e];
+        if (!is_input(me->kind) || !me->has_default) continue;
+        r->has_input[e] = 1;
+        if (me->dkind == TY_VALUE_SERIES)
+            r->inputs[e] = model_value_series(m->first_year, me->dseries, (size_t)m->nyears);
+        else
+            r->inputs[e] = model_value_scalar(me->dscalar);
+    }
+    for (size_t i = 0; i < opt->noverrides; i++) {
+        const TyOverride *ov = &opt->overrides[i];
+        const char *name = ov->name ? ov->name : "";
+        int e = model_names_get(&m->names, name);
+        if (e < 0) {
+            int best = -1, bestd = 3;
+            for (size_t k = 0; k < m->nelems; k++) {
+                if (!is_input(m->elems[k].kind)) continue;
+                int d = model_edit_distance(name, m->elems[k].name);
+                if (d < bestd) { bestd = d; best = (int)k; }
+            }
+            if (best >= 0)
+                return ty_error_set(r->err, TY_ESCRIPT,
+                                    "no parameter or lever named '%.140s'; did you mean '%s'?",
+                                    name, m->elems[best].name);
+            return ty_error_set(r->err, TY_ESCRIPT, "no parameter or lever named '%.140s'", name);
+        }
+        const MElem *me = &m->elems[e];
+        if (!is_input(me->kind))
+            return ty_error_set(r->err, TY_ESCRIPT,
+                                "'%s' is %s, not a parameter or lever: it cannot be set",
+                                name, model_kind_phrase(me->kind));
+        TyStatus st = check_value(r, name, &ov->value);
+        if (st) return st;
+        r->inputs[e] = ov->value;
+        r->has_input[e] = 1;
+    }
+    for (size_t e = 0; e < m->nelems; e++) {
+        const MElem *me = &m->elems[e];
+        if (is_input(me->kind) && !r->has_input[e])
+            return model_error_at(r->err, TY_ESCRIPT, me->loc,
+                                  "%s '%s' has no value: give it a default or set it for the run",
+                                  model_kind_name(me->kind), me->name);
+    }
+    return TY_OK;
+}
+
+static TyStatus check_options(const TyModel *m, const TyRunOptions *opt, TyError *err)
+{
+    if (opt->nsamples == 0) return ty_error_set(err, TY_ESCRIPT, "a run needs at least one sample");
+    if (opt->noverrides > 0 && !opt->overrides)
+        return ty_error_set(err, TY_ESCRIPT, "run options: overrides missing");
+    if (opt->ntracked > 0 && !opt->tracked)
+        return ty_error_set(err, TY_ESCRIPT, "run options: tracked elements missing");
+    for (size_t k = 0; k < opt->ntracked; k++) {
+        int e = opt->tracked[k];
+        if (e < 0 || (size_t)e >= m->nelems)
+            return ty_error_set(err, TY_ESCRIPT, "run options: no element %d to track", e);
+        if (m->elems[e].kind == TY_ELEM_LOOKUP)
+            return ty_error_set(err, TY_ESCRIPT,
+                                "run options: '%s' is a lookup table and has no values to track",
+                                m->elems[e].name);
+    }
+    if (opt->out && opt->ntracked > 0
+        && opt->nsamples > SIZE_MAX / sizeof(double) / (size_t)m->nyears / opt->ntracked)
+        return ty_error_set(err, TY_ELIMIT, "run options: the output buffer would be too large");
+    return TY_OK;
+}
+
+static void run_free(Run *r)
+{
+    ty_free(r->slots);
+    ty_free(r->rings);
+    ty_free(r->ring_off);
+    ty_free(r->scratch);
+    ty_free(r->first);
+    ty_free(r->rest);
+    ty_free(r->argv);
+    ty_free(r->inputs);
+    ty_free(r->has_input);
+}
+
+static TyStatus run_alloc(Run *r)
+{
+    const TyModel *m = r->m;
+    size_t ring_total = 0;
+    r->ring_off = ty_calloc(m->nrings ? (size_t)m->nrings : 1, sizeof(size_t));
+    if (!r->ring_off) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
+    for (int i = 0; i < m->nrings; i++) {
+        r->ring_off[i] = ring_total;
+        ring_total += (size_t)m->elems[m->ring_elems[i]].ring_depth * BLK;
+    }
+    r->slots = ty_calloc((size_t)m->nslots * BLK + 1, sizeof(double));
+    r->rings = ty_calloc(ring_total + 1, sizeof(double));
+    r->scratch = ty_calloc(m->nstocks * BLK + 1, sizeof(double));
+    r->argv = ty_calloc(m->nargs + 1, sizeof(double *));
+    r->inputs = ty_calloc(m->nelems + 1, sizeof(TyValue));
+    r->has_input = ty_calloc(m->nelems + 1, 1);
+    if (!r->slots || !r->rings || !r->scratch || !r->argv || !r->inputs || !r->has_input)
+        return ty_error_set(r->err, TY_ENOMEM, "out of memory");
+    TyStatus st = resolve_program(r, m->prog_first, m->nfirst, &r->first);
+    if (!st) st = resolve_program(r, m->prog_rest, m->nrest, &r->rest);
+    return st;
+}
+
+/* ---- the run ---- */
+
+/* 1 when every lane is finite: x - x is 0 for a finite x and NaN for inf and NaN. Branch-free
+ * with a double flag, the form GCC 12 vectorises at -O2 (an integer OR-reduction it does not).
+ * Lanes past the live samples mirror lane 0 (see fill_samples), so checking them is harmless. */
+static int block_finite(const double *restrict v)
+{
+    double bad = 0.0;
+    for (size_t i = 0; i < BLK; i++) bad = (v[i] - v[i] == 0.0) ? bad : 1.0;
+    return bad == 0.0;
+}
+
+static TyStatus check_finite(Run *r, int year, size_t offset, size_t live)
+{
+    const TyModel *m = r->m;
+    for (size_t k = 0; k < m->norder; k++) {
+        const MElem *e = &m->elems[m->order[k]];
+        const double *v = slot_ptr(r, e->slot);
+        if (block_finite(v)) continue;
+        for (size_t i = 0; i < live; i++) {
+            if (isfinite(v[i])) continue;
+            const char *what = isnan(v[i]) ? "NaN" : v[i] > 0 ? "inf" : "-inf";
+            if (r->nsamples > 1)
+                return model_error_at(r->err, TY_EDATA, e->loc,
+                                      "'%s' is not finite (%s) in %d, sample %zu", e->name, what,
+                                      year, offset + i + 1);
+            return model_error_at(r->err, TY_EDATA, e->loc, "'%s' is not finite (%s) in %d",
+                                  e->name, what, year);
+        }
+    }
+    return TY_OK;
+}
+
+static TyStatus deliver(Run *r, int year, size_t offset, size_t live)
+{
+    const TyModel *m = r->m;
+    const TyRunOptions *opt = r->opt;
+    size_t yi = (size_t)(year - m->first_year);
+    for (size_t k = 0; k < opt->ntracked; k++) {
+        int e = opt->tracked[k];
+        const double *v = slot_ptr(r, m->elems[e].slot);
+        if (opt->out)
+            memcpy(opt->out + (k * (size_t)m->nyears + yi) * r->nsamples + offset, v,
+                   live * sizeof(double));
+        if (opt->on_block) {
+            TyStatus st = opt->on_block(opt->ctx, year, e, v, offset, live, r->err);
+            if (st) return st;
+        }
+    }
+    return TY_OK;
+}
+
+/* stock[t+1] = stock[t] + Σ factor * flow[t], all from year t's values. */
+static void update_stocks(Run *r)
+{
+    const TyModel *m = r->m;
+    for (size_t s = 0; s < m->nstocks; s++) {
+        const MElem *e = &m->elems[m->stocks[s]];
+        double *restrict o = r->scratch + s * BLK;
+        const double *restrict cur = slot_ptr(r, e->slot);
+        for (size_t i = 0; i < BLK; i++) o[i] = cur[i];
+        for (int f = 0; f < e->nflows; f++) {
+            const double *restrict fl = slot_ptr(r, e->flow_slots[f]);
+            double k = e->flow_factors[f];
+            for (size_t i = 0; i < BLK; i++) o[i] += k * fl[i];
+        }
+    }
+    for (size_t s = 0; s < m->nstocks; s++)
+        memcpy(slot_ptr(r, m->elems[m->stocks[s]].slot), r->scratch + s * BLK,
+               BLK * sizeof(double));
+}
+
+/* Per-sample values into a slot; lanes past the live samples get lane 0's value, so every
+ * lane of every slot holds a value some live sample also has (no stale inf/NaN, and the
+ * block-wide finite check stays exact). */
+static void fill_samples(double *o, const double *values, size_t live)
+{
+    memcpy(o, values, live * sizeof(double));
+    for (size_t i = live; i < BLK; i++) o[i] = values[0];
+}
+
+static TyStatus run_block(Run *r, size_t offset, size_t live)
+{
+    const TyModel *m = r->m;
+    for (size_t e = 0; e < m->nelems; e++) {
+        if (!is_input(m->elems[e].kind) || r->inputs[e].kind != TY_VALUE_SAMPLES) continue;
+        fill_samples(slot_ptr(r, m->elems[e].slot), r->inputs[e].values + offset, live);
+    }
+    for (int year = m->first_year; year <= m->last_year; year++) {
+        size_t yi = (size_t)(year - m->first_year);
+        for (size_t e = 0; e < m->nelems; e++) {
+            if (!is_input(m->elems[e].kind)) continue;
+            const TyValue *v = &r->inputs[e];
+            double *o = slot_ptr(r, m->elems[e].slot);
+            if (v->kind == TY_VALUE_SERIES)
+                fill(o, v->values[year - v->first_year]);
+            else if (v->kind == TY_VALUE_SAMPLES_BY_YEAR)
+                fill_samples(o, v->values + yi * r->nsamples + offset, live);
+        }
+        TyStatus st = year == m->first_year ? exec(r, r->first, m->nfirst, year, live)
+                                            : exec(r, r->rest, m->nrest, year, live);
+        if (!st && !r->opt->allow_nonfinite) st = check_finite(r, year, offset, live);
+        if (!st) st = deliver(r, year, offset, live);
+        if (st) return st;
+        for (int i = 0; i < m->nrings; i++) {
+            const MElem *e = &m->elems[m->ring_elems[i]];
+            double *row = r->rings + r->ring_off[i] + (yi % (size_t)e->ring_depth) * BLK;
+            memcpy(row, slot_ptr(r, e->slot), BLK * sizeof(double));
+        }
+        if (year < m->last_year) update_stocks(r);
+    }
+    return TY_OK;
+}
+
+TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
+{
+    if (!m || !opt) return ty_error_set(err, TY_ESCRIPT, "model_run: no model or options");
+    TyStatus st = check_options(m, opt, err);
+    if (st) return st;
+    Run r;
+    memset(&r, 0, sizeof r);
+    r.m = m;
+    r.opt = opt;
+    r.err = err;
+    r.nsamples = opt->nsamples;
+    if ((st = run_alloc(&r)) || (st = resolve_inputs(&r))) goto done;
+
+    /* Slots that never change during the run. */
+    for (size_t k = 0; k < m->nconsts; k++) fill(slot_ptr(&r, m->const_slots[k]), m->const_values[k]);
+    for (size_t e = 0; e < m->nelems; e++)
+        if (is_input(m->elems[e].kind) && r.inputs[e].kind == TY_VALUE_SCALAR)
+            fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
+
+    for (size_t off = 0; off < opt->nsamples && !st; off += BLK) {
+        size_t live = opt->nsamples - off < BLK ? opt->nsamples - off : BLK;
+        st = run_block(&r, off, live);
+    }
+done:
+    run_free(&r);
+    return st;
+}
+
+TyStatus model_run_single(const TyModel *m, const TyOverride *overrides, size_t noverrides,
+                          TyRunResult *res, TyError *err)
+{
+    memset(res, 0, sizeof *res);
+    size_t ne = m->nelems, nv = 0;
+    size_t ny = (size_t)m->nyears;
+    int *tracked = ty_calloc(ne + 1, sizeof(int));
+    double *out = ty_calloc(ne * ny + 1, sizeof(double));
+    double *values = ty_calloc(ne * ny + 1, sizeof(double));
+    TyStatus st = TY_OK;
+    if (!tracked || !out || !values) {
+        st = ty_error_set(err, TY_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t e = 0; e < ne; e++)
+        if (m->elems[e].kind != TY_ELEM_LOOKUP) tracked[nv++] = (int)e;
+    TyRunOptions opt;
+    memset(&opt, 0, sizeof opt);
+    opt.nsamples = 1;
+    opt.overrides = overrides;
+    opt.noverrides = noverrides;
+    opt.tracked = tracked;
+    opt.ntracked = nv;
+    opt.out = out;
+    if ((st = model_run(m, &opt, err))) goto fail;
+    for (size_t e = 0; e < ne * ny; e++) values[e] = NAN;
+    for (size_t k = 0; k < nv; k++)
+        memcpy(values + (size_t)tracked[k] * ny, out + k * ny, ny * sizeof(double));
+    res->first_year = m->first_year;
+    res->nyears = m->nyears;
+    res->nelems = ne;
+    res->values = values;
+    ty_free(tracked);
+    ty_free(out);
+    return TY_OK;
+fail:
+    ty_free(tracked);
+    ty_free(out);
+    ty_free(values);
+    return st;
+}
+
+double model_result_get(const TyRunResult *res, int elem, int year)
+{
+    if (!res || !res->values || elem < 0 || (size_t)elem >= res->nelems
+        || year < res->first_year || year >= res->first_year + res->nyears)
+        return NAN;
+    return res->values[(size_t)elem * (size_t)res->nyears + (size_t)(year - res->first_year)];
+}
+
+void model_result_free(TyRunResult *res)
+{
+    if (!res) return;
+    ty_free(res->values);
+    memset(res, 0, sizeof *res);
+}

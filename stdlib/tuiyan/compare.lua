@@ -1,0 +1,185 @@
+-- tuiyan.compare — scenarios side by side (DOMAIN §5): for chosen years, every plan indicator the
+-- model covers, its target, each scenario's value, the change from the baseline (the first
+-- scenario), met or not; and, with a policy, the fiscal cost by rule and year and the budget share
+-- it implies.
+local tabular = require "tuiyan.tabular"
+local format = require "tuiyan.format"
+local json = require "_tuiyan.json"
+
+local M = {}
+local Comparison = {}
+Comparison.__index = Comparison
+Comparison.__name = "tuiyan.Comparison"
+
+local function met(value, target, direction)
+  if target == nil then return nil end
+  if direction == "down" then return value <= target end
+  return value >= target
+end
+
+--- compare{ scenarios = {...}, years = {...}, plan = Plan, policy = Policy | nil,
+---          budget = "city_budget" (element giving the budget for cost shares) }
+function M.compare(spec)
+  assert(type(spec) == "table" and type(spec.scenarios) == "table" and #spec.scenarios >= 1,
+    "compare: { scenarios = {...}, years = {...}, plan = } expected")
+  local scen = spec.scenarios
+  local model = scen[1].model
+  local years = spec.years or { 2022, 2025 }
+  local runs = {}
+  for i, s in ipairs(scen) do runs[i] = s:run() end
+  local plan = spec.plan
+  local mapping = model:indicators()
+  local ids = {}
+  if plan then
+    for _, id in ipairs(plan:ids()) do if mapping[id] then ids[#ids + 1] = id end end
+  else
+    for id in pairs(mapping) do ids[#ids + 1] = id end
+    table.sort(ids)
+  end
+  local rows = {}
+  for _, id in ipairs(ids) do
+    local info = plan and plan:info(id) or { id = id, name = id, unit = model:element(mapping[id]).unit, direction = "up" }
+    for _, y in ipairs(years) do
+      local row = { id = id, name = info.name, unit = info.unit, year = y, direction = info.direction,
+        target = plan and plan:target(id, y) or nil, values = {}, change = {}, met = {} }
+      for i, r in ipairs(runs) do
+        local v = r:get(mapping[id], y)
+        row.values[i] = v
+        row.change[i] = v - runs[1]:get(mapping[id], y)
+        row.met[i] = met(v, row.target, info.direction)
+      end
+      rows[#rows + 1] = row
+    end
+  end
+  local costs
+  if spec.policy then
+    costs = {}
+    for i, r in ipairs(runs) do costs[i] = spec.policy:cost(r, spec.budget or "city_budget") end
+  end
+  -- Costs shown from the first compared year to one year after the last (payments lag a year).
+  local cost_years = spec.cost_years or { years[1], math.min(years[#years] + 1, model.last_year) }
+  return setmetatable({ scenarios = scen, runs = runs, years = years, rows = rows, costs = costs,
+    cost_years = cost_years, model = model, title = spec.title }, Comparison)
+end
+
+local MET = { [true] = "✓", [false] = "✗" }
+
+function Comparison:indicator_table()
+  local cols = {
+    { key = "name", title = "指标 indicator" },
+    { key = "year", title = "年", align = "right" },
+    { key = "target", title = "目标 target", align = "right" },
+  }
+  for i, s in ipairs(self.scenarios) do
+    cols[#cols + 1] = { key = "v" .. i, title = s.name, align = "right",
+      fmt = function(x) return x end }
+  end
+  local T = tabular.new{ title = self.title or "Scenario comparison / 情景对比", columns = cols }
+  for _, row in ipairs(self.rows) do
+    local r = { name = ("%s (%s)"):format(row.name, row.unit), year = row.year, target = row.target }
+    for i in ipairs(self.scenarios) do
+      local s = format.value(row.values[i], 3)
+      if i > 1 then s = s .. (" (%+." .. 3 .. "g)"):format(row.change[i]) end
+      if row.met[i] ~= nil then s = s .. " " .. MET[row.met[i]] end
+      r["v" .. i] = s
+    end
+    T:add(r)
+  end
+  T:note("✓ meets the plan's target for that year, ✗ does not; (+x) change from " .. self.scenarios[1].name .. ".")
+  return T
+end
+
+function Comparison:cost_table()
+  if not self.costs then return nil end
+  local cols = { { key = "scenario", title = "情景 scenario" }, { key = "rule", title = "规则 rule" } }
+  local ys = {}
+  for y = self.cost_years[1], self.cost_years[2] do
+    ys[#ys + 1] = y
+    cols[#cols + 1] = { key = "y" .. y, title = tostring(y), align = "right",
+      fmt = function(x) return type(x) == "string" and x or format.value(x, 1) end }
+  end
+  local T = tabular.new{ title = "Fiscal cost by rule and year (万元) / 政策成本", columns = cols }
+  for i, c in ipairs(self.costs) do
+    for _, rule in ipairs(c.rules) do
+      local r = { scenario = self.scenarios[i].name, rule = rule.id .. " " .. rule.label }
+      for _, y in ipairs(ys) do r["y" .. y] = rule.by_year[y] or 0 end
+      T:add(r)
+    end
+    local r = { scenario = self.scenarios[i].name, rule = "total 合计" }
+    for _, y in ipairs(ys) do r["y" .. y] = c.total[y] or 0 end
+    T:add(r)
+    local s = { scenario = self.scenarios[i].name, rule = "share of city budget 占预算 %" }
+    for _, y in ipairs(ys) do s["y" .. y] = format.value(c.share[y], 3) end
+    T:add(s)
+  end
+  T:note("Costs are paid in the year shown (recognitions of year Y are paid from the budget of Y+1).")
+  return T
+end
+
+function Comparison:to_text()
+  local out = self:indicator_table():to_text()
+  local ct = self:cost_table()
+  if ct then out = out .. "\n" .. ct:to_text() end
+  return out
+end
+
+function Comparison:to_md()
+  local out = self:indicator_table():to_md()
+  local ct = self:cost_table()
+  if ct then out = out .. "\n" .. ct:to_md() end
+  return out
+end
+
+--- CSV: one row per indicator, year and scenario.
+function Comparison:to_csv()
+  local T = tabular.new{ columns = { { key = "id" }, { key = "year" }, { key = "scenario" }, { key = "value" },
+    { key = "target" }, { key = "change" }, { key = "met" } } }
+  for _, row in ipairs(self.rows) do
+    for i, s in ipairs(self.scenarios) do
+      local m = row.met[i]
+      T:add{ id = row.id, year = row.year, scenario = s.name, value = row.values[i], target = row.target,
+        change = row.change[i], met = m == nil and nil or (m and "yes" or "no") }
+    end
+  end
+  return T:to_csv()
+end
+
+local function ordered(t, order) return setmetatable(t, { __jsonorder = order }) end
+
+function Comparison:to_table()
+  local rows = setmetatable({}, json.array_meta)
+  for _, row in ipairs(self.rows) do
+    local per = setmetatable({}, json.array_meta)
+    for i, s in ipairs(self.scenarios) do
+      per[i] = ordered({ scenario = s.name, value = row.values[i], change = row.change[i],
+        met = row.met[i] == nil and json.null or row.met[i] }, { "scenario", "value", "change", "met" })
+    end
+    rows[#rows + 1] = ordered({ id = row.id, name = row.name, unit = row.unit, year = row.year,
+      target = row.target or json.null, scenarios = per }, { "id", "name", "unit", "year", "target", "scenarios" })
+  end
+  local out = { indicators = rows }
+  if self.costs then
+    local costs = setmetatable({}, json.array_meta)
+    for i, c in ipairs(self.costs) do
+      local rules = setmetatable({}, json.array_meta)
+      for _, rule in ipairs(c.rules) do
+        local by = {}
+        for y, v in pairs(rule.by_year) do by[tostring(y)] = v end
+        rules[#rules + 1] = ordered({ id = rule.id, label = rule.label, by_year = by }, { "id", "label", "by_year" })
+      end
+      local total, share = {}, {}
+      for y, v in pairs(c.total) do total[tostring(y)] = v; share[tostring(y)] = c.share[y] end
+      -- year keys are strings: the encoder sorts them, so the order is fixed
+      costs[i] = ordered({ scenario = self.scenarios[i].name, rules = rules, total = total, budget_share_pct = share },
+        { "scenario", "rules", "total", "budget_share_pct" })
+    end
+    out.costs = costs
+  end
+  return ordered(out, { "indicators", "costs" })
+end
+
+function Comparison:to_json() return json.encode(self:to_table(), true) end
+
+Comparison.__tostring = Comparison.to_text
+M.Comparison = Comparison
+return M

@@ -1,0 +1,100 @@
+-- tuiyan.goalseek — the inverse question (DOMAIN §5): the smallest setting of a lever that meets a
+-- target by its year, and the cheapest combination of levers that meets several targets at once.
+-- Each trial is one run of the compiled model in C; the search itself is a few dozen runs.
+local M = {}
+
+local function value_of(scenario, lever, x, element, year)
+  return scenario:run{ { lever, x } }:get(element, year)
+end
+
+local function gap(v, target, direction)
+  if direction == "down" then return target - v end
+  return v - target
+end
+
+--- seek{ scenario =, lever =, element = | indicator =, year =, target =, direction = "up",
+---       lo = 0, hi =, tol = 1e-6 } ->
+---   { reachable = true, value = x, achieved = v } | { reachable = false, message = "...", at_hi = v }
+--- Assumes the element moves monotonically with the lever; the result is the bracket's upper end,
+--- so re-running with `value` meets the target. tol is on the lever, relative to hi - lo.
+function M.seek(spec)
+  local s = spec.scenario
+  local element = spec.element or (spec.indicator and s.model:indicators()[spec.indicator])
+  if not element then error("seek: an element or a mapped indicator is required", 2) end
+  local lever, year, target = spec.lever, spec.year, spec.target
+  if type(target) ~= "number" then error("seek: a numeric target is required", 2) end
+  local dir = spec.direction or "up"
+  local lo, hi = spec.lo or 0, spec.hi
+  if type(hi) ~= "number" or hi <= lo then error("seek: hi must be a number above lo", 2) end
+  local tol = (spec.tol or 1e-6) * (hi - lo)
+  local glo = gap(value_of(s, lever, lo, element, year), target, dir)
+  if glo >= 0 then
+    return { reachable = true, value = lo, achieved = value_of(s, lever, lo, element, year), runs = 1 }
+  end
+  local vhi = value_of(s, lever, hi, element, year)
+  if gap(vhi, target, dir) < 0 then
+    return { reachable = false, at_hi = vhi, runs = 2,
+      message = ("not reachable within [%s, %s]: with %s = %s, %s in %d is %s, short of %s"):format(
+        tostring(lo), tostring(hi), lever, tostring(hi), element, year, require("tuiyan.format").value(vhi), tostring(target)) }
+  end
+  local runs = 2
+  while hi - lo > tol do
+    local mid = (lo + hi) / 2
+    runs = runs + 1
+    if gap(value_of(s, lever, mid, element, year), target, dir) >= 0 then hi = mid else lo = mid end
+  end
+  return { reachable = true, value = hi, achieved = value_of(s, lever, hi, element, year), runs = runs + 1 }
+end
+
+--- least_cost{ scenario =, levers = { {name =, lo =, hi =}, ... }, targets = { {element|indicator =,
+---   year =, target =, direction =}, ... }, cost = function(run) -> number, grid = 21 }
+--- The cheapest combination of two or more levers meeting every target: a grid over all levers but
+--- the last, and for each point the smallest last lever meeting every target (goal seek); then the
+--- cheapest point. Returns { reachable, settings = { name = x }, cost, runs } or reachable = false.
+function M.least_cost(spec)
+  local s, levers, targets = spec.scenario, spec.levers, spec.targets
+  assert(#levers >= 2, "least_cost: two or more levers")
+  local grid = spec.grid or 21
+  local last = levers[#levers]
+  local best, runs = nil, 0
+  local function visit(i, fixed)
+    if i == #levers then
+      local base = s:derive{ name = s.name .. "+", set = fixed }
+      local need = last.lo
+      for _, t in ipairs(targets) do
+        local r = M.seek{ scenario = base, lever = last.name, element = t.element, indicator = t.indicator,
+          year = t.year, target = t.target, direction = t.direction, lo = last.lo, hi = last.hi, tol = spec.tol }
+        runs = runs + r.runs
+        if not r.reachable then return end
+        need = math.max(need, r.value)
+      end
+      local settings = {}
+      for k, v in pairs(fixed) do settings[k] = v end
+      settings[last.name] = need
+      local run = base:run{ { last.name, need } }
+      runs = runs + 1
+      local c = spec.cost(run)
+      if best == nil or c < best.cost then best = { settings = settings, cost = c } end
+      return
+    end
+    local l = levers[i]
+    for k = 0, grid - 1 do
+      local f = {}
+      for n, v in pairs(fixed) do f[n] = v end
+      f[l.name] = l.lo + (l.hi - l.lo) * k / (grid - 1)
+      visit(i + 1, f)
+    end
+  end
+  visit(1, {})
+  if not best then return { reachable = false, runs = runs, message = "no combination within the lever ranges meets every target" } end
+  best.reachable, best.runs = true, runs
+  -- A setting at the edge of its range means the true optimum may lie beyond it: say so.
+  best.at_bound = {}
+  for _, l in ipairs(levers) do
+    local x = best.settings[l.name]
+    if x <= l.lo or x >= l.hi then best.at_bound[#best.at_bound + 1] = l.name end
+  end
+  return best
+end
+
+return M

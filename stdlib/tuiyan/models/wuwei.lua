@@ -1,0 +1,157 @@
+-- tuiyan.models.wuwei — the standard model (DOMAIN §3): the levers Wuwei's bureau talks about most
+-- (extra high-tech certifications, enterprises moved in, a rise in fiscal S&T spending) linked to the
+-- plan's indicators, 2021–2035.
+--
+-- Facts come from the plan's indicator table (stdlib/data/wuwei_2021_2025.csv): the 2021 (or 2020)
+-- values used as starting points. Every other number is an ASSUMPTION, marked `assumption = "..."`
+-- with the reason; tuiyan lists them in every report (model:assumptions()). Replace them with the
+-- city's own statistics: `--set NAME=VALUE` or scenario overrides.
+--
+-- Structure:
+--   enterprise pipeline (梯次培育)  tech_smes -> prov_st_enterprises -> hte_count; certificates last
+--     3 years: each year's certifications come up for renewal (重新认定) three years later and a
+--     share (1 - hte_renewal_rate) lapses.
+--   R&D finance  GDP and budgets grow; fiscal S&T spending = share x budget x (1 + fiscal_raise_pct);
+--     government R&D is a fraction of it; enterprise R&D = other firms' R&D (growing with GDP) +
+--     high-tech enterprises x R&D per firm + leverage x last year's extra fiscal S&T spending.
+--   outputs  technology-contract turnover and new-product sales follow R&D with an elasticity;
+--     high-value patents accumulate from R&D and lapse; indicators with no mechanism here
+--     (科技进步贡献率, 综合科技创新水平指数, 规上工业企业有研发活动占比) are held at the latest
+--     actual and say so.
+local M = tuiyan.model
+
+local W = {}
+
+W.FIRST_YEAR, W.LAST_YEAR = 2021, 2035
+
+-- Indicators the model does not explain: held at their latest actual (trend-only).
+W.TREND_ONLY = { "sci_progress_contribution", "innovation_index", "industrial_rd_active_share" }
+
+--- build([opts]) -> model definition. opts.last_year extends or shortens the horizon.
+function W.build(opts)
+  opts = opts or {}
+  local m = M.new{ name = "wuwei", first_year = W.FIRST_YEAR, last_year = opts.last_year or W.LAST_YEAR }
+  local v = m.v
+  local A = function(s) return s end   -- marks the text of an assumption, for grep
+
+  -- ---- starting points: facts from the plan's indicator table --------------------------------
+  local fact = "Wuwei plan indicator table"
+  m:param("hte_2021", 59, { unit = "家", source = fact .. ", 2021" })
+  m:param("prov_2021", 44, { unit = "家", source = fact .. ", 2021" })
+  m:param("sme_2021", 122, { unit = "家", source = fact .. ", 2021" })
+  m:param("rd_intensity_2020", 0.62, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("ent_rd_share_2020", 61.34, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("city_fiscal_share_2021", 0.56, { unit = "%", source = fact .. ", 2021" })
+  m:param("turnover_2021", 14.1, { unit = "亿元", source = fact .. ", 2021" })
+  m:param("hv_patents_per_10k_2021", 0.58, { unit = "件/万人", source = fact .. ", 2021" })
+  m:param("new_product_share_2020", 3.19, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("industrial_rd_ratio_2020", 0.85, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("rd_personnel_2020", 7.95, { unit = "人年/万人", source = fact .. ", 2020 (*)" })
+
+  -- ---- levers ----------------------------------------------------------------------------------
+  m:lever("extra_hte", 0, { unit = "家/年", note = "extra high-tech certifications a year beyond the pipeline" })
+  m:lever("hte_moved_in", 0, { unit = "家/年", note = "certified enterprises moved in (引进) a year" })
+  m:lever("fiscal_raise_pct", 0, { unit = "%", note = "rise in city and county fiscal S&T spending over the baseline share" })
+
+  -- ---- economy and budgets (assumptions) -------------------------------------------------------
+  m:param("gdp_2021", 560, { unit = "亿元", assumption = A"Wuwei GDP 2021 of about 560 亿元; replace with the statistical yearbook figure" })
+  m:param("gdp_growth", 0.055, { unit = "1", assumption = A"nominal GDP growth 5.5 % a year" })
+  m:param("city_budget_2021", 60, { unit = "亿元", assumption = A"city-level (市本级) general public budget expenditure 2021 of 60 亿元" })
+  m:param("county_budget_2021", 200, { unit = "亿元", assumption = A"counties' general public budget expenditure 2021 of 200 亿元 in total" })
+  m:param("budget_growth", 0.04, { unit = "1", assumption = A"budget expenditure growth 4 % a year" })
+  m:param("county_fiscal_share_2021", 0.3, { unit = "%", assumption = A"counties' fiscal S&T share 0.3 % (the source table has no base value)" })
+  m:param("rd_intensity_2021_change", 0, { unit = "%", assumption = A"R&D intensity 2021 equal to 2020's 0.62 % (no 2021 figure in the source)" })
+
+  m:aux("gdp", M.growth(v.gdp_2021, v.gdp_growth), { unit = "亿元" })
+  m:aux("city_budget", M.growth(v.city_budget_2021, v.budget_growth), { unit = "亿元" })
+  m:aux("county_budget", M.growth(v.county_budget_2021, v.budget_growth), { unit = "亿元" })
+
+  -- ---- fiscal S&T spending -----------------------------------------------------------------------
+  local raise = 1 + M.step(2022, v.fiscal_raise_pct)      -- the lever acts from 2022 (% -> ratio by units)
+  m:aux("city_fiscal_st", v.city_budget * v.city_fiscal_share_2021 * raise, { unit = "亿元" })
+  m:aux("county_fiscal_st", v.county_budget * v.county_fiscal_share_2021 * raise, { unit = "亿元" })
+  m:aux("city_fiscal_st_share", v.city_fiscal_st / v.city_budget, { unit = "%", indicator = "city_fiscal_st_share" })
+  m:aux("county_fiscal_st_share", v.county_fiscal_st / v.county_budget, { unit = "%", indicator = "county_fiscal_st_share" })
+  m:aux("fiscal_st", v.city_fiscal_st + v.county_fiscal_st, { unit = "亿元" })
+  m:aux("fiscal_st_extra", v.fiscal_st - (v.city_budget * v.city_fiscal_share_2021 + v.county_budget * v.county_fiscal_share_2021),
+    { unit = "亿元", note = "fiscal S&T spending above the baseline share" })
+
+  -- ---- enterprise pipeline (梯次培育) -------------------------------------------------------------
+  m:param("sme_new", 30, { unit = "家/年", assumption = A"30 enterprises a year newly evaluated as 科技型中小企业" })
+  m:param("sme_exit_rate", 0.08, { unit = "1", assumption = A"8 % of 科技型中小企业 leave the register a year" })
+  m:param("sme_promotion_rate", 0.06, { unit = "1", assumption = A"6 % of 科技型中小企业 become 省级科技创新型企业 a year" })
+  m:param("prov_new_direct", 6, { unit = "家/年", assumption = A"6 省级科技创新型企业 a year recognised directly" })
+  m:param("prov_exit_rate", 0.03, { unit = "1", assumption = A"3 % of 省级科技创新型企业 leave a year" })
+  m:param("prov_promotion_rate", 0.12, { unit = "1", assumption = A"12 % of 省级科技创新型企业 are certified high-tech a year" })
+  m:param("hte_direct", 6, { unit = "家/年", assumption = A"6 high-tech certifications a year from outside the provincial pool" })
+  m:param("hte_renewal_rate", 0.75, { unit = "1", assumption = A"75 % of certificates are renewed after 3 years (重新认定)" })
+  m:param("hte_exit_rate", 0.02, { unit = "1", assumption = A"2 % of high-tech enterprises close or leave a year, apart from renewals" })
+  m:param("hte_certified_before_2021", 59 / 3, { unit = "家/年", assumption = A"the 59 certificates of 2021 came in three equal yearly cohorts" })
+
+  m:stock("tech_smes", { unit = "家", init = v.sme_2021, indicator = "tech_smes" })
+  m:flow("sme_entries", v.sme_new, { unit = "家/年", into = "tech_smes" })
+  m:flow("sme_exits", M.prev(v.tech_smes) * v.sme_exit_rate, { unit = "家/年", from = "tech_smes" })
+  m:flow("sme_promotions", M.prev(v.tech_smes) * v.sme_promotion_rate, { unit = "家/年", from = "tech_smes", into = "prov_st_enterprises" })
+
+  m:stock("prov_st_enterprises", { unit = "家", init = v.prov_2021, indicator = "prov_st_enterprises" })
+  m:flow("prov_direct", v.prov_new_direct, { unit = "家/年", into = "prov_st_enterprises" })
+  m:flow("prov_exits", M.prev(v.prov_st_enterprises) * v.prov_exit_rate, { unit = "家/年", from = "prov_st_enterprises" })
+  m:flow("prov_promotions", M.prev(v.prov_st_enterprises) * v.prov_promotion_rate, { unit = "家/年", from = "prov_st_enterprises" })
+
+  -- Certificates last three years: those issued in year c (new or renewed) are due in c + 3; a share
+  -- hte_renewal_rate is renewed (issued again), the rest lapse. The 2021 stock is taken as three
+  -- equal cohorts issued in 2019, 2020 and 2021 (an assumption above).
+  m:stock("hte_count", { unit = "家", init = v.hte_2021, indicator = "hte_count" })
+  m:flow("hte_certified", M.if_(M.eq(M.year(), W.FIRST_YEAR), 0, v.prov_promotions + v.hte_direct + v.extra_hte),
+    { unit = "家/年", into = "hte_count", note = "new certifications (新认定) a year" })
+  m:aux("hte_certificates_due", M.delay(v.hte_certificates_issued, 3, v.hte_certified_before_2021),
+    { unit = "家/年", note = "certificates reaching the end of their three years (重新认定)" })
+  m:aux("hte_certificates_issued", M.if_(M.eq(M.year(), W.FIRST_YEAR), v.hte_certified_before_2021,
+    v.hte_certified + v.hte_renewal_rate * v.hte_certificates_due), { unit = "家/年" })
+  m:flow("hte_arrivals", v.hte_moved_in, { unit = "家/年", into = "hte_count" })
+  m:flow("hte_lapsed", (1 - v.hte_renewal_rate) * v.hte_certificates_due,
+    { unit = "家/年", from = "hte_count", note = "certificates not renewed" })
+  m:flow("hte_exits", M.prev(v.hte_count) * v.hte_exit_rate, { unit = "家/年", from = "hte_count" })
+
+  -- ---- R&D finance -------------------------------------------------------------------------------
+  m:param("hte_rd_per_firm", 0.025, { unit = "亿元/家", assumption = A"R&D of 250 万元 a year per high-tech enterprise (certification needs 3–5 % of revenue; revenue about 6,000 万元)" })
+  m:param("fiscal_rd_fraction", 0.5, { unit = "1", assumption = A"half of fiscal S&T spending is R&D" })
+  m:param("rd_leverage", 1.0, { unit = "1", assumption = A"each 1 元 of extra fiscal S&T spending brings 1 元 of enterprise R&D the next year" })
+
+  m:aux("rd_total_2021", v.gdp_2021 * (v.rd_intensity_2020 + v.rd_intensity_2021_change), { unit = "亿元" })
+  m:aux("ent_rd_2021", v.rd_total_2021 * v.ent_rd_share_2020, { unit = "亿元" })
+  m:aux("ent_rd_other", M.growth(v.ent_rd_2021 - v.hte_2021 * v.hte_rd_per_firm, v.gdp_growth),
+    { unit = "亿元", note = "R&D of enterprises other than high-tech ones, growing with GDP" })
+  m:aux("ent_rd", v.ent_rd_other + v.hte_count * v.hte_rd_per_firm + v.rd_leverage * M.prev(v.fiscal_st_extra, 0),
+    { unit = "亿元" })
+  m:aux("public_rd", M.growth(v.rd_total_2021 - v.ent_rd_2021, v.gdp_growth) + v.fiscal_rd_fraction * v.fiscal_st_extra,
+    { unit = "亿元", note = "government, universities and institutes" })
+  m:aux("rd_total", v.ent_rd + v.public_rd, { unit = "亿元" })
+  m:aux("rd_intensity", v.rd_total / v.gdp, { unit = "%", indicator = "rd_intensity" })
+  m:aux("enterprise_rd_share", v.ent_rd / v.rd_total, { unit = "%", indicator = "enterprise_rd_share" })
+  m:aux("industrial_rd_revenue_ratio", v.industrial_rd_ratio_2020 * (v.ent_rd / v.ent_rd_2021) / (v.gdp / v.gdp_2021),
+    { unit = "%", indicator = "industrial_rd_revenue_ratio", note = "moves with enterprise R&D relative to output" })
+
+  -- ---- outputs -----------------------------------------------------------------------------------
+  m:param("turnover_rd_elasticity", 1.2, { unit = "1", assumption = A"technology-contract turnover grows 1.2 % for each 1 % of R&D" })
+  m:param("new_product_elasticity", 0.8, { unit = "1", assumption = A"new-product sales share grows 0.8 % for each 1 % of enterprise R&D" })
+  m:param("personnel_elasticity", 0.7, { unit = "1", assumption = A"R&D personnel grow 0.7 % for each 1 % of R&D" })
+  m:param("population", 145, { unit = "万人", assumption = A"resident population of 1.45 million" })
+  m:param("patents_per_rd", 6, { unit = "件/亿元", assumption = A"6 high-value invention patents a year per 亿元 of R&D" })
+  m:param("patent_lapse_rate", 0.05, { unit = "1", assumption = A"5 % of high-value patents lapse a year" })
+
+  m:aux("tech_contract_turnover", v.turnover_2021 * M.pow(v.rd_total / v.rd_total_2021, v.turnover_rd_elasticity),
+    { unit = "亿元", indicator = "tech_contract_turnover" })
+  m:aux("new_product_sales_share", v.new_product_share_2020 * M.pow(v.ent_rd / v.ent_rd_2021, v.new_product_elasticity),
+    { unit = "%", indicator = "new_product_sales_share" })
+  m:aux("rd_personnel_per_10k", v.rd_personnel_2020 * M.pow(v.rd_total / v.rd_total_2021, v.personnel_elasticity),
+    { unit = "人年/万人", indicator = "rd_personnel_per_10k" })
+  m:stock("hv_patents", { unit = "件", init = v.hv_patents_per_10k_2021 * v.population })
+  m:flow("hv_patents_new", M.prev(v.rd_total, v.rd_total_2021) * v.patents_per_rd, { unit = "件/年", into = "hv_patents" })
+  m:flow("hv_patents_lapsed", M.prev(v.hv_patents) * v.patent_lapse_rate, { unit = "件/年", from = "hv_patents" })
+  m:aux("hv_patents_per_10k", v.hv_patents / v.population, { unit = "件/万人", indicator = "hv_patents_per_10k" })
+
+  return m
+end
+
+return W
