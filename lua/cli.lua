@@ -188,6 +188,14 @@ local COMMANDS = {
   version = M.version,
 }
 
+-- Commands that live in their own host module (lua/<module>.lua, function main(args)), loaded
+-- only when used: one line each here.
+local COMMAND_MODULES = {
+  check = "_host.check",
+  keygen = "_host.package_cli", pack = "_host.package_cli", verify = "_host.package_cli",
+  install = "_host.package_cli", list = "_host.package_cli", remove = "_host.package_cli",
+}
+
 function M.main(args)
   local cmd = args[1]
   if cmd == "--version" or cmd == "-v" then return M.version() end
@@ -196,6 +204,10 @@ function M.main(args)
     return require("_host.repl").main(args)
   end
   local f = COMMANDS[cmd]
+  local modname = COMMAND_MODULES[cmd]
+  if not f and modname and package.preload[modname] then
+    f = function(a) return require(modname).main(a) end
+  end
   if not f then usage_error("unknown command '%s'", cmd) end
   return f(args)
 end
