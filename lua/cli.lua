@@ -157,6 +157,10 @@ function M.run(args)
   local script = pos[1]
   if not script then usage_error("run needs a script: tuiyan run SCRIPT.lua [ARGS...]") end
   local kind = io_native.kind(script)
+  -- NAME[@VERSION]:SCENARIO names an installed package's scenario, run sandboxed.
+  if kind == nil and script:match("^[%w_%-]+@?[%d%.]*:[%w_%-]+$") and package.preload["_host.package_run"] then
+    return require("_host.package_run").main(opts, pos)
+  end
   if kind == nil then usage_error("cannot open %s: no such file", script) end
   if kind ~= "file" then usage_error("%s is not a regular file", script) end
   local tuiyan = set_options(opts)

@@ -37,7 +37,7 @@ typedef struct TyRunOptions {
     size_t nsamples;              /* >= 1 */
     const TyOverride *overrides;
     size_t noverrides;
-    const int *tracked;           /* element indices to deliver (no lookups, no duplicates) */
+    const int *tracked;           /* element indices to deliver (not lookups) */
     size_t ntracked;
     TyEvalBlockFn on_block;       /* may be NULL */
     void *ctx;

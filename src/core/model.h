@@ -22,7 +22,9 @@
  * Errors: builder calls fail at once (TY_ESCRIPT) for an invalid name, a duplicate element, a
  * unit string that does not parse, a bad node id or argument count; compile errors are
  * TY_ESCRIPT with the place of the element they are about (its `loc`, "file.lua:42", goes into
- * TyError.file/line). TY_ENOMEM on allocation failure, leaving the builder as it was.
+ * TyError.file/line/col), checked in this order: unknown names, same-year cycles, units,
+ * default series, flows, delay histories. TY_ELIMIT when a TY_MODEL_MAX_* limit is exceeded.
+ * TY_ENOMEM on allocation failure, leaving the builder as it was.
  *
  * Units (see units.h): every element has one. The compiler checks that +, -, min, max, clamp,
  * sum, the branches of if_ and comparisons join like with like, converting scaled units to the

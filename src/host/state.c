@@ -17,6 +17,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.host", luaopen_tuiyan_host},
     {"_tuiyan.model", luaopen_tuiyan_model},
     {"_tuiyan.schedule", luaopen_tuiyan_schedule},
+    {"_tuiyan.crypto", luaopen_tuiyan_crypto},
     {NULL, NULL}
 };
 
