@@ -19,7 +19,9 @@ local T = tuiyan.tabular.new{
   columns = {
     { key = "indicator", title = "指标 indicator" }, { key = "target", title = "2025 目标", align = "right" },
     { key = "baseline", title = "baseline 2025", align = "right" }, { key = "lever", title = "lever" },
-    { key = "needed", title = "needed 所需", align = "right" }, { key = "check", title = "re-run 2025", align = "right" },
+    { key = "needed", title = "needed 所需", align = "right", fmt = function(x) return tuiyan.format.value(x, 3) end },
+    { key = "unit", title = "unit" }, { key = "check", title = "re-run 2025", align = "right" },
+    { key = "note", title = "note" },
   },
 }
 for _, t in ipairs(targets) do
@@ -29,14 +31,12 @@ for _, t in ipairs(targets) do
   local row = { indicator = plan:info(t.indicator).name, target = target, lever = t.lever,
     baseline = base:run():get(model:indicators()[t.indicator], 2025) }
   if r.reachable then
-    row.needed = tuiyan.format.value(r.value, 3) .. " " .. t.unit
-    row.check = r.achieved
+    row.needed, row.unit, row.check = r.value, t.unit, r.achieved
   else
-    row.needed = r.message
+    row.note = r.message
   end
   T:add(row)
 end
-tuiyan.report.emit(T, "wuwei_goalseek_levers")
 
 -- Both targets at once, at the least fiscal cost 2022–2026 (policy cost + extra fiscal S&T spending).
 local function total_cost(run)
@@ -63,4 +63,4 @@ if best.reachable then
 else
   L:add{ what = "result", value = best.message }
 end
-tuiyan.report.emit(L, "wuwei_goalseek_combined")
+tuiyan.report.emit(tuiyan.report.bundle{ { "levers", T }, { "combined", L } }, "wuwei_goalseek")

@@ -41,6 +41,7 @@ function M.compare(spec)
     local info = plan and plan:info(id) or { id = id, name = id, unit = model:element(mapping[id]).unit, direction = "up" }
     for _, y in ipairs(years) do
       local row = { id = id, name = info.name, unit = info.unit, year = y, direction = info.direction,
+        trend_only = model:element(mapping[id]).opts.trend_only,
         target = plan and plan:target(id, y) or nil, values = {}, change = {}, met = {} }
       for i, r in ipairs(runs) do
         local v = r:get(mapping[id], y)
@@ -76,7 +77,8 @@ function Comparison:indicator_table()
   end
   local T = tabular.new{ title = self.title or "Scenario comparison / 情景对比", columns = cols }
   for _, row in ipairs(self.rows) do
-    local r = { name = ("%s (%s)"):format(row.name, row.unit), year = row.year, target = row.target }
+    local r = { name = ("%s (%s)%s"):format(row.name, row.unit, row.trend_only and " †" or ""), year = row.year,
+      target = row.target }
     for i in ipairs(self.scenarios) do
       local s = format.value(row.values[i], 3)
       if i > 1 then s = s .. (" (%+." .. 3 .. "g)"):format(row.change[i]) end
@@ -86,6 +88,15 @@ function Comparison:indicator_table()
     T:add(r)
   end
   T:note("✓ meets the plan's target for that year, ✗ does not; (+x) change from " .. self.scenarios[1].name .. ".")
+  T:note("† trend only: not explained by the model; held at the latest actual.")
+  local a = self.model:assumptions()
+  if #a > 0 then
+    T:note(("Assumptions (not from the sources; replace with the city's figures via --set NAME=VALUE):"))
+    for _, x in ipairs(a) do
+      T:note(("  %s = %s %s: %s"):format(x.name, type(x.value) == "number" and format.value(x.value) or "series",
+        (x.unit and x.unit ~= "1") and x.unit or "", x.note))
+    end
+  end
   return T
 end
 

@@ -141,7 +141,7 @@ end
 
 local META_KEYS = { unit = true, note = true, assumption = true, source = true, indicator = true,
   init = true, inflows = true, outflows = true, history = true, x_unit = true, label = true,
-  into = true, from = true, dist = true }
+  into = true, from = true, dist = true, trend_only = true }
 
 local function where(level)
   local info = debug.getinfo(level, "Sl")

@@ -66,12 +66,53 @@ function M.write(obj, path, fmt)
   return stage_or_write(path, M.render(obj, fmt))
 end
 
+-- A bundle: several results that belong together, written as one document (one JSON object keyed
+-- by part name; text and Markdown one after the other). CSV holds one table per file, so a bundle
+-- in CSV becomes NAME_PART.csv files and needs --out.
+local Bundle = {}
+Bundle.__index = Bundle
+
+--- bundle{ {name, obj}, ... } -> one result made of parts.
+function M.bundle(parts)
+  for i, p in ipairs(parts) do
+    if type(p[1]) ~= "string" or p[2] == nil then error(("bundle: part %d must be {name, obj}"):format(i), 2) end
+  end
+  return setmetatable({ parts = parts }, Bundle)
+end
+
+function Bundle:to_text()
+  local out = {}
+  for i, p in ipairs(self.parts) do out[i] = M.render(p[2], "text") end
+  return table.concat(out, "\n")
+end
+
+function Bundle:to_md()
+  local out = {}
+  for i, p in ipairs(self.parts) do out[i] = M.render(p[2], "md") end
+  return table.concat(out, "\n")
+end
+
+function Bundle:to_json()
+  local json = require "_tuiyan.json"
+  local obj, order = {}, {}
+  for i, p in ipairs(self.parts) do
+    obj[p[1]] = assert(json.decode(M.render(p[2], "json")))
+    order[i] = p[1]
+  end
+  return json.encode(setmetatable(obj, { __jsonorder = order }), true)
+end
+
 --- emit(obj, name [, format]) : the result called `name` of a run. With --out DIR it becomes
 --- DIR/name.<ext>; without, it is printed.
 function M.emit(obj, name, fmt)
   fmt = fmt or options().format or "text"
-  local data = M.render(obj, fmt)
   local out = options().out
+  if getmetatable(obj) == Bundle and fmt == "csv" then
+    if out == nil then fail("usage", "%s has several tables: CSV needs --out DIR (one file per table)", name) end
+    for _, p in ipairs(obj.parts) do M.emit(p[2], name .. "_" .. p[1], fmt) end
+    return nil
+  end
+  local data = M.render(obj, fmt)
   if out == nil then
     io.stdout:write(data)
     return nil

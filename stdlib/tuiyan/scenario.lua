@@ -106,10 +106,12 @@ end
 -- Overrides set on the command line (--set NAME=VALUE) sit under every scenario's own layers:
 -- they change the baseline assumptions; a scenario that sets the same name still wins.
 local function cli_layer(model)
-  local set = require("tuiyan").options.set or {}
+  local tuiyan = require "tuiyan"
+  local set = tuiyan.options.set or {}
   local layer = {}
   for _, k in ipairs(set) do
-    check_override(model, "--set", k, set[k], 4)
+    local ok, err = pcall(check_override, model, "--set", k, set[k], 1)
+    if not ok then tuiyan.fail("usage", "%s", (tostring(err):gsub("^[^:]*:%d+: ", ""))) end
     layer[#layer + 1] = { k, set[k] }
   end
   return layer

@@ -119,5 +119,28 @@ function Tabular:to_csv()
   return table.concat(out, "\r\n") .. "\r\n"
 end
 
+--- JSON: { title, columns = [{key, title}], rows = [{key: raw value}], notes } (null = undefined).
+function Tabular:to_json()
+  local json = require "_tuiyan.json"
+  local cols, rows = setmetatable({}, json.array_meta), setmetatable({}, json.array_meta)
+  local keys = {}
+  for i, col in ipairs(self.columns) do
+    keys[i] = col.key
+    cols[i] = setmetatable({ key = col.key, title = col.title }, { __jsonorder = { "key", "title" } })
+  end
+  for _, row in ipairs(self.rows) do
+    local r = {}
+    for _, k in ipairs(keys) do
+      local v = row[k]
+      if type(v) == "table" then v = v.value end   -- {year, value} points keep their value
+      r[k] = v == nil and json.null or v
+    end
+    rows[#rows + 1] = setmetatable(r, { __jsonorder = keys })
+  end
+  local notes = setmetatable({ table.unpack(self.notes) }, json.array_meta)
+  return json.encode(setmetatable({ title = self.title or json.null, columns = cols, rows = rows, notes = notes },
+    { __jsonorder = { "title", "columns", "rows", "notes" } }), true)
+end
+
 M.Tabular = Tabular
 return M

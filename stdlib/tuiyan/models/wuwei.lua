@@ -151,6 +151,17 @@ function W.build(opts)
   m:flow("hv_patents_lapsed", M.prev(v.hv_patents) * v.patent_lapse_rate, { unit = "件/年", from = "hv_patents" })
   m:aux("hv_patents_per_10k", v.hv_patents / v.population, { unit = "件/万人", indicator = "hv_patents_per_10k" })
 
+  -- ---- indicators with no mechanism here: held at the latest actual ----------------------------
+  -- One actual each in the source, so there is no trend to follow: the value is held, and reports
+  -- mark these rows as trend-only rather than presenting them as model results.
+  m:param("sci_progress_2021", 55.35, { unit = "%", source = fact .. ", 2021" })
+  m:param("innovation_index_2020", 42.92, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("industrial_rd_active_2020", 36, { unit = "%", source = fact .. ", 2020 (*)" })
+  local held = "trend only: held at the latest actual (one data point, no trend; not explained by the model)"
+  m:aux("sci_progress_contribution", v.sci_progress_2021, { unit = "%", indicator = "sci_progress_contribution", trend_only = true, note = held })
+  m:aux("innovation_index", v.innovation_index_2020, { unit = "%", indicator = "innovation_index", trend_only = true, note = held })
+  m:aux("industrial_rd_active_share", v.industrial_rd_active_2020, { unit = "%", indicator = "industrial_rd_active_share", trend_only = true, note = held })
+
   return m
 end
 
