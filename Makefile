@@ -79,12 +79,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtuiyan.a
 run: all
 	$(BIN) run scenarios/wuwei_progress.lua
 
-test: deps
+test:
+	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
 	@sh tests/run_all.sh "$(BIN)" "$(BUILD)"
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
-asan: deps
+asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test
 
 # libFuzzer targets over the production readers (clang only); each runs briefly.

@@ -255,12 +255,14 @@ static int schedule_extfn_cb(void *ctx, int year, const double *x, double *y, si
 static int schedule_extfn(lua_State *L)
 {
     TySchedule *s = check_schedule(L, 1);
+    const char *in_unit = luaL_optstring(L, 2, schedule_unit(s));
+    lua_settop(L, 2);
     TyExtFnCallback cb = schedule_extfn_cb;
     void *raw;
     memcpy(&raw, &cb, sizeof raw);
     lua_pushlightuserdata(L, raw);
     lua_pushvalue(L, 1);
-    lua_pushstring(L, luaL_optstring(L, 2, schedule_unit(s)));
+    lua_pushstring(L, in_unit);
     lua_pushstring(L, schedule_unit(s));
     return 4;
 }

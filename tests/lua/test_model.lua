@@ -115,6 +115,19 @@ T.test("least cost over two levers meets both targets at the cheapest point", fu
   T.near(r.cost, 4, 1e-5)
 end)
 
+T.test("a policy schedule inside a model, as an external function", function()
+  local m = M.new{ first_year = 2021, last_year = 2022 }
+  m:extfn("r8", tuiyan.policy.schedule{ id = "R8", shape = "step", thresholds = { 500, 1000, 2000, 10000 },
+    amounts = { 10, 20, 50, 100 } })
+  m:param("rd", 1500, { unit = "万元" })
+  m:param("rd_yi", 0.25, { unit = "亿元" })
+  m:aux("subsidy", M.ext("r8", m.v.rd), { unit = "万元" })
+  m:aux("subsidy2", M.ext("r8", m.v.rd_yi), { unit = "万元" })   -- 0.25 亿元 is 2500 万元
+  local r = m:run()
+  T.eq(r:get("subsidy", 2022), 20)
+  T.eq(r:get("subsidy2", 2022), 50)
+end)
+
 T.test("the standard model runs and maps every modelled Wuwei indicator", function()
   local W = require "tuiyan.models.wuwei"
   local m = W.build()
