@@ -67,6 +67,9 @@ typedef struct Scan {
     size_t nkeys, keycap;
     char *keybuf;
     size_t kblen, kbcap;
+    size_t *offsets;           /* when recording: start of every value, in document order */
+    size_t noff, offcap;
+    int record;
     TyError *err;
 } Scan;
 
@@ -631,6 +634,16 @@ static TyStatus scan_value(Scan *s, int *opened)
 {
     *opened = 0;
     if (s->pos >= s->len) return fail_expected(s, s->pos, "a value");
+    if (s->record) {
+        if (s->noff == s->offcap) {
+            size_t cap = s->offcap ? 2 * s->offcap : 64;
+            size_t *grown = ty_realloc(s->offsets, cap * sizeof *grown);
+            if (!grown) return scan_nomem(s);
+            s->offsets = grown;
+            s->offcap = cap;
+        }
+        s->offsets[s->noff++] = s->pos;
+    }
     unsigned char c = s->p[s->pos];
     TyStatus st;
     switch (c) {
@@ -742,8 +755,8 @@ static int effective_depth(const TyJsonLimits *lim)
     return d;
 }
 
-TyStatus json_validate(const char *name, const char *buf, size_t len,
-                       const TyJsonLimits *lim, TyError *err)
+static TyStatus validate(const char *name, const char *buf, size_t len, const TyJsonLimits *lim,
+                         TyJsonPositions *pos, TyError *err)
 {
     TyJsonLimits def;
     if (!lim) { json_limits_default(&def); lim = &def; }
@@ -756,13 +769,54 @@ TyStatus json_validate(const char *name, const char *buf, size_t len,
         .p = (const unsigned char *)(buf ? buf : ""),
         .len = len,
         .max_depth = effective_depth(lim),
+        .record = pos != NULL,
         .err = err,
     };
     TyStatus st = scan_document(&s);
     ty_free(s.stack);
     ty_free(s.keys);
     ty_free(s.keybuf);
+    if (pos && st == TY_OK) {
+        pos->offsets = s.offsets;
+        pos->n = s.noff;
+    } else {
+        ty_free(s.offsets);
+    }
     return st;
+}
+
+TyStatus json_validate(const char *name, const char *buf, size_t len,
+                       const TyJsonLimits *lim, TyError *err)
+{
+    return validate(name, buf, len, lim, NULL, err);
+}
+
+void json_positions_free(TyJsonPositions *pos)
+{
+    if (!pos) return;
+    ty_free(pos->offsets);
+    pos->offsets = NULL;
+    pos->n = 0;
+}
+
+/* Pre-order index of `node` under `at`; *k counts the nodes visited. 1 when found. */
+static int preorder_index(const cJSON *at, const cJSON *node, size_t *k)
+{
+    if (at == node) return 1;
+    (*k)++;
+    for (const cJSON *c = at->child; c; c = c->next)
+        if (preorder_index(c, node, k)) return 1;
+    return 0;
+}
+
+int json_node_position(const char *buf, size_t len, const TyJsonPositions *pos,
+                       const cJSON *root, const cJSON *node, int *line, int *col)
+{
+    size_t k = 0;
+    if (!pos || !pos->offsets || !root || !node || !preorder_index(root, node, &k) || k >= pos->n)
+        return 0;
+    line_col((const unsigned char *)buf, len, pos->offsets[k], line, col);
+    return 1;
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -770,10 +824,18 @@ TyStatus json_validate(const char *name, const char *buf, size_t len,
 cJSON *json_parse_buffer(const char *name, const char *buf, size_t len,
                          const TyJsonLimits *lim, TyError *err)
 {
-    if (json_validate(name, buf, len, lim, err) != TY_OK) return NULL;
+    return json_parse_buffer_pos(name, buf, len, lim, NULL, err);
+}
+
+cJSON *json_parse_buffer_pos(const char *name, const char *buf, size_t len,
+                             const TyJsonLimits *lim, TyJsonPositions *pos, TyError *err)
+{
+    if (pos) { pos->offsets = NULL; pos->n = 0; }
+    if (validate(name, buf, len, lim, pos, err) != TY_OK) return NULL;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
     if (!root) {
+        json_positions_free(pos);
         ty_error_at(err, TY_EINTERNAL, name, 0, 0, "cJSON could not parse JSON that passed "
                     "validation (out of memory?)");
         return NULL;
@@ -783,6 +845,7 @@ cJSON *json_parse_buffer(const char *name, const char *buf, size_t len,
     while (at < len && (buf[at] == ' ' || buf[at] == '\t' || buf[at] == '\n' || buf[at] == '\r'))
         at++;
     if (!end || at != len) {
+        json_positions_free(pos);
         cJSON_Delete(root);
         ty_error_at(err, TY_EINTERNAL, name, 0, 0, "cJSON stopped at byte %zu of %zu in JSON "
                     "that passed validation", end ? (size_t)(end - buf) : (size_t)0, len);

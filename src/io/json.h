@@ -27,6 +27,22 @@ cJSON *json_parse_buffer(const char *name, const char *buf, size_t len,
                          const TyJsonLimits *lim, TyError *err);
 cJSON *json_parse_file(const char *path, const TyJsonLimits *lim, TyError *err);
 
+/* Where each value starts, so an error found later on a cJSON node (an unknown key, a wrong
+ * type) can still name its line and column: the byte offset of every value in document order,
+ * which is the depth-first order of the cJSON tree (duplicate keys are refused, so none is lost). */
+typedef struct TyJsonPositions {
+    size_t *offsets;
+    size_t n;
+} TyJsonPositions;
+
+/* As json_parse_buffer, also filling *pos (free with json_positions_free). */
+cJSON *json_parse_buffer_pos(const char *name, const char *buf, size_t len,
+                             const TyJsonLimits *lim, TyJsonPositions *pos, TyError *err);
+void json_positions_free(TyJsonPositions *pos);
+/* Line and column (1-based, characters) where `node` of the tree `root` starts; 0 if unknown. */
+int json_node_position(const char *buf, size_t len, const TyJsonPositions *pos,
+                       const cJSON *root, const cJSON *node, int *line, int *col);
+
 /* Validation alone (used by the fuzzer and by tuiyan check). */
 TyStatus json_validate(const char *name, const char *buf, size_t len,
                        const TyJsonLimits *lim, TyError *err);

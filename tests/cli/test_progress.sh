@@ -66,6 +66,11 @@ while IFS='|' read -r file want; do
     expect_code 3 "bad plan $file"
     expect_err "$want" "bad plan $file"
 done <tests/data/plans/bad/EXPECT
+while IFS='|' read -r file want; do
+    run "$BIN" progress "tests/data/plans/bad_json/$file"
+    expect_code 3 "bad JSON plan $file"
+    expect_err "$want" "bad JSON plan $file"
+done <tests/data/plans/bad_json/EXPECT
 run "$BIN" progress tests/data/plans/bad/gbk.csv
 expect_err "save as CSV UTF-8" "GBK hint says how to fix it"
 
