@@ -60,7 +60,7 @@ function M.compare(spec)
   -- Costs shown from the first compared year to one year after the last (payments lag a year).
   local cost_years = spec.cost_years or { years[1], math.min(years[#years] + 1, model.last_year) }
   return setmetatable({ scenarios = scen, runs = runs, years = years, rows = rows, costs = costs,
-    cost_years = cost_years, model = model, title = spec.title }, Comparison)
+    cost_years = cost_years, model = model, plan = plan, title = spec.title }, Comparison)
 end
 
 local MET = { [true] = "✓", [false] = "✗" }
@@ -190,6 +190,65 @@ function Comparison:to_table()
 end
 
 function Comparison:to_json() return json.encode(self:to_table(), true) end
+
+--- The chart of one indicator: each scenario's path up to the last compared year, the plan's
+--- actuals and its targets.
+function Comparison:chart(id)
+  local svg = require "tuiyan.svg"
+  local element = self.model:indicators()[id]
+  local last = self.years[#self.years]
+  local series, markers = {}, {}
+  local info = self.plan and self.plan:info(id) or { name = id, unit = self.model:element(element).unit }
+  if self.plan then
+    local act = {}
+    for _, a in ipairs(self.plan:actuals(id)) do act[#act + 1] = { a.year, a.value } end
+    if #act > 0 then series[#series + 1] = { name = "actual 实际", points = act, dots = true, color = "#222222" } end
+    for _, t in ipairs(self.plan:targets(id)) do
+      markers[#markers + 1] = { x = t.year, y = t.value, label = ("%d: %s"):format(t.year, format.value(t.value)) }
+    end
+  end
+  for i, s in ipairs(self.scenarios) do
+    local pts = {}
+    for y = self.model.first_year, last do pts[#pts + 1] = { y, self.runs[i]:get(element, y) } end
+    series[#series + 1] = { name = s.name, points = pts, color = svg.PALETTE[(i - 1) % #svg.PALETTE + 1],
+      style = i == 1 and "dashed" or "solid" }
+  end
+  return svg.line{ title = ("%s (%s)"):format(info.name, info.unit), series = series, markers = markers }
+end
+
+--- A self-contained HTML report: the comparison table, a chart per indicator, the costs.
+function Comparison:to_html()
+  local html = require "tuiyan.html"
+  local svg = require "tuiyan.svg"
+  local T = self:indicator_table()
+  local charts, seen = {}, {}
+  for _, row in ipairs(self.rows) do
+    if not seen[row.id] then
+      seen[row.id] = true
+      charts[#charts + 1] = html.figure(self:chart(row.id))
+    end
+  end
+  local sections = {
+    { title = "情景对比 Scenarios against the targets", html = T:to_html_fragment() },
+    { title = "图表 Charts", html = html.charts(charts) },
+  }
+  local ct = self:cost_table()
+  if ct then
+    local last = self.cost_years[2]
+    local items = {}
+    for i, c in ipairs(self.costs) do
+      local sum = 0
+      for y = self.cost_years[1], last do sum = sum + (c.total[y] or 0) end
+      items[i] = { label = self.scenarios[i].name, value = sum, color = svg.PALETTE[(i - 1) % #svg.PALETTE + 1] }
+    end
+    sections[#sections + 1] = { title = "政策成本 Fiscal cost", html = ct:to_html_fragment() ..
+      html.figure(svg.bars{ title = ("Total cost %d–%d (万元)"):format(self.cost_years[1], last), items = items, unit = "万元" }) }
+  end
+  local names = {}
+  for i, s in ipairs(self.scenarios) do names[i] = s.name .. (s.label and (" — " .. s.label) or "") end
+  return html.document{ title = self.title or "Scenario comparison / 情景对比",
+    subtitle = table.concat(names, "; "), sections = sections }
+end
 
 Comparison.__tostring = Comparison.to_text
 M.Comparison = Comparison

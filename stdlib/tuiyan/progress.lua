@@ -167,6 +167,70 @@ end
 
 function Progress:to_json() return json.encode(self:to_table(), true) end
 
+-- The chart of one indicator: actuals, targets, the path the plan requires (straight from the base
+-- to each target in turn) and the projection from the latest actual to each target year.
+function Progress:chart(ind)
+  local svg = require "tuiyan.svg"
+  local actual = {}
+  for _, a in ipairs(self.plan:actuals(ind.id)) do
+    if a.year <= self.as_of then actual[#actual + 1] = { a.year, a.value } end
+  end
+  local series, markers = {}, {}
+  if #actual > 0 then series[#series + 1] = { name = "actual 实际", points = actual, dots = true, color = svg.PALETTE[1] } end
+  local path = ind.base and { { ind.base.year, ind.base.value } } or {}
+  local proj = ind.latest and { { ind.latest.year, ind.latest.value } } or {}
+  for _, t in ipairs(ind.targets) do
+    markers[#markers + 1] = { x = t.year, y = t.value, label = ("%d: %s"):format(t.year, format.value(t.value)) }
+    if ind.base and t.year > ind.base.year then path[#path + 1] = { t.year, t.value } end
+    if t.projected and ind.latest and t.year > ind.latest.year then proj[#proj + 1] = { t.year, t.projected } end
+  end
+  if #path > 1 then series[#series + 1] = { name = "required path 目标路径", points = path, style = "dashed", color = "#c0392b" } end
+  if #proj > 1 then series[#series + 1] = { name = "projected 趋势预计", points = proj, style = "dotted", color = svg.PALETTE[2] } end
+  return svg.line{ title = ("%s (%s)"):format(ind.name, ind.unit), series = series, markers = markers }
+end
+
+--- A self-contained HTML report: status summary, the table with status colours and 序时进度, and a
+--- chart per indicator.
+function Progress:to_html()
+  local html = require "tuiyan.html"
+  local counts, order = {}, { "achieved", "on_track", "behind", "stalled", "regressing", "missed", "no_trend", "no_data" }
+  for _, r in ipairs(self:rows()) do
+    if r.target then counts[r.target.status] = (counts[r.target.status] or 0) + 1 end
+  end
+  local badges = { "<p>" }
+  for _, st in ipairs(order) do
+    if counts[st] then
+      badges[#badges + 1] = ('<span class="status %s">%s × %d</span> '):format(html.STATUS_CLASS[st], html.escape(M.STATUS_LABEL[st]), counts[st])
+    end
+  end
+  badges[#badges + 1] = "</p>\n"
+  local T = self:tabular()
+  for _, col in ipairs(T.columns) do
+    if col.key == "status" then
+      col.html = function(st)
+        return ('<span class="status %s">%s</span>'):format(html.STATUS_CLASS[st] or "st-none", html.escape(M.STATUS_LABEL[st] or st))
+      end
+    elseif col.key == "schedule_gap" then
+      col.html = function(g)
+        return ('<span class="%s">%s</span>'):format(g >= 0 and "ahead" or "behindsched", html.escape(format.points(g)))
+      end
+    end
+  end
+  local charts = {}
+  for _, ind in ipairs(self.indicators) do
+    if #ind.targets > 0 then charts[#charts + 1] = html.figure(self:chart(ind)) end
+  end
+  return html.document{
+    title = self.title,
+    subtitle = ("进展评估 progress as of %d — 序时进度: completion − time share, in percentage points"):format(self.as_of),
+    sections = {
+      { title = "概览 Summary", html = table.concat(badges) },
+      { title = "指标进展 Indicators", html = T:to_html_fragment() },
+      { title = "图表 Charts", html = html.charts(charts) },
+    },
+  }
+end
+
 Progress.__tostring = Progress.to_text
 Progress.__name = "tuiyan.Progress"
 

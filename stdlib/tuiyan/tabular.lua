@@ -119,6 +119,34 @@ function Tabular:to_csv()
   return table.concat(out, "\r\n") .. "\r\n"
 end
 
+--- HTML table (a fragment): cells as shown in text; a column may give `html = function(v) -> html`.
+function Tabular:to_html_fragment()
+  local html = require "tuiyan.html"
+  local out = { "<table>\n<thead><tr>" }
+  for _, col in ipairs(self.columns) do
+    out[#out + 1] = ("<th%s>%s</th>"):format(col.align == "right" and ' class="num"' or "", html.escape(col.title or col.key))
+  end
+  out[#out + 1] = "</tr></thead>\n<tbody>\n"
+  for _, row in ipairs(self.rows) do
+    out[#out + 1] = "<tr>"
+    for _, col in ipairs(self.columns) do
+      local blank = row.blank and row.blank[col.key]
+      local v = row[col.key]
+      local cell = blank and "" or ((col.html and v ~= nil) and col.html(v) or html.escape(display(col, v)))
+      out[#out + 1] = ("<td%s>%s</td>"):format(col.align == "right" and ' class="num"' or "", cell)
+    end
+    out[#out + 1] = "</tr>\n"
+  end
+  out[#out + 1] = "</tbody>\n</table>\n"
+  out[#out + 1] = html.notes(self.notes)
+  return table.concat(out)
+end
+
+--- A whole HTML document with this table.
+function Tabular:to_html()
+  return require("tuiyan.html").document{ title = self.title or "tuiyan", sections = { { html = self:to_html_fragment() } } }
+end
+
 --- JSON: { title, columns = [{key, title}], rows = [{key: raw value}], notes } (null = undefined).
 function Tabular:to_json()
   local json = require "_tuiyan.json"

@@ -1,0 +1,95 @@
+-- tuiyan.html — a self-contained HTML report: one file with its styles inline and charts as inline
+-- SVG, so it opens offline on a county's machine and prints on A4. No scripts, no fonts to fetch:
+-- Chinese text uses the fonts the reader's system has, through a CJK font stack.
+local svg = require "tuiyan.svg"
+
+local M = {}
+
+M.escape = svg.escape
+local esc = svg.escape
+
+M.STATUS_CLASS = { achieved = "st-achieved", on_track = "st-on_track", behind = "st-behind",
+  stalled = "st-stalled", regressing = "st-regressing", no_trend = "st-none", missed = "st-missed",
+  no_data = "st-none" }
+
+M.CSS = [[
+:root { --ink: #1d1d1f; --muted: #666; --rule: #d8d8d8; --accent: #1f5fa8; }
+* { box-sizing: border-box; }
+body { font-family: ]] .. svg.FONT .. [[; color: var(--ink); margin: 0 auto; max-width: 1180px;
+  padding: 24px 28px 48px; line-height: 1.5; font-size: 14px; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 4px; color: var(--accent); }
+h2 { font-size: 17px; margin: 28px 0 10px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
+h3 { font-size: 14px; margin: 16px 0 6px; }
+.subtitle { color: var(--muted); margin: 0 0 16px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 12.5px; }
+th, td { border-bottom: 1px solid var(--rule); padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #f2f5f9; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.status { display: inline-block; padding: 0 6px; border-radius: 3px; white-space: nowrap; font-size: 12px; }
+.st-achieved { background: #1e7b45; color: #fff; }
+.st-on_track { background: #c8ead5; color: #124d2b; }
+.st-behind { background: #fde6b0; color: #6b4a00; }
+.st-stalled { background: #f7c99a; color: #6b3500; }
+.st-regressing { background: #f3b4ae; color: #7a1209; }
+.st-missed { background: #a8281c; color: #fff; }
+.st-none { background: #e6e6e6; color: #444; }
+.ahead { color: #1e7b45; } .behindsched { color: #a8281c; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px 18px; }
+figure { margin: 0; page-break-inside: avoid; break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; }
+.notes { color: var(--muted); font-size: 12px; }
+.notes p { margin: 2px 0; }
+footer { margin-top: 32px; color: var(--muted); font-size: 11.5px; border-top: 1px solid var(--rule); padding-top: 8px; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 11px; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  table { font-size: 10px; }
+  tr { page-break-inside: avoid; break-inside: avoid; }
+  .charts { grid-template-columns: 1fr 1fr; }
+}
+]]
+
+--- document{ title =, subtitle =, sections = { {title =, html =}, ... }, footer = } -> HTML text
+function M.document(spec)
+  local out = {
+    "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n",
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+    "<title>", esc(spec.title or "tuiyan report"), "</title>\n<style>\n", M.CSS, "</style>\n</head>\n<body>\n",
+    "<h1>", esc(spec.title or "tuiyan report"), "</h1>\n",
+  }
+  if spec.subtitle then out[#out + 1] = "<p class=\"subtitle\">" .. esc(spec.subtitle) .. "</p>\n" end
+  for _, s in ipairs(spec.sections or {}) do
+    out[#out + 1] = "<section>\n"
+    if s.title then out[#out + 1] = "<h2>" .. esc(s.title) .. "</h2>\n" end
+    out[#out + 1] = s.html
+    out[#out + 1] = "</section>\n"
+  end
+  out[#out + 1] = "<footer>" .. esc(spec.footer or ("tuiyan " .. require("_tuiyan.host").version)) .. "</footer>\n"
+  out[#out + 1] = "</body>\n</html>\n"
+  return table.concat(out)
+end
+
+--- figure(svg_text [, caption]) -> a chart block
+function M.figure(svgtext, caption)
+  return "<figure>" .. svgtext .. (caption and ("<figcaption class=\"notes\">" .. esc(caption) .. "</figcaption>") or "") .. "</figure>\n"
+end
+
+--- charts{ svg1, svg2, ... } -> a grid of figures
+function M.charts(list)
+  local out = { "<div class=\"charts\">\n" }
+  for _, f in ipairs(list) do out[#out + 1] = f end
+  out[#out + 1] = "</div>\n"
+  return table.concat(out)
+end
+
+--- notes{ "...", ... } -> small print under a table
+function M.notes(list)
+  if not list or #list == 0 then return "" end
+  local out = { "<div class=\"notes\">" }
+  for _, n in ipairs(list) do out[#out + 1] = "<p>" .. esc(n) .. "</p>" end
+  out[#out + 1] = "</div>\n"
+  return table.concat(out)
+end
+
+return M

@@ -1,0 +1,192 @@
+-- tuiyan.svg — charts as inline SVG, written by hand so a report needs no network and no script:
+-- a line chart (actuals, targets, the path the plan requires, scenario paths, uncertainty bands),
+-- horizontal bars (county rankings) and a tornado (sensitivity). Numbers are written with fixed
+-- decimals so the same data always gives the same bytes.
+local M = {}
+
+M.FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei','Heiti SC',sans-serif"
+M.PALETTE = { "#1f5fa8", "#d9822b", "#2e8b57", "#a23b72", "#6b6b6b", "#8c6d1f", "#3b8ea5", "#c0392b" }
+
+--- escape(s) -> s with & < > " ' as XML entities.
+function M.escape(s)
+  return (tostring(s):gsub("[&<>\"']", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&#39;" }))
+end
+local esc = M.escape
+
+local function n(x) return string.format("%.2f", x) end
+
+-- Tick values: about `count` round numbers covering [lo, hi].
+local function ticks(lo, hi, count)
+  if hi <= lo then hi = lo + 1 end
+  local raw = (hi - lo) / (count or 5)
+  local mag = 10 ^ math.floor(math.log(raw, 10))
+  local step = mag
+  for _, m in ipairs{ 1, 2, 2.5, 5, 10 } do
+    if raw <= m * mag then step = m * mag; break end
+  end
+  -- from the last tick at or below lo to the first at or above hi, so the data always fit
+  local first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+  local out = {}
+  for k = first, last do out[#out + 1] = k * step end
+  if #out == 1 then out[2] = out[1] + step end
+  return out, step
+end
+M.ticks = ticks
+
+local function tick_label(v, step)
+  local decimals = 0   -- as many as the step needs: 2.5 needs one, 0.25 two
+  while decimals < 6 and math.abs(tonumber(string.format("%." .. decimals .. "f", step)) - step) > step * 1e-9 do
+    decimals = decimals + 1
+  end
+  local s = string.format("%." .. decimals .. "f", v)
+  if s == "-0" then s = "0" end
+  return s
+end
+
+local function svg_open(w, h, title)
+  return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" font-family="%s" font-size="12" role="img" aria-label="%s">\n<title>%s</title>\n')
+    :format(w, h, w, h, esc(M.FONT), esc(title or "chart"), esc(title or "chart"))
+end
+
+--- line{ title =, unit =, width =, height =, series = { {name =, points = {{x, y}, ...},
+---   style = "solid"|"dashed"|"dotted", color =} }, markers = { {x =, y =, label =, color =} },
+---   bands = { {name =, lower = {{x, y}}, upper = {{x, y}}, color =, opacity =} } } -> SVG text
+function M.line(spec)
+  local W, H = spec.width or 640, spec.height or 300
+  local L, R, Tp, B = 56, 150, 44, 36
+  local xs, ys = {}, {}
+  local function take(p) xs[#xs + 1] = p[1]; ys[#ys + 1] = p[2] end
+  for _, s in ipairs(spec.series or {}) do for _, p in ipairs(s.points) do take(p) end end
+  for _, b in ipairs(spec.bands or {}) do
+    for _, p in ipairs(b.lower) do take(p) end
+    for _, p in ipairs(b.upper) do take(p) end
+  end
+  for _, m in ipairs(spec.markers or {}) do take{ m.x, m.y } end
+  if #xs == 0 then xs, ys = { 0, 1 }, { 0, 1 } end
+  local x0, x1 = math.min(table.unpack(xs)), math.max(table.unpack(xs))
+  if x1 == x0 then x0, x1 = x0 - 1, x1 + 1 end
+  local y0, y1 = math.min(table.unpack(ys)), math.max(table.unpack(ys))
+  -- Start at zero only when the data come near it; a share moving from 55 to 65 needs its own scale.
+  if y0 > 0 and y0 <= 0.3 * y1 then y0 = 0 end
+  local pad = (y1 - y0) * 0.08
+  if pad == 0 then pad = math.abs(y1) * 0.1 + 1 end
+  local yt, ystep = ticks(y0 == 0 and 0 or y0 - pad, y1 + pad, 5)
+  y0, y1 = yt[1], yt[#yt]
+  local function px(x) return L + (x - x0) / (x1 - x0) * (W - L - R) end
+  local function py(y) return H - B - (y - y0) / (y1 - y0) * (H - Tp - B) end
+  local out = { svg_open(W, H, spec.title) }
+  if spec.title then out[#out + 1] = ('<text x="%s" y="16" font-size="13" font-weight="bold">%s</text>\n'):format(n(L), esc(spec.title)) end
+  for _, t in ipairs(yt) do   -- grid and y labels
+    out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e3e3e3"/>\n'):format(n(L), n(py(t)), n(W - R), n(py(t)))
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end" fill="#555">%s</text>\n'):format(n(L - 6), n(py(t) + 4), tick_label(t, ystep))
+  end
+  local xstep = math.max(1, math.ceil((x1 - x0) / 10))
+  for x = math.ceil(x0), math.floor(x1), xstep do
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#555">%d</text>\n'):format(n(px(x)), n(H - B + 16), x)
+  end
+  out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888"/>\n'):format(n(L), n(H - B), n(W - R), n(H - B))
+  if spec.unit then out[#out + 1] = ('<text x="4" y="%s" fill="#555">%s</text>\n'):format(n(Tp - 8), esc(spec.unit)) end
+  local legend = {}
+  for i, b in ipairs(spec.bands or {}) do
+    local pts = {}
+    for _, p in ipairs(b.upper) do pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
+    for k = #b.lower, 1, -1 do local p = b.lower[k]; pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
+    local color = b.color or M.PALETTE[1]
+    out[#out + 1] = ('<polygon points="%s" fill="%s" fill-opacity="%s" stroke="none"><title>%s</title></polygon>\n')
+      :format(table.concat(pts, " "), color, n(b.opacity or 0.15), esc(b.name or "band"))
+    if b.name then legend[#legend + 1] = { b.name, color, "band", b.opacity or 0.15 } end
+  end
+  for i, s in ipairs(spec.series or {}) do
+    local color = s.color or M.PALETTE[(i - 1) % #M.PALETTE + 1]
+    local dash = s.style == "dashed" and ' stroke-dasharray="6 4"' or (s.style == "dotted" and ' stroke-dasharray="2 3"' or "")
+    local pts = {}
+    for _, p in ipairs(s.points) do pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
+    if #pts > 1 then
+      out[#out + 1] = ('<polyline points="%s" fill="none" stroke="%s" stroke-width="2"%s/>\n'):format(table.concat(pts, " "), color, dash)
+    end
+    if s.dots then
+      for _, p in ipairs(s.points) do
+        out[#out + 1] = ('<circle cx="%s" cy="%s" r="3.5" fill="%s"><title>%s %d: %s</title></circle>\n')
+          :format(n(px(p[1])), n(py(p[2])), color, esc(s.name or ""), p[1], esc(require("tuiyan.format").value(p[2])))
+      end
+    end
+    if s.name then legend[#legend + 1] = { s.name, color, s.style or "solid" } end
+  end
+  for _, m in ipairs(spec.markers or {}) do
+    local cx, cy, r = px(m.x), py(m.y), 6
+    out[#out + 1] = ('<polygon points="%s,%s %s,%s %s,%s %s,%s" fill="%s"><title>%s</title></polygon>\n')
+      :format(n(cx), n(cy - r), n(cx + r), n(cy), n(cx), n(cy + r), n(cx - r), n(cy), m.color or "#c0392b", esc(m.label or ""))
+    if m.label then
+      out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#c0392b" font-size="11">%s</text>\n'):format(n(cx), n(cy - 9), esc(m.label))
+    end
+  end
+  local ly = Tp + 4
+  for _, l in ipairs(legend) do   -- legend on the right
+    local lx = W - R + 12
+    if l[3] == "band" then
+      out[#out + 1] = ('<rect x="%s" y="%s" width="18" height="10" fill="%s" fill-opacity="%s"/>\n'):format(n(lx), n(ly - 8), l[2], n(l[4]))
+    else
+      local dash = l[3] == "dashed" and ' stroke-dasharray="6 4"' or (l[3] == "dotted" and ' stroke-dasharray="2 3"' or "")
+      out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>\n'):format(n(lx), n(ly - 3), n(lx + 18), n(ly - 3), l[2], dash)
+    end
+    out[#out + 1] = ('<text x="%s" y="%s">%s</text>\n'):format(n(lx + 24), n(ly + 1), esc(l[1]))
+    ly = ly + 18
+  end
+  out[#out + 1] = "</svg>\n"
+  return table.concat(out)
+end
+
+--- bars{ title =, unit =, items = { {label =, value =, color =} } } -> horizontal bars, in the order given
+function M.bars(spec)
+  local items = spec.items or {}
+  local W, rowh, L, R = spec.width or 560, 26, 150, 70
+  local H = 34 + rowh * #items + 10
+  local hi = 0
+  for _, it in ipairs(items) do if it.value and it.value > hi then hi = it.value end end
+  if hi <= 0 then hi = 1 end
+  local out = { svg_open(W, H, spec.title) }
+  if spec.title then out[#out + 1] = ('<text x="8" y="18" font-size="13" font-weight="bold">%s</text>\n'):format(esc(spec.title)) end
+  for i, it in ipairs(items) do
+    local y = 30 + (i - 1) * rowh
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end">%s</text>\n'):format(n(L - 8), n(y + 15), esc(it.label))
+    if it.value then
+      local w = it.value / hi * (W - L - R)
+      out[#out + 1] = ('<rect x="%s" y="%s" width="%s" height="18" fill="%s"><title>%s: %s</title></rect>\n')
+        :format(n(L), n(y + 2), n(math.max(w, 0)), it.color or M.PALETTE[1], esc(it.label), esc(require("tuiyan.format").value(it.value)))
+      out[#out + 1] = ('<text x="%s" y="%s" fill="#333">%s%s</text>\n'):format(n(L + math.max(w, 0) + 6), n(y + 15),
+        esc(require("tuiyan.format").value(it.value, 2)), esc(spec.unit and (" " .. spec.unit) or ""))
+    else
+      out[#out + 1] = ('<text x="%s" y="%s" fill="#999">—</text>\n'):format(n(L + 4), n(y + 15))
+    end
+  end
+  out[#out + 1] = "</svg>\n"
+  return table.concat(out)
+end
+
+--- tornado{ title =, base =, items = { {label =, low =, high =} } } -> bars left/right of the base
+--- value, widest first (the order given is kept: sort before calling).
+function M.tornado(spec)
+  local items = spec.items or {}
+  local W, rowh, L, R = spec.width or 600, 26, 170, 30
+  local H = 50 + rowh * #items
+  local lo, hi = spec.base, spec.base
+  for _, it in ipairs(items) do lo = math.min(lo, it.low, it.high); hi = math.max(hi, it.low, it.high) end
+  if hi == lo then hi = lo + 1 end
+  local function px(x) return L + (x - lo) / (hi - lo) * (W - L - R) end
+  local out = { svg_open(W, H, spec.title) }
+  if spec.title then out[#out + 1] = ('<text x="8" y="18" font-size="13" font-weight="bold">%s</text>\n'):format(esc(spec.title)) end
+  local f = require("tuiyan.format").value
+  for i, it in ipairs(items) do
+    local y = 30 + (i - 1) * rowh
+    local a, b = math.min(it.low, it.high), math.max(it.low, it.high)
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end">%s</text>\n'):format(n(L - 8), n(y + 15), esc(it.label))
+    out[#out + 1] = ('<rect x="%s" y="%s" width="%s" height="18" fill="%s"><title>%s: %s to %s</title></rect>\n')
+      :format(n(px(a)), n(y + 2), n(math.max(px(b) - px(a), 1)), M.PALETTE[2], esc(it.label), esc(f(it.low)), esc(f(it.high)))
+  end
+  out[#out + 1] = ('<line x1="%s" y1="24" x2="%s" y2="%s" stroke="#333" stroke-width="1.5"/>\n'):format(n(px(spec.base)), n(px(spec.base)), n(H - 20))
+  out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#333">%s</text>\n'):format(n(px(spec.base)), n(H - 6), esc(f(spec.base)))
+  out[#out + 1] = "</svg>\n"
+  return table.concat(out)
+end
+
+return M
