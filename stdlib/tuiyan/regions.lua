@@ -15,6 +15,17 @@ local tabular = require "tuiyan.tabular"
 local format = require "tuiyan.format"
 
 local M = {}
+
+-- The native functions take arrays with `false` for a missing region value (a Lua array cannot
+-- hold nil in the middle).
+local function with_gaps(t, n)
+  local out = {}
+  for i = 1, n do
+    if t[i] == nil then out[i] = false else out[i] = t[i] end
+  end
+  return out
+end
+
 local City = {}
 City.__index = City
 City.__name = "tuiyan.City"
@@ -47,7 +58,7 @@ function City:aggregate_one(id, year)
   local rule = self.plans[1]:info(id).aggregate
   local n = #self.plans
   local v = self:values(id, year)
-  local function padded(t) for i = 1, n do if t[i] == nil then t[i] = false end end return t end
+  local function padded(t) return with_gaps(t, n) end
   if rule == "none" then return nil, rule, "not aggregatable" end
   if rule == "sum" then
     local x, why = native.sum(padded(v)); return x, rule, why
@@ -88,11 +99,7 @@ end
 function City:rank(id, year, direction)
   direction = direction or (self.plans[1]:info(id).direction == "down" and -1 or 1)
   local v = self:values(id, year)
-  local padded = {}
-  for i = 1, #self.plans do
-    if v[i] == nil then padded[i] = false else padded[i] = v[i] end   -- false: a missing value
-  end
-  local ranks = native.rank(padded, direction)
+  local ranks = native.rank(with_gaps(v, #self.plans), direction)
   local out = {}
   for i, r in ipairs(self.regions) do out[i] = { region = r, value = v[i], rank = ranks[i] } end
   table.sort(out, function(a, b)
@@ -114,9 +121,7 @@ end
 function City:_index(year, weights, normalise)
   local rows, w, dir, targets = {}, {}, {}, {}
   for k, id in ipairs(sorted_keys(weights)) do
-    local v = self:values(id, year)
-    for i = 1, #self.plans do if v[i] == nil then v[i] = false end end
-    rows[k], w[k] = v, weights[id]
+    rows[k], w[k] = with_gaps(self:values(id, year), #self.plans), weights[id]
     dir[k] = self.plans[1]:info(id).direction == "down" and -1 or 1
     targets[k] = self.plans[1]:target(id, year) or false
   end
@@ -130,13 +135,7 @@ function City:composite(spec)
   local year, weights = spec.year, spec.weights
   assert(math.type(year) == "integer" and type(weights) == "table", "composite: { year, weights } expected")
   local base = self:_index(year, weights, spec.normalise)
-  local function ranks_of(index)
-    local v = {}
-    for i = 1, #self.plans do
-      if index[i] == nil then v[i] = false else v[i] = index[i] end
-    end
-    return native.rank(v, 1)
-  end
+  local function ranks_of(index) return native.rank(with_gaps(index, #self.plans), 1) end
   local r0 = ranks_of(base)
   local change = spec.change or 0.2
   local moves = {}
