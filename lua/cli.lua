@@ -9,15 +9,16 @@ local M = {}
 local function usage_error(fmt, ...)
   error(host.error(host.exit.usage, string.format(fmt, ...) .. " (see tuiyan --help)"), 0)
 end
+M.usage_error = usage_error
 
 -- Options common to the subcommands: name -> { takes a value?, repeatable? }. One table for
 -- parsing and for the help text.
 local OPTIONS = {
   out = { value = "DIR", help = "write results into DIR (atomically; nothing on failure)" },
-  format = { value = "FMT", help = "text, csv, json or md" },
+  format = { value = "FMT", help = "text, csv, json, md or html" },
   ["as-of"] = { value = "YEAR", help = "measure progress as of YEAR (default: latest actual)" },
   set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
-  seed = { value = "N", help = "random seed" },
+  seed = { value = "N", help = "random seed (tuiyan run: default 1, every script starts from it)" },
   samples = { value = "N", help = "Monte Carlo samples" },
   force = { help = "replace existing result files" },
   quiet = { help = "no progress messages on stderr" },
@@ -31,13 +32,16 @@ local function parse_int(name, s, lo, hi)
   return v
 end
 
---- parse(args, first) -> opts, positionals. Options may come anywhere; "--" ends them.
+--- parse(args, first) -> opts, positionals, n_before. Options may come anywhere; "--" ends them.
+--- n_before: how many positionals came before "--" (all of them when there is none).
 function M.parse(args, first)
   local opts, pos = { set = {} }, {}
+  local n_before = nil
   local i = first or 1
   while i <= #args do
     local a = args[i]
     if a == "--" then
+      n_before = #pos
       for j = i + 1, #args do pos[#pos + 1] = args[j] end
       break
     end
@@ -74,7 +78,7 @@ function M.parse(args, first)
   end
   -- Typed values, checked once here.
   if opts.format and require("tuiyan.report").FORMATS[opts.format] == nil then
-    usage_error("unknown format '%s' (text, csv, json or md)", opts.format)
+    usage_error("unknown format '%s' (%s)", opts.format, require("tuiyan.report").FORMAT_NAMES)
   end
   if opts["as-of"] then opts.as_of = parse_int("as-of", opts["as-of"], 1900, 2200) end
   if opts.seed then opts.seed = parse_int("seed", opts.seed, 0, math.maxinteger) end
@@ -94,7 +98,7 @@ function M.parse(args, first)
     if opts.out == "" then usage_error("--out needs a directory") end
     opts.out = opts.out:gsub("(.)/+$", "%1")
   end
-  return opts, pos
+  return opts, pos, n_before or #pos
 end
 
 local function set_options(opts)
@@ -151,9 +155,10 @@ function M.progress(args)
   end)
 end
 
---- tuiyan run SCRIPT.lua [ARGS...] [options]
+--- tuiyan run SCRIPT.lua [ARGS...] [options]; tuiyan run A.lua B.lua ... [-- ARGS...] [options]
+--- (a batch: lua/batch.lua).
 function M.run(args)
-  local opts, pos = M.parse(args, 2)
+  local opts, pos, n_before = M.parse(args, 2)
   local script = pos[1]
   if not script then usage_error("run needs a script: tuiyan run SCRIPT.lua [ARGS...]") end
   local kind = io_native.kind(script)
@@ -161,18 +166,8 @@ function M.run(args)
   if kind == nil and script:match("^[%w_%-]+@?[%d%.]*:[%w_%-]+$") and package.preload["_host.package_run"] then
     return require("_host.package_run").main(opts, pos)
   end
-  if kind == nil then usage_error("cannot open %s: no such file", script) end
-  if kind ~= "file" then usage_error("%s is not a regular file", script) end
-  local tuiyan = set_options(opts)
-  local chunk, lerr = loadfile(script, "t")
-  if not chunk then error(host.error(host.exit.script, lerr), 0) end
-  local script_args = { [0] = script }
-  for i = 2, #pos do script_args[i - 1] = pos[i] end
-  _G.arg = script_args
-  _G.tuiyan = tuiyan
-  return with_results(opts, { script }, function()
-    chunk(table.unpack(script_args, 1, #script_args))
-  end)
+  set_options(opts)
+  return require("_host.batch").main(opts, pos, n_before, args)
 end
 
 function M.version()

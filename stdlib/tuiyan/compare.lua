@@ -216,8 +216,8 @@ function Comparison:chart(id)
   return svg.line{ title = ("%s (%s)"):format(info.name, info.unit), series = series, markers = markers }
 end
 
---- A self-contained HTML report: the comparison table, a chart per indicator, the costs.
-function Comparison:to_html()
+--- HTML sections: the comparison table, a chart per indicator, the costs.
+function Comparison:html_sections()
   local html = require "tuiyan.html"
   local svg = require "tuiyan.svg"
   local T = self:indicator_table()
@@ -244,10 +244,15 @@ function Comparison:to_html()
     sections[#sections + 1] = { title = "政策成本 Fiscal cost", html = ct:to_html_fragment() ..
       html.figure(svg.bars{ title = ("Total cost %d–%d (万元)"):format(self.cost_years[1], last), items = items, unit = "万元" }) }
   end
+  return sections
+end
+
+--- A self-contained HTML report of the comparison.
+function Comparison:to_html()
   local names = {}
   for i, s in ipairs(self.scenarios) do names[i] = s.name .. (s.label and (" — " .. s.label) or "") end
-  return html.document{ title = self.title or "Scenario comparison / 情景对比",
-    subtitle = table.concat(names, "; "), sections = sections }
+  return require("tuiyan.html").document{ title = self.title or "Scenario comparison / 情景对比",
+    subtitle = table.concat(names, "; "), sections = self:html_sections() }
 end
 
 Comparison.__tostring = Comparison.to_text

@@ -19,12 +19,15 @@ function M.load(path)
     local text = assert(host.embedded(M.DEFAULT), "embedded default plan missing")
     local plan, err = native.parse(text, M.DEFAULT, "csv")
     if plan then plan:_set_title(M.DEFAULT_NAME) end
+    require("tuiyan.report").input("embedded:" .. M.DEFAULT, text)   -- for the batch manifest
     return plan, err
   end
   if type(path) ~= "string" then
     error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
   end
-  return native.load(path)
+  local plan, err = native.load(path)
+  if plan then require("tuiyan.report").input(path) end   -- for the manifest of a batch run
+  return plan, err
 end
 
 --- parse(text, name, format) -> Plan | nil, err. format: "csv" (default) or "json".

@@ -191,7 +191,7 @@ end
 
 --- A self-contained HTML report: status summary, the table with status colours and 序时进度, and a
 --- chart per indicator.
-function Progress:to_html()
+function Progress:html_sections()
   local html = require "tuiyan.html"
   local counts, order = {}, { "achieved", "on_track", "behind", "stalled", "regressing", "missed", "no_trend", "no_data" }
   for _, r in ipairs(self:rows()) do
@@ -220,15 +220,17 @@ function Progress:to_html()
   for _, ind in ipairs(self.indicators) do
     if #ind.targets > 0 then charts[#charts + 1] = html.figure(self:chart(ind)) end
   end
-  return html.document{
-    title = self.title,
-    subtitle = ("进展评估 progress as of %d — 序时进度: completion − time share, in percentage points"):format(self.as_of),
-    sections = {
-      { title = "概览 Summary", html = table.concat(badges) },
-      { title = "指标进展 Indicators", html = T:to_html_fragment() },
-      { title = "图表 Charts", html = html.charts(charts) },
-    },
+  return {
+    { title = ("概览 Summary — as of %d"):format(self.as_of), html = table.concat(badges) },
+    { title = "指标进展 Indicators", html = T:to_html_fragment() },
+    { title = "图表 Charts", html = html.charts(charts) },
   }
+end
+
+function Progress:to_html()
+  return require("tuiyan.html").document{ title = self.title,
+    subtitle = ("进展评估 progress as of %d — 序时进度: completion − time share, in percentage points"):format(self.as_of),
+    sections = self:html_sections() }
 end
 
 Progress.__tostring = Progress.to_text

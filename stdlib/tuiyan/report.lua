@@ -5,15 +5,19 @@
 -- During a run (`tuiyan run`, `tuiyan progress`) files are staged, not written: the CLI publishes
 -- them only when the whole run succeeded, each atomically, after checking that none would
 -- overwrite an input and that existing results are replaced only with --force. Outside a run
--- (the REPL) report.write writes at once, atomically.
+-- (the REPL) report.write writes at once, atomically. A run also records the files it read
+-- (report.input, called by the loaders such as tuiyan.plan.load) with their SHA-256, for the
+-- batch manifest.
 local io_native = require "_tuiyan.io"
 local host = require "_tuiyan.host"
 
 local M = {}
 
-M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md" }
+M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md", html = "html" }
+M.FORMAT_NAMES = "text, csv, json, md or html"
 
 local staging = nil     -- list of { path =, data = } while a run is in progress
+local inputs = nil      -- list of { path =, sha256 =, bytes = } read during the run
 
 local function fail(kind, fmt, ...)
   error(host.error(host.exit[kind], string.format(fmt, ...)), 3)
@@ -26,7 +30,7 @@ end
 --- render(obj [, format]) -> string. format defaults to the run's --format, then "text".
 function M.render(obj, fmt)
   fmt = fmt or options().format or "text"
-  if M.FORMATS[fmt] == nil then fail("usage", "unknown format '%s' (text, csv, json or md)", fmt) end
+  if M.FORMATS[fmt] == nil then fail("usage", "unknown format '%s' (%s)", fmt, M.FORMAT_NAMES) end
   if type(obj) == "string" then
     if fmt ~= "text" then fail("usage", "a plain string can only be written as text") end
     return obj
@@ -92,6 +96,24 @@ function Bundle:to_md()
   return table.concat(out, "\n")
 end
 
+--- sections() of every part, each part's title first: one HTML document.
+function Bundle:html_sections()
+  local out = {}
+  for _, p in ipairs(self.parts) do
+    local obj = p[2]
+    if type(obj) == "table" and obj.html_sections then
+      for _, sec in ipairs(obj:html_sections()) do out[#out + 1] = sec end
+    else
+      out[#out + 1] = { title = p[1], html = "<pre>" .. require("tuiyan.html").escape(M.render(obj, "text")) .. "</pre>" }
+    end
+  end
+  return out
+end
+
+function Bundle:to_html()
+  return require("tuiyan.html").document{ title = self.title or "tuiyan", sections = self:html_sections() }
+end
+
 function Bundle:to_json()
   local json = require "_tuiyan.json"
   local obj, order = {}, {}
@@ -123,18 +145,49 @@ function M.emit(obj, name, fmt)
   return stage_or_write(out .. "/" .. name .. "." .. M.FORMATS[fmt], data)
 end
 
---- Starts staging (the CLI calls this before a run).
-function M._begin()
-  staging = {}
+--- input(path [, data]) : records a file the current run read, with its SHA-256, for the
+--- manifest of `tuiyan run --out` (loaders call it; a script that reads a file itself may too).
+--- With `data`, that is what was read (embedded data: path "embedded:stdlib/data/..."). Outside
+--- a run, or for a path already recorded or unreadable, it does nothing.
+function M.input(path, data)
+  if inputs == nil or type(path) ~= "string" then return end
+  for _, i in ipairs(inputs) do if i.path == path then return end end
+  local crypto = require "_tuiyan.crypto"
+  local hash, bytes
+  if type(data) == "string" then
+    hash, bytes = crypto.sha256(data), #data
+  else
+    hash, bytes = crypto.sha256_file(path)
+  end
+  if hash then inputs[#inputs + 1] = { path = path, sha256 = hash, bytes = bytes } end
 end
 
---- Publishes what was staged: checks everything first, then writes each file atomically.
---- inputs: paths the run read; force: replace existing results. Returns the paths written.
-function M._publish(inputs, force)
-  local files = staging or {}
-  staging = nil
-  for _, f in ipairs(files) do
-    for _, input in ipairs(inputs) do
+--- Starts staging (the CLI calls this before a run): results are held, inputs recorded.
+function M._begin()
+  staging, inputs = {}, {}
+end
+
+--- Ends staging and returns what the run staged and read: { files = { {path, data} },
+--- inputs = { {path, sha256, bytes} } }, in the order they happened. Nothing is written.
+function M._finish()
+  local run = { files = staging or {}, inputs = inputs or {} }
+  staging, inputs = nil, nil
+  return run
+end
+
+--- Publishes what was staged (or `files`, from _finish): checks everything first, then writes
+--- each file atomically. inputs: paths the run read; force: replace existing results.
+--- manifest (optional): { path =, data = } written last, after an existing file at that path is
+--- removed first, so a manifest never describes results that are not all in place.
+--- Returns the paths written.
+function M._publish(input_paths, force, files, manifest)
+  files = files or staging or {}
+  staging, inputs = nil, nil
+  local all = {}
+  for _, f in ipairs(files) do all[#all + 1] = f end
+  if manifest then all[#all + 1] = manifest end
+  for _, f in ipairs(all) do
+    for _, input in ipairs(input_paths) do
       if io_native.same_file(f.path, input) then
         fail("usage", "refusing to write %s: it is an input of this run (%s)", f.path, input)
       end
@@ -146,8 +199,12 @@ function M._publish(inputs, force)
       fail("usage", "%s exists; use --force to replace it", f.path)
     end
   end
+  if manifest and io_native.kind(manifest.path) == "file" then
+    local ok, err = os.remove(manifest.path)
+    if not ok then fail("output", "cannot replace %s: %s", manifest.path, err) end
+  end
   local written = {}
-  for _, f in ipairs(files) do
+  for _, f in ipairs(all) do
     local dir = f.path:match("^(.*)/[^/]*$")
     if dir and dir ~= "" then
       local ok, err = io_native.mkdir_p(dir)
@@ -162,7 +219,7 @@ end
 
 --- Drops what was staged (a failed run publishes nothing).
 function M._discard()
-  staging = nil
+  staging, inputs = nil, nil
 end
 
 return M

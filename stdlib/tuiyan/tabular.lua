@@ -142,6 +142,10 @@ function Tabular:to_html_fragment()
   return table.concat(out)
 end
 
+function Tabular:html_sections()
+  return { { title = self.title, html = self:to_html_fragment() } }
+end
+
 --- A whole HTML document with this table.
 function Tabular:to_html()
   return require("tuiyan.html").document{ title = self.title or "tuiyan", sections = { { html = self:to_html_fragment() } } }

@@ -60,6 +60,14 @@ expect_code 1 "a failing script"
 checks=$((checks + 1))
 [ -e "$TMP/res3/first.txt" ] && fail_check "a failing script published a partial result"
 
+# An explicit report.write without --out is published when the script succeeds (regression: it
+# was once dropped silently).
+printf 'tuiyan.report.write("hi\\n", "%s/explicit.txt")\n' "$TMP" >"$TMP/explicit.lua"
+run "$BIN" run "$TMP/explicit.lua"
+expect_code 0 "explicit write without --out"
+checks=$((checks + 1))
+[ "$(cat "$TMP/explicit.txt" 2>/dev/null)" = "hi" ] || fail_check "report.write without --out wrote nothing"
+
 # --set: applies to every scenario; a name that is not a parameter or lever is a usage error.
 run "$BIN" run scenarios/wuwei_hte.lua --set hte_renewal_rate=1 --format csv
 expect_code 0 "--set a parameter"

@@ -1,0 +1,277 @@
+-- lua/batch.lua — `tuiyan run`: one script, or several as one batch, with their results staged
+-- (stdlib/tuiyan/report.lua) and, with --out DIR, published with DIR/manifest.json.
+--
+-- Syntax: when every positional before `--` ends in .lua (and there are two or more), each is a
+-- script of the batch and the words after `--` are every script's `arg`; otherwise the first is
+-- the script and the rest its `arg` (so `tuiyan run a.lua -- b.lua` passes b.lua to a.lua).
+--
+-- Each script starts from the same state: the globals as they were before the batch, `arg`,
+-- `tuiyan.options` (its own --out directory) and math.randomseed(seed), so its results do not
+-- depend on its place in the batch. A failing script does not stop the batch. Its staged results
+-- are dropped; the other scripts' results are published with a manifest that says
+-- "complete": false and names the failure; the exit code is the first failure's. When no script
+-- succeeded nothing is written at all (one script that fails publishes nothing, as before).
+--
+-- Inputs are the scripts and what the stdlib's loaders read (tuiyan.report.input): plan files by
+-- path, the embedded default plan as "embedded:stdlib/data/...".
+-- The manifest is deterministic apart from "created" (or entirely, with SOURCE_DATE_EPOCH): keys
+-- in a fixed order, scripts in command-line order, inputs and outputs sorted by path.
+local host = require "_tuiyan.host"
+local io_native = require "_tuiyan.io"
+local crypto = require "_tuiyan.crypto"
+local json = require "_tuiyan.json"
+local cli = require "_host.cli"
+
+local M = {}
+
+M.DEFAULT_SEED = 1
+M.MANIFEST = "manifest.json"
+
+local usage_error = cli.usage_error
+
+--- split(pos, n_before) -> scripts, script_args
+function M.split(pos, n_before)
+  local batch = n_before >= 2
+  for i = 1, n_before do
+    if not pos[i]:match("%.lua$") then batch = false end
+  end
+  local scripts, args = {}, {}
+  local first_arg = batch and n_before + 1 or 2
+  for i = 1, batch and n_before or 1 do scripts[#scripts + 1] = pos[i] end
+  for i = first_arg, #pos do args[#args + 1] = pos[i] end
+  return scripts, args
+end
+
+local function stem(path)
+  return (path:match("([^/]+)$"):gsub("%.lua$", ""))
+end
+
+-- The first line of an error, for the manifest (no traceback, no addresses of frames).
+local function error_line(e)
+  local s = host.is_error(e) and e.message or tostring(e)
+  s = s:match("^(.-)\nstack traceback:") or s
+  return s
+end
+
+local function error_code(e)
+  if host.is_error(e) and math.type(e.code) == "integer" and e.code ~= 0 then return e.code end
+  return host.exit.script
+end
+
+local function ordered(t, order) return setmetatable(t, { __jsonorder = order }) end
+local function array(t) return setmetatable(t, json.array_meta) end
+
+-- "created": UTC now, or SOURCE_DATE_EPOCH (reproducible builds' convention) when set.
+local function created()
+  local epoch = os.getenv("SOURCE_DATE_EPOCH")
+  local t = epoch and epoch:match("^%d+$") and tonumber(epoch) or os.time()
+  return os.date("!%Y-%m-%dT%H:%M:%SZ", t)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Progress bar: stderr, only on a terminal, only for a batch, never with --quiet.
+
+local Bar = {}
+Bar.__index = Bar
+
+local function new_bar(opts, n)
+  local rl = require "_tuiyan.readline"
+  local on = n > 1 and not opts.quiet and rl.isatty(2) and (opts.out ~= nil or not rl.isatty(1))
+  return setmetatable({ on = on, n = n, t0 = os.time() }, Bar)
+end
+
+local function clock(s)
+  s = math.floor(s + 0.5)
+  if s >= 3600 then return ("%d:%02d:%02d"):format(s // 3600, s % 3600 // 60, s % 60) end
+  return ("%d:%02d"):format(s // 60, s % 60)
+end
+
+function Bar:show(done, current)
+  if not self.on then return end
+  local width = 20
+  local fill = math.floor(width * done / self.n)
+  local elapsed = os.difftime(os.time(), self.t0)
+  local eta = done > 0 and clock(elapsed / done * (self.n - done)) or "?"
+  io.stderr:write(("\r\27[K[%s%s] %d/%d  %s  elapsed %s  ETA %s"):format(string.rep("#", fill),
+    string.rep("-", width - fill), done, self.n, current or "", clock(elapsed), eta))
+  io.stderr:flush()
+end
+
+function Bar:clear()
+  if self.on then io.stderr:write("\r\27[K") io.stderr:flush() end
+end
+
+-- ---------------------------------------------------------------------------------------------
+
+local function snapshot_globals()
+  local snap = {}
+  for k, v in next, _G do snap[k] = v end
+  return snap
+end
+
+local function restore_globals(snap)
+  local extra = {}
+  for k in next, _G do if snap[k] == nil then extra[#extra + 1] = k end end
+  for _, k in ipairs(extra) do _G[k] = nil end
+  for k, v in next, snap do rawset(_G, k, v) end
+end
+
+-- Runs one script with staging; returns a record { script, sha256, ok, err, files, inputs }.
+local function run_one(script, script_args, opts, seed, out_dir)
+  local tuiyan = require "tuiyan"
+  local report = require "tuiyan.report"
+  local o = {}
+  for k, v in next, opts do o[k] = v end
+  o.out = out_dir
+  tuiyan.options = o
+  _G.tuiyan = tuiyan
+  local a = { [0] = script }
+  for i, v in ipairs(script_args) do a[i] = v end
+  _G.arg = a
+  math.randomseed(seed)
+  local rec = { script = script, sha256 = crypto.sha256_file(script) }
+  report._begin()
+  local chunk, lerr = loadfile(script, "t")
+  local ok, err
+  if not chunk then
+    ok, err = false, host.error(host.exit.script, lerr)
+  else
+    ok, err = xpcall(chunk, cli.traced, table.unpack(a, 1, #a))
+  end
+  if not ok and host.is_error(err) and err.traced then
+    -- the traceback ends at the script: the runner's own frames say nothing to the analyst
+    err.message = err.message:gsub("\n\t%[C%]: in function 'xpcall'.*$", "")
+  end
+  local staged = report._finish()
+  rec.ok, rec.err, rec.inputs = ok, (not ok) and err or nil, staged.inputs
+  rec.files = ok and staged.files or {}
+  return rec
+end
+
+local function manifest_text(argv, seed, records, out)
+  local inputs, outputs, scripts, seen = {}, {}, {}, {}
+  local complete = true
+  local function add_input(i)
+    if seen[i.path] then return end
+    seen[i.path] = true
+    inputs[#inputs + 1] = ordered({ path = i.path, sha256 = i.sha256, bytes = i.bytes }, { "path", "sha256", "bytes" })
+  end
+  for _, r in ipairs(records) do
+    local h, bytes = crypto.sha256_file(r.script)
+    add_input({ path = r.script, sha256 = h or r.sha256, bytes = bytes })
+    for _, i in ipairs(r.inputs) do add_input(i) end
+    local outs = {}
+    for _, f in ipairs(r.files) do
+      local rel = f.path:sub(1, #out + 1) == out .. "/" and f.path:sub(#out + 2) or f.path
+      outs[#outs + 1] = rel
+      outputs[#outputs + 1] = ordered({ path = rel, sha256 = crypto.sha256(f.data), bytes = #f.data },
+        { "path", "sha256", "bytes" })
+    end
+    table.sort(outs)
+    local s
+    if r.ok then
+      s = ordered({ script = r.script, sha256 = r.sha256, status = "ok", outputs = array(outs) },
+        { "script", "sha256", "status", "outputs" })
+    else
+      complete = false
+      s = ordered({ script = r.script, sha256 = r.sha256 or json.null, status = "failed",
+        exit_code = error_code(r.err), error = error_line(r.err) },
+        { "script", "sha256", "status", "exit_code", "error" })
+    end
+    scripts[#scripts + 1] = s
+  end
+  table.sort(inputs, function(a, b) return a.path < b.path end)
+  table.sort(outputs, function(a, b) return a.path < b.path end)
+  local command = { "tuiyan" }
+  for _, a in ipairs(argv) do command[#command + 1] = a end
+  local m = ordered({
+    tuiyan = host.version,
+    command = array(command),
+    seed = seed,
+    complete = complete,
+    created = created(),
+    scripts = array(scripts),
+    inputs = array(inputs),
+    outputs = array(outputs),
+  }, { "tuiyan", "command", "seed", "complete", "created", "scripts", "inputs", "outputs" })
+  return json.encode(m, true)
+end
+
+--- main(opts, pos, n_before, argv) -> exit code. argv: the command line after `tuiyan`.
+function M.main(opts, pos, n_before, argv)
+  local scripts, script_args = M.split(pos, n_before)
+  local batch = #scripts > 1
+  for _, s in ipairs(scripts) do
+    local kind = io_native.kind(s)
+    if kind == nil then usage_error("cannot open %s: no such file", s) end
+    if kind ~= "file" then usage_error("%s is not a regular file", s) end
+  end
+  local out_dirs = {}
+  if opts.out then
+    if io_native.kind(opts.out) == "file" then usage_error("--out %s is a file, not a directory", opts.out) end
+    local by_stem = {}
+    for i, s in ipairs(scripts) do
+      if io_native.same_file(opts.out, s) then usage_error("--out %s is an input of this run", opts.out) end
+      if batch then
+        local st = stem(s)
+        if by_stem[st] then usage_error("%s and %s would both write to %s/%s/", by_stem[st], s, opts.out, st) end
+        if st .. ".json" == M.MANIFEST then usage_error("a script may not be called %s", s) end
+        by_stem[st] = s
+        out_dirs[i] = opts.out .. "/" .. st
+      else
+        out_dirs[i] = opts.out
+      end
+    end
+  end
+  local seed = opts.seed or M.DEFAULT_SEED
+  opts.seed = seed
+  local snap = snapshot_globals()
+  local bar = new_bar(opts, #scripts)
+  local records, first_failure = {}, nil
+  for i, s in ipairs(scripts) do
+    if batch then restore_globals(snap) end
+    bar:show(i - 1, s)
+    local rec = run_one(s, script_args, opts, seed, out_dirs[i])
+    records[i] = rec
+    if not rec.ok then
+      first_failure = first_failure or rec
+      if not batch then
+        bar:clear()
+        error(rec.err, 0)                  -- one script: its error is the run's, as ever
+      end
+      bar:clear()
+      io.stderr:write("tuiyan: ", tostring(rec.err), "\n")
+    end
+  end
+  bar:clear()
+  require("tuiyan").options = opts
+  local succeeded = false
+  for _, r in ipairs(records) do if r.ok then succeeded = true end end
+  -- Results a script wrote to explicit paths (report.write) are published with or without --out;
+  -- the manifest describes an --out directory.
+  local files, input_paths = {}, {}
+  for _, r in ipairs(records) do
+    input_paths[#input_paths + 1] = r.script
+    for _, i in ipairs(r.inputs) do input_paths[#input_paths + 1] = i.path end
+    for _, f in ipairs(r.files) do files[#files + 1] = f end
+  end
+  if succeeded and (opts.out or #files > 0) then
+    local manifest = opts.out and { path = opts.out .. "/" .. M.MANIFEST, data = manifest_text(argv, seed, records, opts.out) }
+    local written = require("tuiyan.report")._publish(input_paths, opts.force, files, manifest)
+    if not opts.quiet then
+      for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
+    end
+  end
+  if first_failure then
+    if batch then
+      local failed = {}
+      for _, r in ipairs(records) do if not r.ok then failed[#failed + 1] = r.script end end
+      io.stderr:write(("tuiyan: %d of %d scripts failed: %s%s\n"):format(#failed, #records,
+        table.concat(failed, ", "), (opts.out and succeeded) and " (see the manifest)" or ""))
+    end
+    return error_code(first_failure.err)
+  end
+  return 0
+end
+
+return M

@@ -1,0 +1,327 @@
+-- lua/check.lua — `tuiyan check FILE...`: validates plans, data files and scripts without running
+-- an analysis, and lists every problem found in every file as file:line:col, not just the first.
+--
+--   .csv        a plan, read as tuiyan.plan.load reads it. The reader stops at the first bad
+--               cell; check then blanks that cell and reads again, so every bad value of the file
+--               is listed (up to MAX_PER_FILE); a problem with the file's structure (encoding,
+--               header, quoting, field count) ends the file's list.
+--   .json       a plan when it has "indicators", else any strict JSON document.
+--   .lua        compiled (syntax). A script is never run. A *module* — a file whose last statement
+--               is `return ...` — only defines things, so check loads it, and when it returns a
+--               model, or a table whose build() makes one, builds and compiles the model (units,
+--               cycles, unknown names). For any .lua file, the local modules it requires
+--               (found on package.path or in the script's folder) are checked as modules, and
+--               plan files it names literally (tuiyan.plan.load("x.csv")) are checked as plans.
+--
+-- Problems go to standard output, one a line: "file:line:col: message" (the parts that are known).
+-- Exit 0 when all is well, else the most severe code found: 3 (bad data) over 1 (a script or
+-- model does not compile) over 2 (a file is missing or of an unknown kind).
+local host = require "_tuiyan.host"
+local io_native = require "_tuiyan.io"
+
+local M = {}
+
+M.MAX_PER_FILE = 100
+local SEVERITY = { [host.exit.data] = 3, [host.exit.script] = 2, [host.exit.usage] = 1 }
+
+-- ---------------------------------------------------------------------------------------------
+-- Problems
+
+local Report = {}
+Report.__index = Report
+
+local function new_report() return setmetatable({ problems = {}, files = 0 }, Report) end
+
+-- add(code, file, line, col, msg)
+function Report:add(code, file, line, col, msg)
+  self.problems[#self.problems + 1] = { code = code, file = file, line = line, col = col, msg = msg }
+end
+
+-- An error value (tuiyan.Error or a "file:line: msg" string) as a problem.
+function Report:add_error(e, default_file, default_code)
+  if host.is_error(e) then
+    local msg = e.msg or e.message
+    msg = msg:match("^(.-)\nstack traceback:") or msg
+    self:add(e.code ~= 0 and e.code or default_code, e.file or default_file, e.line, e.col, msg)
+    return
+  end
+  local s = tostring(e)
+  s = s:match("^(.-)\nstack traceback:") or s
+  local file, line, msg = s:match("^([^\n:]+):(%d+): (.*)$")
+  if file then
+    self:add(default_code, file, tonumber(line), nil, msg)
+  else
+    self:add(default_code, default_file, nil, nil, s)
+  end
+end
+
+local function place(p)
+  local parts = { p.file }
+  if p.line then parts[#parts + 1] = tostring(p.line) end
+  if p.line and p.col then parts[#parts + 1] = tostring(p.col) end
+  return table.concat(parts, ":")
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Plans and data files
+
+-- A CSV line's fields, respecting double quotes (for a line the reader found well formed).
+local function split_csv_line(line)
+  local fields, i, n = {}, 1, #line
+  while i <= n + 1 do
+    if line:sub(i, i) == '"' then
+      local j = i + 1
+      while j <= n do
+        if line:sub(j, j) == '"' then
+          if line:sub(j + 1, j + 1) == '"' then j = j + 2 else break end
+        else
+          j = j + 1
+        end
+      end
+      fields[#fields + 1] = { i, j }
+      i = j + 2
+    else
+      local j = line:find(",", i, true) or n + 1
+      fields[#fields + 1] = { i, j - 1 }
+      i = j + 1
+    end
+  end
+  return fields
+end
+
+-- Columns whose cells may be blanked to read on past a bad value (a blank is "missing").
+local function blankable(column)
+  return column ~= nil and (column:match("^actual_%d+$") or column:match("^target_%d+$")
+    or column == "on_track" or column == "behind" or column == "note")
+end
+
+-- text with the cell at (line, col) emptied, or nil when that cannot be done safely.
+local function blank_cell(text, line, col)
+  local lines = {}
+  for l in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
+  if text:find('"[^"\n]*\n') then return nil end       -- a quoted field spans lines
+  local header = split_csv_line((lines[1] or ""):gsub("\r$", ""):gsub("^\239\187\191", ""))
+  local h = header[col] and (lines[1]:gsub("^\239\187\191", "")):sub(header[col][1], header[col][2])
+  if not blankable(h) then return nil end
+  local target = lines[line]
+  if not target then return nil end
+  local cr = target:match("\r$") and "\r" or ""
+  target = target:gsub("\r$", "")
+  local f = split_csv_line(target)[col]
+  if not f then return nil end
+  lines[line] = target:sub(1, f[1] - 1) .. target:sub(f[2] + 1) .. cr
+  return table.concat(lines, "\n"):gsub("\n$", "")
+end
+
+local function check_csv_plan(r, path)
+  local plan_native = require "_tuiyan.plan"
+  local text, rerr = io_native.read_file(path)
+  if not text then r:add_error(rerr, path, host.exit.data) return end
+  local seen = 0
+  for _ = 1, M.MAX_PER_FILE do
+    local plan, err = plan_native.parse(text, path, "csv")
+    if plan then break end
+    r:add_error(err, path, host.exit.data)
+    seen = seen + 1
+    local nxt = host.is_error(err) and err.line and err.col and blank_cell(text, err.line, err.col)
+    if not nxt or nxt == text then break end
+    text = nxt
+  end
+  if seen == M.MAX_PER_FILE then r:add(host.exit.data, path, nil, nil, ("more than %d problems; stopped"):format(M.MAX_PER_FILE)) end
+end
+
+local function check_json(r, path)
+  local json = require "_tuiyan.json"
+  local text, rerr = io_native.read_file(path)
+  if not text then r:add_error(rerr, path, host.exit.data) return end
+  local doc, err = json.decode(text, path)
+  if doc == nil then r:add_error(err, path, host.exit.data) return end
+  if type(doc) == "table" and doc.indicators ~= nil then
+    local plan, perr = require("_tuiyan.plan").parse(text, path, "json")
+    if not plan then r:add_error(perr, path, host.exit.data) end
+  end
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Scripts and modules
+
+-- The 1-based column where a syntax error's token starts. Lua reports only the line, so this
+-- compiles growing prefixes of that line: the first prefix that fails with the same message ends
+-- with the offending token. nil when that does not settle it.
+local function error_col(text, path, line, err, token)
+  if token == "<eof>" then return nil end
+  local start, l = 1, 1
+  while l < line do
+    local nl = text:find("\n", start, true)
+    if not nl then return nil end
+    start, l = nl + 1, l + 1
+  end
+  local stop = (text:find("\n", start, true) or #text + 1) - 1
+  if stop - start > 2000 then return nil end
+  for c = start, stop do
+    local _, e = load(text:sub(1, c), "@" .. path, "t")
+    if e == err then
+      local col = c - start + 1 - #token + 1
+      return col >= 1 and col or nil
+    end
+  end
+  return nil
+end
+
+-- Is the file a module: is its last statement a `return`?
+local function is_module(text)
+  local last
+  for line in text:gmatch("[^\n]+") do
+    local code = line:gsub("%-%-.*$", ""):gsub("%s+$", "")
+    if code:match("%S") then last = code end
+  end
+  return last ~= nil and last:match("^%s*return[%s%(%{]") ~= nil
+end
+
+local function is_model(v)
+  return type(v) == "table" and getmetatable(v) == require("tuiyan.model").Model
+end
+
+local check_lua   -- forward
+
+-- Loads a module file and compiles the model it defines, if any. Its results, if it emits any,
+-- are staged and dropped: nothing is printed or written.
+local function check_module(r, path, chunk, visited)
+  local report = require "tuiyan.report"
+  local tuiyan = require "tuiyan"
+  _G.tuiyan = tuiyan
+  local saved = tuiyan.options
+  tuiyan.options = { set = {}, out = "(check)" }
+  report._begin()
+  local ok, err = xpcall(function()
+    local v = chunk(path)
+    local model
+    if is_model(v) then
+      model = v
+    elseif type(v) == "table" and type(rawget(v, "build")) == "function" then
+      local built = v.build()
+      if is_model(built) then model = built
+      elseif type(built) == "table" and is_model(rawget(built, "model")) then model = built.model end
+    end
+    if model then model:compile() end
+  end, function(e)
+    if host.is_error(e) then return e end
+    return tostring(e)
+  end)
+  report._discard()
+  tuiyan.options = saved
+  if not ok then r:add_error(err, path, host.exit.script) end
+end
+
+-- Modules a file requires that are local files (not tuiyan's own), and literal plan paths.
+local function references(text)
+  local mods, plans = {}, {}
+  local lineno = 0
+  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+    lineno = lineno + 1
+    local code = line:gsub("%-%-.*$", "")
+    for name in code:gmatch("require%s*%(?%s*[\"']([%w_%.%-]+)[\"']") do
+      mods[#mods + 1] = { name = name, line = lineno, col = code:find(name, 1, true) }
+    end
+    for p in code:gmatch("plan%.load%s*%(%s*[\"']([^\"']+)[\"']%s*%)") do
+      plans[#plans + 1] = { path = p, line = lineno, col = code:find(p, 1, true) }
+    end
+  end
+  return mods, plans
+end
+
+function check_lua(r, path, visited)
+  local text, rerr = io_native.read_file(path)
+  if not text then r:add_error(rerr, path, host.exit.usage) return end
+  local chunk, err = load(text, "@" .. path, "t")
+  if not chunk then
+    local line, msg = err:match("^[^\n]-:(%d+): (.*)$")
+    line = tonumber(line)
+    local near = msg and (msg:match("near '(.-)'$") or msg:match("near (<eof>)$"))
+    local col = line and near and error_col(text, path, line, err, near) or nil
+    r:add(host.exit.script, path, line, col, msg or err)
+    return
+  end
+  local mods, plans = references(text)
+  for _, m in ipairs(mods) do
+    if not package.preload[m.name] and not package.loaded[m.name] then
+      -- package.path as the script starts with it, then the script's own folder (a script
+      -- often adds that to package.path before it requires its modules)
+      local dir = path:match("^(.*)/[^/]*$") or "."
+      local file = package.searchpath(m.name, package.path)
+        or package.searchpath(m.name, dir .. "/?.lua;" .. dir .. "/?/init.lua")
+      if file then
+        M.check_file(r, file, visited)
+      else
+        r:add(host.exit.script, path, m.line, m.col, ("module '%s' not found (no tuiyan module and no file on package.path)"):format(m.name))
+      end
+    end
+  end
+  for _, p in ipairs(plans) do
+    if io_native.kind(p.path) ~= "file" then
+      r:add(host.exit.data, path, p.line, p.col, ("plan file '%s' not found"):format(p.path))
+    else
+      M.check_file(r, p.path, visited)
+    end
+  end
+  if is_module(text) then check_module(r, path, chunk, visited) end
+end
+
+--- check_file(report, path, visited) : adds the problems of one file to the report.
+function M.check_file(r, path, visited)
+  if visited[path] then return end
+  visited[path] = true
+  r.files = r.files + 1
+  local kind = io_native.kind(path)
+  if kind == nil then r:add(host.exit.usage, path, nil, nil, "no such file") return end
+  if kind ~= "file" then r:add(host.exit.usage, path, nil, nil, "not a regular file") return end
+  local ext = path:match("%.([%w]+)$")
+  ext = ext and ext:lower()
+  if ext == "csv" then check_csv_plan(r, path)
+  elseif ext == "json" then check_json(r, path)
+  elseif ext == "lua" then check_lua(r, path, visited)
+  else
+    r:add(host.exit.usage, path, nil, nil, "cannot check this kind of file (expected .csv, .json or .lua)")
+  end
+end
+
+--- run(paths) -> problems, exit code: checks every file; problems in file order, then by line.
+function M.run(paths)
+  local r = new_report()
+  local visited = {}
+  for _, p in ipairs(paths) do M.check_file(r, p, visited) end
+  local order = {}
+  for i, p in ipairs(r.problems) do
+    if order[p.file] == nil then order[p.file] = i end
+    p.seq = i
+  end
+  table.sort(r.problems, function(a, b)
+    if a.file ~= b.file then return order[a.file] < order[b.file] end
+    if (a.line or 0) ~= (b.line or 0) then return (a.line or 0) < (b.line or 0) end
+    if (a.col or 0) ~= (b.col or 0) then return (a.col or 0) < (b.col or 0) end
+    return a.seq < b.seq
+  end)
+  local code = 0
+  for _, p in ipairs(r.problems) do
+    if (SEVERITY[p.code] or 2) > (SEVERITY[code] or 0) then code = p.code end
+  end
+  if code ~= 0 and not SEVERITY[code] then code = host.exit.script end
+  return r.problems, code, r.files
+end
+
+--- main(args): tuiyan check FILE... [--quiet]
+function M.main(args)
+  local cli = require "_host.cli"
+  local opts, pos = cli.parse(args, 2)
+  if #pos == 0 then cli.usage_error("check needs at least one file: tuiyan check FILE...") end
+  local problems, code, nfiles = M.run(pos)
+  for _, p in ipairs(problems) do io.stdout:write(place(p), ": ", p.msg, "\n") end
+  io.stdout:flush()
+  if not opts.quiet then
+    io.stderr:write(("checked %d file%s: %s\n"):format(nfiles, nfiles == 1 and "" or "s",
+      #problems == 0 and "no problems" or (#problems .. " problem" .. (#problems == 1 and "" or "s"))))
+  end
+  return code
+end
+
+return M

@@ -1,0 +1,160 @@
+-- lua/help_extra.lua — documentation, for help(), of stdlib functions that carry none at their
+-- definition: those written in C (src/bind/*.c), those made in a loop (the model's operators) and
+-- a few small Lua methods. Each `---` block starts with the qualified name: Class:method(...) or
+-- module.function(...). A `---` block written at the definition itself wins over the one here, so
+-- the better home for a Lua function's documentation is above its definition; this file is read
+-- as text by lua/help.lua and never run.
+
+-- ---- Plan (src/bind/plan.c) ----
+
+--- Plan:name() -> the plan's name (its file name, or the name given to tuiyan.plan.new).
+
+--- Plan:title() -> the title used in reports (the embedded plan's Chinese title, else its name).
+
+--- Plan:ids() -> { id, ... } every indicator id, in plan order.
+
+--- Plan:has(id) -> true if the plan has an indicator with this id.
+
+--- Plan:add{ id =, name =, unit =, [category =, direction =, measure =, trend =, aggregate =,
+---   owner =, note =] } : adds an indicator (direction up|down, measure level|flow,
+---   trend cagr|linear|wls, aggregate sum|ratio|mean|none).
+
+--- Plan:set(id, field, value) : sets one attribute of an indicator (a field of add{}).
+
+--- Plan:info(id) -> { id, name, unit, category, direction, measure, trend, aggregate, owner, note,
+---   thresholds = { on_track, behind } | nil }
+
+--- Plan:actual(id, year) -> the actual value of indicator `id` in `year`, or nil when missing.
+
+--- Plan:target(id, year) -> the target of indicator `id` for `year`, or nil when there is none.
+
+--- Plan:set_actual(id, year, value | nil) : sets (or, with nil, removes) an actual.
+
+--- Plan:set_target(id, year, value | nil [, note]) : sets (or removes) a target, with an optional
+--- note saying where it comes from.
+
+--- Plan:target_note(id, year) -> the note of that target, or nil.
+
+--- Plan:years(id, "actual" | "target") -> { year, ... } ascending: the years that have a value.
+
+--- Plan:thresholds([id]) -> { on_track, behind }: the status thresholds in force for the plan, or
+--- for one indicator.
+
+--- Plan:set_thresholds(on_track, behind [, id]) : status thresholds for the plan or one indicator
+--- (progress P >= on_track is on_track; behind <= P < on_track is behind).
+
+--- Plan:latest_year() -> the most recent year with any actual, or nil.
+
+--- Plan:clone() -> an independent copy of the plan (change it without touching the original).
+
+--- Plan:progress_rows(as_of) -> the raw rows behind plan:progress(): one table per indicator with
+--- base, latest and targets = { {year, value, required_rate, ...}, ... }. Use plan:progress().
+
+-- ---- Schedule (src/bind/schedule.c), made by tuiyan.policy.schedule{...} ----
+
+--- Schedule:eval(x) -> the amount the schedule pays on x; eval({x1, x2, ...}) -> {a1, a2, ...}.
+
+--- Schedule:cost_by_year(first_year, { v1, v2, ... }) -> { [year] = cost }: the cost of yearly
+--- values from first_year on, with the rule's recurrence and lag applied.
+
+--- Schedule:info() -> { id, shape, unit, description, lag, recurring }
+
+-- ---- module functions bound from C ----
+
+--- tuiyan.is_error(v) -> true if v is a tuiyan.Error (an error carrying an exit code, a file,
+--- line and column: err.code, err.msg, err.file, err.line, err.col, tostring(err)).
+
+--- tuiyan.format.width(s) -> the display width of s in terminal columns (Chinese counts two).
+
+--- tuiyan.mc.now() -> seconds on a monotonic clock (for timing a run).
+
+--- tuiyan.mc.peak_memory() -> the process's peak resident memory in bytes.
+
+--- tuiyan.mc.is_dist(x) -> true if x is a distribution made by one of tuiyan.mc's constructors
+--- (tuiyan.mc.triangular and the others).
+
+-- ---- the model's operators (stdlib/tuiyan/model.lua), used in model expressions ----
+
+--- tuiyan.model.min(a, b, ...) -> the smallest of the expressions (units must agree).
+
+--- tuiyan.model.max(a, b, ...) -> the largest of the expressions (units must agree).
+
+--- tuiyan.model.clamp(x, lo, hi) -> x limited to [lo, hi].
+
+--- tuiyan.model.abs(x) -> |x|.
+
+--- tuiyan.model.exp(x) -> e^x (x without a unit).
+
+--- tuiyan.model.log(x) -> the natural logarithm of x (x without a unit).
+
+--- tuiyan.model.sqrt(x) -> the square root of x.
+
+--- tuiyan.model.floor(x) -> x rounded down to a whole number.
+
+--- tuiyan.model.pow(a, b) -> a^b (the same as a ^ b in an expression).
+
+--- tuiyan.model.sum(a, b, ...) -> a + b + ... (units must agree).
+
+--- tuiyan.model.step(year, v) -> 0 before `year`, v from `year` on.
+
+--- tuiyan.model.ramp(slope, y0 [, y1]) -> 0 before y0, slope × (year − y0) up to y1, constant after.
+
+--- tuiyan.model.growth(base, rate) -> base × (1 + rate)^(year − first year).
+
+--- tuiyan.model.if_(c, a, b) -> a where the condition c holds (is non-zero), else b.
+
+--- tuiyan.model.lt(a, b) -> 1 where a < b, else 0 (Lua turns `<` into a boolean, so comparisons
+--- in a model are functions).
+
+--- tuiyan.model.le(a, b) -> 1 where a <= b, else 0.
+
+--- tuiyan.model.gt(a, b) -> 1 where a > b, else 0.
+
+--- tuiyan.model.ge(a, b) -> 1 where a >= b, else 0.
+
+--- tuiyan.model.eq(a, b) -> 1 where a == b, else 0.
+
+--- tuiyan.model.ne(a, b) -> 1 where a ~= b, else 0.
+
+--- tuiyan.model.and_(a, b) -> 1 where both a and b are non-zero, else 0.
+
+--- tuiyan.model.or_(a, b) -> 1 where a or b is non-zero, else 0.
+
+--- tuiyan.model.not_(a) -> 1 where a is zero, else 0.
+
+-- ---- Lua methods without a comment of their own ----
+
+--- tuiyan.progress.new(plan, as_of, rows) -> a Progress (plan:progress{as_of = Y} makes one).
+
+--- Progress:tabular() -> the progress as a tuiyan.tabular table (text/md/csv/json).
+
+--- Progress:to_text() -> the aligned text table (Chinese counted as two columns).
+
+--- Progress:to_md() -> the progress as a Markdown table.
+
+--- Progress:to_json() -> the JSON of the CLI contract (undefined quantities are null).
+
+--- Comparison:indicator_table() -> a tabular: each indicator and year, the target and every
+--- scenario's value, the change from the first scenario, met ✓ or not ✗.
+
+--- Comparison:cost_table() -> a tabular of the policy cost by scenario, rule and year, or nil
+--- when the comparison has no policy.
+
+--- Comparison:to_text() -> the indicator table, then the cost table, as aligned text.
+
+--- Comparison:to_md() -> the indicator and cost tables as Markdown.
+
+--- Comparison:to_table() -> the comparison as plain tables (what to_json writes).
+
+--- Comparison:to_json() -> the comparison as JSON.
+
+--- Tabular:add(row) -> the tabular: adds a row ({ key = raw value }, nil for undefined).
+
+--- Tabular:note(s) -> the tabular: adds a note printed under the table.
+
+--- tuiyan.scenarios.wuwei.build() -> { model, baseline, hte, fiscal, both, list = {...} }: the
+--- standard Wuwei scenarios on the standard model (lever sizes: EXTRA_HTE, FISCAL_RAISE_PCT).
+
+--- City:ids() -> { id, ... } the indicator ids of the regions' plans.
+
+return nil

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""repl_pty.py BIN WORKDIR — drives the interactive REPL through a pseudo-terminal, as an analyst
+types: Tab completion (globals, module fields, methods, indicator ids inside strings), multi-line
+statements, Ctrl-C stopping running code (even inside pcall) and clearing the line, Ctrl-D leaving,
+history written to $XDG_DATA_HOME/tuiyan/history (0600, capped) and recalled in the next session,
+and ~/.local/share/tuiyan/history when XDG_DATA_HOME is unset. Prints one line per failed check
+and "N passed, N failed"; exits non-zero if any failed."""
+import os, pty, re, select, signal, stat, sys, time
+
+BIN = os.path.abspath(sys.argv[1])
+WORK = os.path.abspath(sys.argv[2])
+passed = failed = 0
+
+
+def check(ok, what, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}" + (f"\n    {detail}" if detail else ""))
+
+
+class Session:
+    def __init__(self, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.chdir(os.environ.get("TUIYAN_ROOT", "."))
+            os.execve(BIN, [BIN], env)
+        self.out = ""          # everything read, \r removed
+        self.pos = 0           # where the next expect starts looking
+
+    def send(self, s, pause=0.15):
+        os.write(self.fd, s.encode())
+        time.sleep(pause)
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return False
+        if not data:
+            return False
+        self.out += data.decode("utf-8", "replace").replace("\r", "")
+        return True
+
+    def expect(self, pattern, what, timeout=10):
+        """Waits until `pattern` (a regex) appears after the last match; records a check."""
+        end = time.time() + timeout
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                check(True, what)
+                return m
+            left = end - time.time()
+            if left <= 0:
+                break
+            self._read(min(left, 0.2))
+        check(False, what, f"waited for {pattern!r}; output since last match: {self.out[self.pos:][-400:]!r}")
+        return None
+
+    def finish(self, timeout=10):
+        end = time.time() + timeout
+        while time.time() < end:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                while self._read(0.05):
+                    pass
+                return os.waitstatus_to_exitcode(status)
+            self._read(0.1)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        return None
+
+
+def environment(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "HOME")}
+    env.update(TERM="dumb", INPUTRC="/dev/null", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
+
+
+xdg = os.path.join(WORK, "xdg")
+home = os.path.join(WORK, "home")
+os.makedirs(home, exist_ok=True)
+hist = os.path.join(xdg, "tuiyan", "history")
+
+# ---- session 1: completion, multi-line, Ctrl-C, history ----
+s = Session(environment(XDG_DATA_HOME=xdg, HOME=home))
+s.expect(r"help\(\) for help.*\n> $", "banner and prompt")
+s.send("x = tuiyan.pl\t")
+s.expect(r"x = tuiyan\.plan", "Tab completes tuiyan.pl to tuiyan.plan (module not yet loaded)")
+s.send(".load()\n")
+s.expect(r"\n> $", "assignment prints nothing")
+s.send("#x\n")
+s.expect(r"\n15\n> $", "expression prints its value")
+s.send("x:ids\t")
+s.expect(r"x:ids\(", "Tab completes a method through the metatable, with (")
+s.send(")[1]\n")
+s.expect(r"\nsci_progress_contribution\n> $", "completed method call runs")
+s.send("x:progress\t\t")
+s.expect(r"x:progress\(\s+x:progress_rows\(", "a second Tab lists the methods that match")
+s.send("\x03")
+s.expect(r"\n> $", "Ctrl-C after the listing gives a fresh prompt")
+s.send('x:actual("rd_int\t')
+s.expect(r'x:actual\("rd_intensity"', "Tab completes an indicator id inside a string, closing it")
+s.send(", 2020)\n")
+s.expect(r"\n0\.62\n> $", "completed call with an indicator id runs")
+s.send("function g()\n")
+s.expect(r"\n>> $", "an unfinished statement gets the continuation prompt")
+s.send("  return 5\n")
+s.expect(r"\n>> $", "still unfinished")
+s.send("end\n")
+s.expect(r"\n> $", "the statement is complete")
+s.send("g()\n")
+s.expect(r"\n5\n> $", "the multi-line function was defined")
+s.send("while true do end\n", pause=0.5)
+s.send("\x03")
+s.expect(r"interrupted\n> $", "Ctrl-C stops running code and returns to the prompt")
+s.send("while true do pcall(function() while true do end end) end\n", pause=0.5)
+s.send("\x03")
+s.expect(r"interrupted\n> $", "Ctrl-C cannot be swallowed by pcall")
+s.send("1+1\n")
+s.expect(r"\n2\n> $", "the REPL goes on after an interrupt")
+s.send("abc")
+s.send("\x03")
+s.expect(r"\^C\n> $", "Ctrl-C at the prompt clears the line")
+s.send("2+2\n")
+s.expect(r"\n4\n> $", "the cleared text is gone")
+s.send("function h()\n")
+s.expect(r"\n>> $", "continuation prompt again")
+s.send("\x03")
+s.expect(r"\n> $", "Ctrl-C drops an unfinished statement")
+s.send("h\n")
+s.expect(r"\nnil\n> $", "the dropped statement defined nothing")
+s.send('error("boom")\n')
+s.expect(r"stdin:1: boom", "errors are shown")
+s.expect(r"\n> $", "and the loop goes on")
+s.send("help()\n")
+s.expect(r"modules \(tuiyan\.<name>\):", "help() lists the modules")
+s.send("40+2\n")
+s.expect(r"\n42\n> $", "last line before leaving")
+s.send("\x04")
+code = s.finish()
+check(code == 0, "Ctrl-D leaves with exit code 0", f"exit code {code}")
+check(os.path.isfile(hist), "history file written in $XDG_DATA_HOME/tuiyan/history")
+if os.path.isfile(hist):
+    lines = open(hist, encoding="utf-8").read().splitlines()
+    check("x = tuiyan.plan.load()" in lines, "history holds the completed line", repr(lines))
+    check("function g() return 5 end" in lines, "a multi-line statement is one history entry", repr(lines))
+    check("function h()" not in lines, "an unfinished statement is not history", repr(lines))
+    check(lines[-1] == "40+2", "the last statement is last", repr(lines[-3:]))
+    check(stat.S_IMODE(os.stat(hist).st_mode) == 0o600, "history file is private (0600)")
+
+# ---- session 2: history recalled; the file is capped ----
+with open(hist, "a", encoding="utf-8") as f:
+    for i in range(1500):
+        f.write(f"-- old {i}\n")
+    f.write("40+2\n")
+s = Session(environment(XDG_DATA_HOME=xdg, HOME=home))
+s.expect(r"\n> $", "second session starts")
+s.send("\x10\n")                      # Ctrl-P: the previous history entry
+s.expect(r"40\+2\n42\n> $", "history from the last session is recalled (Ctrl-P)")
+s.send("\x04")
+code = s.finish()
+check(code == 0, "second session leaves with 0", f"exit code {code}")
+n = len(open(hist, encoding="utf-8").read().splitlines())
+check(n <= 1000, "history file capped at 1000 entries", f"{n} lines")
+
+# ---- session 3: no XDG_DATA_HOME: ~/.local/share/tuiyan/history ----
+s = Session(environment(HOME=home))
+s.expect(r"\n> $", "third session starts")
+s.send("3*3\n")
+s.expect(r"\n9\n> $", "third session evaluates")
+s.send("\x04")
+s.finish()
+fallback = os.path.join(home, ".local", "share", "tuiyan", "history")
+check(os.path.isfile(fallback) and "3*3" in open(fallback, encoding="utf-8").read().splitlines(),
+      "without XDG_DATA_HOME the history is in ~/.local/share/tuiyan/history")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,84 @@
+#!/bin/sh
+# test_check.sh BIN — `tuiyan check FILE...`: every problem of every file listed as file:line:col
+# (several bad cells of one plan, a syntax error with its column, a model that does not compile,
+# a missing module or plan file), the most severe exit code, and nothing run.
+. tests/cli/lib.sh
+
+mkdir -p "$TMP/c"
+cd "$TMP/c" || exit 1
+printf 'id,name,unit,actual_2021,actual_2022,target_2025\nx,名,%%,0x10,5,inf\ny,名2,家,1,2,3\nz,名3,家,1e999,2,无\n' >plan.csv
+printf 'local a = 1\nlocal b = = 2\n' >syntax.lua
+cat >model.lua <<'LUA'
+local M = tuiyan.model
+local m = M.new{ name = "demo", first_year = 2021, last_year = 2025 }
+m:param("a", 1, { unit = "亿元" })
+m:param("b", 2, { unit = "家" })
+m:aux("bad", m.v.a + m.v.b, { unit = "亿元" })
+return m
+LUA
+cat >script.lua <<'LUA'
+local p = tuiyan.plan.load("missing.csv")
+local w = require "nowhere"
+io.open("ran.marker", "w"):write("the script ran")
+LUA
+printf '{"a": 01}' >bad.json
+printf '{"indicators": [{"id": "x", "name": "n", "unit": "%%", "actual": {"2021": 1e999}}]}' >badplan.json
+
+run "$BIN" check plan.csv syntax.lua model.lua script.lua bad.json badplan.json notes.txt
+expect_code 3 "problems of every kind: the most severe code (bad data)"
+cat >"$TMP/want" <<'EOF'
+plan.csv:2:4: expected a number, found "0x10"
+plan.csv:2:6: expected a number, found "inf"
+plan.csv:4:4: "1e999" is out of range
+syntax.lua:2:11: unexpected symbol near '='
+model.lua:5: unit mismatch in 'bad': cannot add 亿元 (a) and 家 (b)
+script.lua:1:29: plan file 'missing.csv' not found
+script.lua:2:20: module 'nowhere' not found (no tuiyan module and no file on package.path)
+bad.json:1:7: leading zero in number "01" (byte 6)
+notes.txt: no such file
+EOF
+grep -v '^badplan.json' "$TMP/out" >"$TMP/got"
+expect_same "$TMP/got" "$TMP/want" "every problem, in file and line order"
+expect_out "badplan.json:" "a JSON plan is read as a plan"
+expect_err "checked 7 files: 10 problems" "the summary"
+checks=$((checks + 1))
+[ -e ran.marker ] && fail_check "check ran a script"
+
+# The exit code: scripts only -> 1; a missing file only -> 2; script + missing -> 1.
+run "$BIN" check syntax.lua
+expect_code 1 "a syntax error"
+run "$BIN" check nope.csv
+expect_code 2 "a missing file"
+expect_out "nope.csv: no such file" "missing file message"
+run "$BIN" check syntax.lua nope.lua
+expect_code 1 "a script error outranks a missing file"
+run "$BIN" check
+expect_code 2 "no files"
+expect_err "check needs at least one file" "usage message"
+
+# A local module a script requires is checked as a module (its model compiled).
+mkdir -p lib
+cp model.lua lib/mymodel.lua
+printf 'package.path = "lib/?.lua;" .. package.path\nlocal m = require "mymodel"\n' >lib/uses.lua
+run "$BIN" check lib/uses.lua
+expect_code 1 "a model required from a local module"
+expect_out "unit mismatch in 'bad'" "the required module's model is compiled"
+
+# All is well: the shipped scenarios, examples, the standard model and the embedded plan.
+cd "$ROOT" || exit 1
+run "$BIN" check scenarios/*.lua examples/*.lua stdlib/tuiyan/models/wuwei.lua stdlib/data/wuwei_2021_2025.csv tests/data/plans/multi_year.csv
+expect_code 0 "the shipped scripts and plans check clean"
+checks=$((checks + 1))
+[ -s "$TMP/out" ] && fail_check "problems reported for clean files: $(head -n 5 "$TMP/out")"
+run "$BIN" check --quiet tests/data/plans/multi_year.csv
+checks=$((checks + 1))
+[ -s "$TMP/err" ] && fail_check "--quiet still printed a summary"
+
+# Every bad plan of the corpus is a data problem with its place.
+while IFS='|' read -r file want; do
+    run "$BIN" check "tests/data/plans/bad/$file"
+    expect_code 3 "check bad plan $file"
+    expect_out "$want" "check bad plan $file"
+done <tests/data/plans/bad/EXPECT
+
+finish
