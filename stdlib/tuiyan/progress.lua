@@ -227,6 +227,7 @@ function Progress:html_sections()
   }
 end
 
+--- to_html() -> the progress report as one self-contained HTML document.
 function Progress:to_html()
   return require("tuiyan.html").document{ title = self.title,
     subtitle = ("进展评估 progress as of %d — 序时进度: completion − time share, in percentage points"):format(self.as_of),

@@ -142,6 +142,7 @@ function Tabular:to_html_fragment()
   return table.concat(out)
 end
 
+--- html_sections() -> { {title, html} }: this table as a section of a larger HTML report.
 function Tabular:html_sections()
   return { { title = self.title, html = self:to_html_fragment() } }
 end
