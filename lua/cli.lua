@@ -15,7 +15,7 @@ M.usage_error = usage_error
 -- parsing and for the help text.
 local OPTIONS = {
   out = { value = "DIR", help = "write results into DIR (atomically; nothing on failure)" },
-  format = { value = "FMT", help = "text, csv, json, md or html" },
+  format = { value = "FMT", help = "text, csv, json, md, html or svg (charts)" },
   ["as-of"] = { value = "YEAR", help = "measure progress as of YEAR (default: latest actual)" },
   set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
   seed = { value = "N", help = "random seed (tuiyan run: default 1, every script starts from it)" },

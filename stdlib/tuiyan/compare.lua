@@ -216,6 +216,19 @@ function Comparison:chart(id)
   return svg.line{ title = ("%s (%s)"):format(info.name, info.unit), series = series, markers = markers }
 end
 
+--- charts() -> { {id =, chart = Chart}, ... }: each indicator's scenario paths, for slides.
+function Comparison:charts()
+  local svg = require "tuiyan.svg"
+  local out, seen = {}, {}
+  for _, row in ipairs(self.rows) do
+    if not seen[row.id] then
+      seen[row.id] = true
+      out[#out + 1] = { id = row.id, chart = svg.chart(row.name, self:chart(row.id)) }
+    end
+  end
+  return out
+end
+
 --- HTML sections: the comparison table, a chart per indicator, the costs.
 function Comparison:html_sections()
   local html = require "tuiyan.html"

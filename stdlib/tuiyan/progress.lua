@@ -189,6 +189,16 @@ function Progress:chart(ind)
   return svg.line{ title = ("%s (%s)"):format(ind.name, ind.unit), series = series, markers = markers }
 end
 
+--- charts() -> { {id =, chart = Chart}, ... }: one chart per indicator with targets, for slides.
+function Progress:charts()
+  local svg = require "tuiyan.svg"
+  local out = {}
+  for _, ind in ipairs(self.indicators) do
+    if #ind.targets > 0 then out[#out + 1] = { id = ind.id, chart = svg.chart(ind.name, self:chart(ind)) } end
+  end
+  return out
+end
+
 --- A self-contained HTML report: status summary, the table with status colours and 序时进度, and a
 --- chart per indicator.
 function Progress:html_sections()

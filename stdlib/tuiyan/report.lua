@@ -13,8 +13,8 @@ local host = require "_tuiyan.host"
 
 local M = {}
 
-M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md", html = "html" }
-M.FORMAT_NAMES = "text, csv, json, md or html"
+M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md", html = "html", svg = "svg" }
+M.FORMAT_NAMES = "text, csv, json, md, html or svg"
 
 local staging = nil     -- list of { path =, data = } while a run is in progress
 local inputs = nil      -- list of { path =, sha256 =, bytes = } read during the run

@@ -189,4 +189,26 @@ function M.tornado(spec)
   return table.concat(out)
 end
 
+-- A chart as a result of its own: written as a standalone SVG file (for slides) or in HTML.
+local Chart = {}
+Chart.__index = Chart
+Chart.__name = "tuiyan.Chart"
+
+--- chart(title, svg_text) -> a Chart: report.emit(chart, name, "svg") writes name.svg.
+function M.chart(title, svgtext)
+  return setmetatable({ title = title, svg = svgtext }, Chart)
+end
+
+--- to_svg() -> a standalone SVG file (with its XML declaration).
+function Chart:to_svg() return '<?xml version="1.0" encoding="UTF-8"?>\n' .. self.svg end
+
+--- to_html() -> the chart alone in an HTML document.
+function Chart:to_html()
+  local html = require "tuiyan.html"
+  return html.document{ title = self.title, sections = { { html = html.figure(self.svg) } } }
+end
+
+function Chart:__tostring() return "chart " .. (self.title or "") end
+
+M.Chart = Chart
 return M

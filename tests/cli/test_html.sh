@@ -28,6 +28,22 @@ for r in progress comparison; do
         fail_check "$r.html: $(cat "$TMP/check_$r.txt")"; }
 done
 
+# Charts as standalone SVG files for slides: one per indicator, each well-formed.
+run "$BIN" run examples/charts_for_slides.lua --out "$TMP/slides" --quiet
+expect_code 0 "charts for slides"
+checks=$((checks + 1))
+n=$(ls "$TMP/slides"/*.svg 2>/dev/null | wc -l)
+[ "$n" -eq 30 ] || fail_check "expected 30 SVG files (15 progress + 15 scenario charts), found $n"
+checks=$((checks + 1))
+python3 -c "
+import glob, sys, xml.etree.ElementTree as ET
+for f in sorted(glob.glob(sys.argv[1] + '/*.svg')): ET.parse(f)
+" "$TMP/slides" || fail_check "an SVG file is not well-formed"
+run "$BIN" progress --format html --out "$TMP/cli_html"
+expect_code 0 "tuiyan progress --format html --out"
+checks=$((checks + 1))
+[ -s "$TMP/cli_html/progress.html" ] || fail_check "progress.html not written by the CLI"
+
 # Rendering in a real browser.
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "installing chromium for the rendering test"
