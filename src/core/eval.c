@@ -17,6 +17,7 @@
 #include "model_internal.h"
 
 #define BLK TY_EVAL_BLOCK
+_Static_assert(BLK % 4 == 0, "block_finite takes lanes four at a time");
 
 /* An instruction with its slots turned into pointers for this run's workspace. */
 typedef struct RunInstr {
@@ -28,6 +29,8 @@ typedef struct RunInstr {
     double k;
     int aux;
     int elem;
+    int uniform;               /* every lane gets the same value: computed once, then filled */
+    int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
 } RunInstr;
 
 typedef struct Run {
@@ -180,6 +183,74 @@ static void k_interp(const Run *r, const RunInstr *in, int year)
     k_lerp(in->dst, in->argv[k], in->argv[k + 1], (t - ys[k]) / (ys[k + 1] - ys[k]));
 }
 
+/* ---- uniform instructions ----
+ * A value that is the same in every lane (the year, constants, scalar and by-year inputs, and
+ * anything computed only from those, such as year == first_year in a stock, or step(2022,
+ * lever) with a scalar lever) is computed once, on lane 0, with the same scalar function the
+ * kernels apply per lane, and filled: bit for bit what the kernel would have written, for a
+ * store pass instead of a kernel. An if_ on a uniform condition copies the branch it takes. */
+
+static double uniform_value(const Run *r, const RunInstr *in, int year)
+{
+    const double *a = in->a, *b = in->b, *c = in->c;
+    switch (in->op) {
+    case TY_OP_NEG: return -a[0];
+    case TY_OP_ADD: return a[0] + b[0];
+    case TY_OP_SUB: return a[0] - b[0];
+    case TY_OP_MUL: return a[0] * b[0];
+    case TY_OP_DIV: return a[0] / b[0];
+    case TY_OP_POW: return pow(a[0], b[0]);
+    case TY_OP_LT: return expr_truth(a[0] < b[0]);
+    case TY_OP_LE: return expr_truth(a[0] <= b[0]);
+    case TY_OP_GT: return expr_truth(a[0] > b[0]);
+    case TY_OP_GE: return expr_truth(a[0] >= b[0]);
+    case TY_OP_EQ: return expr_truth(a[0] == b[0]);
+    case TY_OP_NE: return expr_truth(a[0] != b[0]);
+    case TY_OP_AND: return expr_truth((a[0] != 0.0) & (b[0] != 0.0));
+    case TY_OP_OR: return expr_truth((a[0] != 0.0) | (b[0] != 0.0));
+    case TY_OP_NOT: return expr_truth(a[0] == 0.0);
+    case TY_OP_IF: return expr_if(a[0], b[0], c[0]);
+    case TY_OP_MIN: return expr_min(a[0], b[0]);
+    case TY_OP_MAX: return expr_max(a[0], b[0]);
+    case TY_OP_CLAMP: return expr_clamp(a[0], b[0], c[0]);
+    case TY_OP_ABS: return fabs(a[0]);
+    case TY_OP_EXP: return exp(a[0]);
+    case TY_OP_LOG: return in->nargs == 2 ? expr_log_base(a[0], b[0]) : expr_log(a[0]);
+    case TY_OP_SQRT: return sqrt(a[0]);
+    case TY_OP_FLOOR: return floor(a[0]);
+    case TY_OP_STEP: return expr_step(year, a[0], b[0]);
+    case TY_OP_RAMP: return expr_ramp(year, a[0], b[0], c ? c[0] : INFINITY);
+    case TY_OP_GROWTH: return expr_growth(a[0], b[0], year - r->m->first_year);
+    case TY_OP_YEAR: return (double)year;
+    case TY_OP_INTERP: {
+        const double *ys = r->m->reals + in->aux;
+        int n = in->nargs;
+        double t = (double)year;
+        if (t <= ys[0]) return in->argv[0][0];
+        if (t >= ys[n - 1]) return in->argv[n - 1][0];
+        int k = 0;
+        while (ys[k + 1] <= t) k++;
+        double w = (t - ys[k]) / (ys[k + 1] - ys[k]);
+        return in->argv[k][0] + w * (in->argv[k + 1][0] - in->argv[k][0]);
+    }
+    case TY_OP_LOOKUP: {
+        const MElem *t = &r->m->elems[in->aux];
+        return expr_lookup(t->xs, t->ys, t->nxy, a[0]);
+    }
+    case EVAL_COPY: return a[0];
+    case EVAL_SCALE: return a[0] * in->k;
+    case EVAL_FILL: return in->k;
+    }
+    return NAN;   /* not reached: mark_uniform admits only the operations above */
+}
+
+/* Operations whose lanes depend only on the same lanes of their arguments. External functions
+ * (whose contract is a block call) and delays (which read history) are left to their kernels. */
+static int may_be_uniform(int op)
+{
+    return op != TY_OP_EXT && op != TY_OP_DELAY && op >= 0 && op <= EVAL_FILL;
+}
+
 static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_t live)
 {
     const TyModel *m = r->m;
@@ -187,6 +258,15 @@ static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_
         const RunInstr *in = &prog[p];
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
+        if (in->uniform) {
+            fill(o, uniform_value(r, in, year));
+            continue;
+        }
+        if (in->cond_uniform) {
+            if (a[0] != a[0]) fill(o, a[0]);   /* a NaN condition gives NaN (expr_if) */
+            else k_copy(o, a[0] != 0.0 ? b : c);
+            continue;
+        }
         switch (in->op) {
         case TY_OP_NEG: k_neg(o, a); break;
         case TY_OP_ADD: k_add(o, a, b); break;
@@ -265,6 +345,20 @@ static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr
 
 static int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
 
+/* 1 when every value is finite, by the bits of x - x as block_finite (a run of many samples
+ * checks every per-sample value it is given; this keeps that a fraction of the run). */
+static int all_finite(const double *restrict v, size_t n)
+{
+    uint64_t acc = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = v[i] - v[i];
+        uint64_t b;
+        memcpy(&b, &d, sizeof b);
+        acc |= b;
+    }
+    return acc == 0;
+}
+
 static TyStatus check_value(Run *r, const char *name, const TyValue *v)
 {
     const TyModel *m = r->m;
@@ -296,6 +390,7 @@ static TyStatus check_value(Run *r, const char *name, const TyValue *v)
                                 "'%s' is set to %zu values, but the run needs %zu (%s)", name,
                                 v->n, want, v->kind == TY_VALUE_SAMPLES ? "one per sample"
                                                                         : "years × samples");
+        if (all_finite(v->values, v->n)) return TY_OK;
         for (size_t i = 0; i < v->n; i++)
             if (!isfinite(v->values[i]))
                 return ty_error_set(r->err, TY_EDATA,
@@ -355,6 +450,31 @@ static TyStatus resolve_inputs(Run *r)
                                   model_kind_name(me->kind), me->name);
     }
     return TY_OK;
+}
+
+/* Which instructions of a program are uniform, given this run's inputs: constants and inputs
+ * given as a scalar or a series are uniform; samples are not; a slot read before the program
+ * writes it (a stock, a temporary of last year) counts as not uniform. */
+static void mark_uniform(Run *r, const EvalInstr *src, RunInstr *prog, size_t n,
+                         unsigned char *slot_uniform)
+{
+    const TyModel *m = r->m;
+    memset(slot_uniform, 0, (size_t)m->nslots);
+    for (size_t k = 0; k < m->nconsts; k++) slot_uniform[m->const_slots[k]] = 1;
+    for (size_t e = 0; e < m->nelems; e++) {
+        if (!is_input(m->elems[e].kind) || !r->has_input[e]) continue;
+        TyValueKind kind = r->inputs[e].kind;
+        slot_uniform[m->elems[e].slot] = kind == TY_VALUE_SCALAR || kind == TY_VALUE_SERIES;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const EvalInstr *e = &src[i];
+        const int *args = e->nargs > 0 ? m->args + e->arg0 : NULL;
+        int uni = may_be_uniform(e->op);
+        for (int j = 0; j < e->nargs && uni; j++) uni = slot_uniform[args[j]];
+        prog[i].uniform = uni;
+        prog[i].cond_uniform = !uni && e->op == TY_OP_IF && slot_uniform[args[0]];
+        slot_uniform[e->dst] = (unsigned char)uni;
+    }
 }
 
 static TyStatus check_options(const TyModel *m, const TyRunOptions *opt, TyError *err)
@@ -417,14 +537,28 @@ static TyStatus run_alloc(Run *r)
 
 /* ---- the run ---- */
 
-/* 1 when every lane is finite: x - x is 0 for a finite x and NaN for inf and NaN. Branch-free
- * with a double flag, the form GCC 12 vectorises at -O2 (an integer OR-reduction it does not).
- * Lanes past the live samples mirror lane 0 (see fill_samples), so checking them is harmless. */
+/* 1 when every lane is finite: x - x is +0 (all bits clear) for a finite x and NaN for inf and
+ * NaN, so OR-ing the bits of every x - x leaves 0 exactly when all are finite. Four independent
+ * accumulators keep the OR chains short; GCC 12 vectorises this at -O2 (subpd, por), about three
+ * times faster than a compare-and-select form. Lanes past the live samples mirror lane 0 (see
+ * fill_samples), so checking them is harmless. */
 static int block_finite(const double *restrict v)
 {
-    double bad = 0.0;
-    for (size_t i = 0; i < BLK; i++) bad = (v[i] - v[i] == 0.0) ? bad : 1.0;
-    return bad == 0.0;
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (size_t i = 0; i < BLK; i += 4) {
+        double d0 = v[i] - v[i], d1 = v[i + 1] - v[i + 1], d2 = v[i + 2] - v[i + 2],
+               d3 = v[i + 3] - v[i + 3];
+        uint64_t b0, b1, b2, b3;
+        memcpy(&b0, &d0, sizeof b0);
+        memcpy(&b1, &d1, sizeof b1);
+        memcpy(&b2, &d2, sizeof b2);
+        memcpy(&b3, &d3, sizeof b3);
+        a0 |= b0;
+        a1 |= b1;
+        a2 |= b2;
+        a3 |= b3;
+    }
+    return (a0 | a1 | a2 | a3) == 0;
 }
 
 static TyStatus check_finite(Run *r, int year, size_t offset, size_t live)
@@ -541,6 +675,13 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
     r.err = err;
     r.nsamples = opt->nsamples;
     if ((st = run_alloc(&r)) || (st = resolve_inputs(&r))) goto done;
+    {
+        unsigned char *slot_uniform = ty_malloc((size_t)m->nslots + 1);
+        if (!slot_uniform) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); goto done; }
+        mark_uniform(&r, m->prog_first, r.first, m->nfirst, slot_uniform);
+        mark_uniform(&r, m->prog_rest, r.rest, m->nrest, slot_uniform);
+        ty_free(slot_uniform);
+    }
 
     /* Slots that never change during the run. */
     for (size_t k = 0; k < m->nconsts; k++) fill(slot_ptr(&r, m->const_slots[k]), m->const_values[k]);

@@ -54,13 +54,18 @@ function W.build(opts)
   m:lever("fiscal_raise_pct", 0, { unit = "%", note = "rise in city and county fiscal S&T spending over the baseline share" })
 
   -- ---- economy and budgets (assumptions) -------------------------------------------------------
-  m:param("gdp_2021", 560, { unit = "亿元", assumption = A"Wuwei GDP 2021 of about 560 亿元; replace with the statistical yearbook figure" })
-  m:param("gdp_growth", 0.055, { unit = "1", assumption = A"nominal GDP growth 5.5 % a year" })
+  m:param("gdp_2021", 560, { unit = "亿元", assumption = A"Wuwei GDP 2021 of about 560 亿元; replace with the statistical yearbook figure",
+    dist = tuiyan.mc.normal(560, 20, { lo = 520, hi = 600, assumption = "judgement, not data: ±20 亿元 (1 sd) around 560, kept within 520–600, until the yearbook figure replaces it" }) })
+  m:param("gdp_growth", 0.055, { unit = "1", assumption = A"nominal GDP growth 5.5 % a year",
+    dist = tuiyan.mc.normal(0.055, 0.015, { lo = 0, hi = 0.12, assumption = "judgement, not data: ±1.5 points (1 sd) around 5.5 % a year, kept within 0–12 %" }) })
   m:param("city_budget_2021", 60, { unit = "亿元", assumption = A"city-level (市本级) general public budget expenditure 2021 of 60 亿元" })
   m:param("county_budget_2021", 200, { unit = "亿元", assumption = A"counties' general public budget expenditure 2021 of 200 亿元 in total" })
-  m:param("budget_growth", 0.04, { unit = "1", assumption = A"budget expenditure growth 4 % a year" })
-  m:param("county_fiscal_share_2021", 0.3, { unit = "%", assumption = A"counties' fiscal S&T share 0.3 % (the source table has no base value)" })
-  m:param("rd_intensity_2021_change", 0, { unit = "%", assumption = A"R&D intensity 2021 equal to 2020's 0.62 % (no 2021 figure in the source)" })
+  m:param("budget_growth", 0.04, { unit = "1", assumption = A"budget expenditure growth 4 % a year",
+    dist = tuiyan.mc.normal(0.04, 0.02, { lo = -0.03, hi = 0.12, assumption = "judgement, not data: ±2 points (1 sd) around 4 % a year, kept within -3–12 %" }) })
+  m:param("county_fiscal_share_2021", 0.3, { unit = "%", assumption = A"counties' fiscal S&T share 0.3 % (the source table has no base value)",
+    dist = tuiyan.mc.uniform(0.2, 0.4, { assumption = "judgement, not data: the source has no base value: anywhere from 0.2 % to 0.4 %" }) })
+  m:param("rd_intensity_2021_change", 0, { unit = "%", assumption = A"R&D intensity 2021 equal to 2020's 0.62 % (no 2021 figure in the source)",
+    dist = tuiyan.mc.normal(0, 0.03, { lo = -0.06, hi = 0.06, assumption = "judgement, not data: the 2021 figure is not in the source: ±0.03 points (1 sd) around no change, kept within ±0.06" }) })
 
   m:aux("gdp", M.growth(v.gdp_2021, v.gdp_growth), { unit = "亿元" })
   m:aux("city_budget", M.growth(v.city_budget_2021, v.budget_growth), { unit = "亿元" })
@@ -77,15 +82,24 @@ function W.build(opts)
     { unit = "亿元", note = "fiscal S&T spending above the baseline share" })
 
   -- ---- enterprise pipeline (梯次培育) -------------------------------------------------------------
-  m:param("sme_new", 30, { unit = "家/年", assumption = A"30 enterprises a year newly evaluated as 科技型中小企业" })
-  m:param("sme_exit_rate", 0.08, { unit = "1", assumption = A"8 % of 科技型中小企业 leave the register a year" })
-  m:param("sme_promotion_rate", 0.06, { unit = "1", assumption = A"6 % of 科技型中小企业 become 省级科技创新型企业 a year" })
-  m:param("prov_new_direct", 6, { unit = "家/年", assumption = A"6 省级科技创新型企业 a year recognised directly" })
-  m:param("prov_exit_rate", 0.03, { unit = "1", assumption = A"3 % of 省级科技创新型企业 leave a year" })
-  m:param("prov_promotion_rate", 0.12, { unit = "1", assumption = A"12 % of 省级科技创新型企业 are certified high-tech a year" })
-  m:param("hte_direct", 6, { unit = "家/年", assumption = A"6 high-tech certifications a year from outside the provincial pool" })
-  m:param("hte_renewal_rate", 0.75, { unit = "1", assumption = A"75 % of certificates are renewed after 3 years (重新认定)" })
-  m:param("hte_exit_rate", 0.02, { unit = "1", assumption = A"2 % of high-tech enterprises close or leave a year, apart from renewals" })
+  m:param("sme_new", 30, { unit = "家/年", assumption = A"30 enterprises a year newly evaluated as 科技型中小企业",
+    dist = tuiyan.mc.triangular(20, 30, 40, { assumption = "judgement, not data: 20–40 a year, most likely 30" }) })
+  m:param("sme_exit_rate", 0.08, { unit = "1", assumption = A"8 % of 科技型中小企业 leave the register a year",
+    dist = tuiyan.mc.triangular(0.04, 0.08, 0.12, { assumption = "judgement, not data: 4–12 % a year, most likely 8 %" }) })
+  m:param("sme_promotion_rate", 0.06, { unit = "1", assumption = A"6 % of 科技型中小企业 become 省级科技创新型企业 a year",
+    dist = tuiyan.mc.triangular(0.03, 0.06, 0.09, { assumption = "judgement, not data: 3–9 % a year, most likely 6 %" }) })
+  m:param("prov_new_direct", 6, { unit = "家/年", assumption = A"6 省级科技创新型企业 a year recognised directly",
+    dist = tuiyan.mc.triangular(3, 6, 9, { assumption = "judgement, not data: 3–9 a year, most likely 6" }) })
+  m:param("prov_exit_rate", 0.03, { unit = "1", assumption = A"3 % of 省级科技创新型企业 leave a year",
+    dist = tuiyan.mc.uniform(0.01, 0.05, { assumption = "judgement, not data: anywhere from 1 % to 5 % a year" }) })
+  m:param("prov_promotion_rate", 0.12, { unit = "1", assumption = A"12 % of 省级科技创新型企业 are certified high-tech a year",
+    dist = tuiyan.mc.triangular(0.08, 0.12, 0.16, { assumption = "judgement, not data: 8–16 % a year, most likely 12 %" }) })
+  m:param("hte_direct", 6, { unit = "家/年", assumption = A"6 high-tech certifications a year from outside the provincial pool",
+    dist = tuiyan.mc.triangular(3, 6, 9, { assumption = "judgement, not data: 3–9 a year, most likely 6" }) })
+  m:param("hte_renewal_rate", 0.75, { unit = "1", assumption = A"75 % of certificates are renewed after 3 years (重新认定)",
+    dist = tuiyan.mc.triangular(0.6, 0.75, 0.9, { assumption = "judgement, not data: 60–90 % renewed, most likely 75 %" }) })
+  m:param("hte_exit_rate", 0.02, { unit = "1", assumption = A"2 % of high-tech enterprises close or leave a year, apart from renewals",
+    dist = tuiyan.mc.uniform(0, 0.04, { assumption = "judgement, not data: anywhere from 0 to 4 % a year" }) })
   m:param("hte_certified_before_2021", 59 / 3, { unit = "家/年", assumption = A"the 59 certificates of 2021 came in three equal yearly cohorts" })
 
   m:stock("tech_smes", { unit = "家", init = v.sme_2021, indicator = "tech_smes" })
@@ -114,9 +128,12 @@ function W.build(opts)
   m:flow("hte_exits", M.prev(v.hte_count) * v.hte_exit_rate, { unit = "家/年", from = "hte_count" })
 
   -- ---- R&D finance -------------------------------------------------------------------------------
-  m:param("hte_rd_per_firm", 0.025, { unit = "亿元/家", assumption = A"R&D of 250 万元 a year per high-tech enterprise (certification needs 3–5 % of revenue; revenue about 6,000 万元)" })
-  m:param("fiscal_rd_fraction", 0.5, { unit = "1", assumption = A"half of fiscal S&T spending is R&D" })
-  m:param("rd_leverage", 1.0, { unit = "1", assumption = A"each 1 元 of extra fiscal S&T spending brings 1 元 of enterprise R&D the next year" })
+  m:param("hte_rd_per_firm", 0.025, { unit = "亿元/家", assumption = A"R&D of 250 万元 a year per high-tech enterprise (certification needs 3–5 % of revenue; revenue about 6,000 万元)",
+    dist = tuiyan.mc.triangular(0.018, 0.025, 0.03, { assumption = "judgement, not data: 180–300 万元, most likely 250; much above 300 万元 the 59 firms would account for all of 2021's enterprise R&D" }) })
+  m:param("fiscal_rd_fraction", 0.5, { unit = "1", assumption = A"half of fiscal S&T spending is R&D",
+    dist = tuiyan.mc.uniform(0.35, 0.65, { assumption = "judgement, not data: anywhere from 35 % to 65 % of fiscal S&T spending is R&D" }) })
+  m:param("rd_leverage", 1.0, { unit = "1", assumption = A"each 1 元 of extra fiscal S&T spending brings 1 元 of enterprise R&D the next year",
+    dist = tuiyan.mc.lognormal(1.0, 0.4, { lo = 0.2, hi = 3, assumption = "judgement, not data: leverage is disputed (from crowding out to several times): mean 1, sd 0.4, kept within 0.2–3" }) })
 
   m:aux("rd_total_2021", v.gdp_2021 * (v.rd_intensity_2020 + v.rd_intensity_2021_change), { unit = "亿元" })
   m:aux("ent_rd_2021", v.rd_total_2021 * v.ent_rd_share_2020, { unit = "亿元" })
@@ -133,12 +150,17 @@ function W.build(opts)
     { unit = "%", indicator = "industrial_rd_revenue_ratio", note = "moves with enterprise R&D relative to output" })
 
   -- ---- outputs -----------------------------------------------------------------------------------
-  m:param("turnover_rd_elasticity", 1.2, { unit = "1", assumption = A"technology-contract turnover grows 1.2 % for each 1 % of R&D" })
-  m:param("new_product_elasticity", 0.8, { unit = "1", assumption = A"new-product sales share grows 0.8 % for each 1 % of enterprise R&D" })
-  m:param("personnel_elasticity", 0.7, { unit = "1", assumption = A"R&D personnel grow 0.7 % for each 1 % of R&D" })
+  m:param("turnover_rd_elasticity", 1.2, { unit = "1", assumption = A"technology-contract turnover grows 1.2 % for each 1 % of R&D",
+    dist = tuiyan.mc.normal(1.2, 0.3, { lo = 0.3, hi = 2.5, assumption = "judgement, not data: ±0.3 (1 sd) around 1.2, kept within 0.3–2.5" }) })
+  m:param("new_product_elasticity", 0.8, { unit = "1", assumption = A"new-product sales share grows 0.8 % for each 1 % of enterprise R&D",
+    dist = tuiyan.mc.normal(0.8, 0.2, { lo = 0.2, hi = 1.5, assumption = "judgement, not data: ±0.2 (1 sd) around 0.8, kept within 0.2–1.5" }) })
+  m:param("personnel_elasticity", 0.7, { unit = "1", assumption = A"R&D personnel grow 0.7 % for each 1 % of R&D",
+    dist = tuiyan.mc.normal(0.7, 0.15, { lo = 0.2, hi = 1.2, assumption = "judgement, not data: ±0.15 (1 sd) around 0.7, kept within 0.2–1.2" }) })
   m:param("population", 145, { unit = "万人", assumption = A"resident population of 1.45 million" })
-  m:param("patents_per_rd", 6, { unit = "件/亿元", assumption = A"6 high-value invention patents a year per 亿元 of R&D" })
-  m:param("patent_lapse_rate", 0.05, { unit = "1", assumption = A"5 % of high-value patents lapse a year" })
+  m:param("patents_per_rd", 6, { unit = "件/亿元", assumption = A"6 high-value invention patents a year per 亿元 of R&D",
+    dist = tuiyan.mc.lognormal(6, 1.5, { assumption = "judgement, not data: mean 6, sd 1.5 a year per 亿元 (skewed: never negative)" }) })
+  m:param("patent_lapse_rate", 0.05, { unit = "1", assumption = A"5 % of high-value patents lapse a year",
+    dist = tuiyan.mc.uniform(0.03, 0.07, { assumption = "judgement, not data: anywhere from 3 % to 7 % a year" }) })
 
   m:aux("tech_contract_turnover", v.turnover_2021 * M.pow(v.rd_total / v.rd_total_2021, v.turnover_rd_elasticity),
     { unit = "亿元", indicator = "tech_contract_turnover" })

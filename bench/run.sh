@@ -1,0 +1,86 @@
+#!/bin/sh
+# bench/run.sh — `make bench`: the standard Wuwei model (stdlib/tuiyan/models/wuwei.lua,
+# 2021–2035, baseline, its 22 uncertain parameters, 15 indicators in every year) at 100,000
+# samples, timed in one run of this script for tuiyan and its peers on the same drawn samples:
+#   tuiyan   (bench/wuwei_bench.lua)   the compiled model, vectorised evaluator, C summaries
+#   C        (bench/peer_wuwei.c)      the model written by hand, cc -O2 like tuiyan itself
+#   Lua 5.4  (bench/peer_wuwei.lua)    plain Lua functions, one sample at a time
+#   LuaJIT   (the same file)           Debian's luajit
+#   numpy    (bench/peer_wuwei.py)     vectorised over samples, Debian's python3-numpy
+# tuiyan draws the samples once and writes them (build/bench/inputs.f64) for every peer; each
+# peer times its evaluation and reduction to per indicator-year means and sds (several runs,
+# medians) and bench/compare.py checks they all agree with tuiyan. Then tuiyan's scaling
+# (samples ×10, years ×2, elements ×2) and its peak memory at 1,000,000 samples. Prints a table
+# and writes build/bench.json. Benchmarks are measurements: nothing here fails on a slow time.
+#
+#   BENCH_SAMPLES (100000) BENCH_REPS (7) BENCH_LUA_REPS (3) BENCH_SCALE_REPS (3) TUIYAN_BIN
+set -eu
+BIN=${TUIYAN_BIN:-./tuiyan}
+DIR=build/bench
+SAMPLES=${BENCH_SAMPLES:-100000}
+REPS=${BENCH_REPS:-7}
+LUA_REPS=${BENCH_LUA_REPS:-3}
+SCALE_REPS=${BENCH_SCALE_REPS:-3}
+mkdir -p "$DIR"
+rm -f "$DIR"/*.json "$DIR"/mem_*.txt "$DIR"/scaling.jsonl
+
+# ---- the peers' tools (Debian packages), installed when we can ----
+missing=""
+command -v lua5.4 >/dev/null 2>&1 || missing="$missing lua5.4"
+command -v luajit >/dev/null 2>&1 || missing="$missing luajit"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+"$PY" -c 'import numpy' >/dev/null 2>&1 || missing="$missing python3-numpy"
+[ -x /usr/bin/time ] || missing="$missing time"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "bench: installing$missing"
+        apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 ||
+            { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; } ||
+            echo "bench: could not install$missing; those peers are skipped"
+    else
+        echo "bench: missing$missing; run: sudo apt-get install -y$missing (those peers are skipped)"
+    fi
+    [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+fi
+
+# measure NAME CMD...: runs CMD, with its peak resident memory in $DIR/mem_NAME.txt (GNU time)
+measure() {
+    name=$1
+    shift
+    if [ -x /usr/bin/time ]; then /usr/bin/time -f %M -o "$DIR/mem_$name.txt" "$@"; else "$@"; fi
+}
+
+echo "bench: drawing $SAMPLES samples (seed 1) for every peer"
+"$BIN" run bench/wuwei_bench.lua export "$DIR" --samples "$SAMPLES" --seed 1
+
+echo "bench: tuiyan ($REPS runs of each job)"
+"$BIN" run bench/wuwei_bench.lua time "$DIR" "$REPS" --samples "$SAMPLES" --seed 1
+measure tuiyan "$BIN" run bench/wuwei_bench.lua memory --samples "$SAMPLES" --seed 1 >/dev/null
+
+echo "bench: hand-written C"
+cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -o "$DIR/peer_c" bench/peer_wuwei.c -lm
+measure c "$DIR/peer_c" "$DIR" "$REPS"
+
+if command -v lua5.4 >/dev/null 2>&1; then
+    echo "bench: Lua 5.4 ($LUA_REPS runs)"
+    measure lua lua5.4 bench/peer_wuwei.lua "$DIR" "$LUA_REPS" lua
+fi
+if command -v luajit >/dev/null 2>&1; then
+    echo "bench: LuaJIT"
+    measure luajit luajit bench/peer_wuwei.lua "$DIR" "$REPS" luajit
+fi
+if "$PY" -c 'import numpy' >/dev/null 2>&1; then
+    echo "bench: numpy"
+    measure numpy "$PY" bench/peer_wuwei.py "$DIR" "$REPS"
+fi
+
+echo "bench: scaling (the full analysis: base, samples x10, years x2, elements x2)"
+for kind in base samples years elements; do
+    "$BIN" run bench/wuwei_bench.lua scale "$kind" "$SCALE_REPS" --samples "$SAMPLES" --seed 1 >>"$DIR/scaling.jsonl"
+done
+
+echo "bench: peak memory of the full analysis at $((SAMPLES * 10)) samples"
+measure tuiyan_1e6 "$BIN" run bench/wuwei_bench.lua memory --samples "$((SAMPLES * 10))" --seed 1 >"$DIR/memory.json"
+
+"$PY" bench/compare.py "$DIR" build/bench.json

@@ -1,0 +1,106 @@
+/* mc.h — Monte Carlo runs of a compiled model (DOMAIN.md §5): uncertain parameters drawn from
+ * their distributions, the model evaluated for every sample, and per tracked element and year
+ * the mean, standard deviation, extremes and quantiles, and how many samples meet each target.
+ *
+ * Samples are taken in chunks of TY_MC_CHUNK: a chunk's draws are made, the model runs over
+ * them (eval.h, blocks of TY_EVAL_BLOCK, no Lua), and each tracked value is folded into
+ * streaming summaries as it is delivered. Memory is the chunk's draws and the summaries, never
+ * samples × elements × years:
+ *   - moments: per chunk a shifted sum and sum of squares, merged into the run's mean and
+ *     variance in chunk order (Chan, Golub & LeVeque's pairwise update);
+ *   - targets: a count of the samples that meet each one (exact);
+ *   - quantiles: exact (the values kept and selected) while tracked series × samples stays
+ *     within the budget (TY_MC_EXACT_BUDGET values, 64 MB, by default); beyond it, a
+ *     log-linear histogram per series (hist.h), within 2^-13 ≈ 0.012 % relative.
+ *
+ * Threads: with nthreads > 1, chunks are shared among threads. Every chunk is drawn and run the
+ * same way whichever thread takes it, moments are merged in chunk order, and counts are
+ * integers, so results are bit-identical for any number of threads. Chunks run concurrently,
+ * so the model's external functions must allow that (policy schedules do).
+ *
+ * Randomness: each uncertain parameter draws from its own stream (rng_stream_id of its name)
+ * under the run's seed, sample i from counter i (rng.h); with lhs the run is a Latin
+ * hypercube over all nsamples. The same seed gives the same draws to every scenario. */
+#ifndef TY_MC_H
+#define TY_MC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dist.h"
+#include "error.h"
+#include "eval.h"
+#include "model.h"
+
+#define TY_MC_CHUNK 8192                    /* samples per chunk (a multiple of TY_EVAL_BLOCK) */
+#define TY_MC_EXACT_BUDGET ((size_t)1 << 23) /* values kept for exact quantiles by default */
+#define TY_MC_MAX_PROBS 64
+#define TY_MC_MAX_THREADS 256
+
+typedef struct TyMcParam {
+    const char *name;       /* a param or lever of the model */
+    TyDist dist;            /* initialised with dist_init */
+} TyMcParam;
+
+typedef struct TyMcTarget {
+    size_t track;           /* index into tracked */
+    int year;               /* one of the summarised years */
+    double value;
+    int down;               /* 1: met when the value is <= target (lower is better); 0: >= */
+} TyMcTarget;
+
+typedef struct TyMcOptions {
+    size_t nsamples;                    /* 1 .. UINT32_MAX */
+    uint64_t seed;
+    int lhs;                            /* Latin hypercube */
+    int nthreads;                       /* <= 1: the calling thread only */
+    const TyOverride *overrides;        /* the scenario, applied before the draws */
+    size_t noverrides;
+    const TyMcParam *params;            /* the uncertain parameters */
+    size_t nparams;
+    const double *draws;                /* NULL, or values to use instead of drawing:
+                                         * draws[p * nsamples + i], as mc_draw makes them */
+    const int *tracked;                 /* distinct elements with values */
+    size_t ntracked;
+    const int *years;                   /* distinct model years to summarise; NULL: all */
+    size_t nyears;
+    const TyMcTarget *targets;
+    size_t ntargets;
+    const double *probs;                /* quantiles wanted, each in [0, 1]; none: keep no values */
+    size_t nprobs;
+    size_t exact_budget;                /* values; 0: TY_MC_EXACT_BUDGET */
+} TyMcOptions;
+
+/* One tracked element in one year. */
+typedef struct TyMcSeries {
+    int elem, year;
+    double mean, sd;                    /* sd with n - 1 in the denominator; 0 when n = 1 */
+    double min, max;                    /* NaN when no quantiles were asked for */
+    double *q;                          /* nprobs quantiles, in the order asked */
+} TyMcSeries;
+
+typedef struct TyMcResult {
+    size_t nsamples;
+    size_t nseries;                     /* ntracked × nyears, by tracked element then year */
+    TyMcSeries *series;
+    size_t nprobs;
+    double *qvalues;                    /* backing store of every series' q */
+    size_t ntargets;
+    uint64_t *met;                      /* samples meeting each target */
+    int exact;                          /* quantiles are exact (1) or from histograms (0) */
+    double rel_error;                   /* bound on the quantiles' relative error; 0 if exact */
+    size_t chunks;                      /* chunks run (for tests and benchmarks) */
+} TyMcResult;
+
+/* TY_ESCRIPT for bad options (no samples, a year outside the model, an element tracked twice,
+ * a target on a year not summarised, a parameter that names nothing); TY_ELIMIT for too many
+ * samples; TY_EDATA when a sample gives a value that is not finite, naming the sample, its
+ * uncertain parameters' values and where it appeared; TY_ENOMEM; or model_run's errors. */
+TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyError *err);
+void mc_result_free(TyMcResult *res);
+
+/* The values mc_run draws for samples offset .. offset + count - 1 of a run of nsamples:
+ * out[p * stride + (i - offset)] for parameter p and sample i. */
+void mc_draw(const TyMcParam *params, size_t nparams, size_t nsamples, uint64_t seed, int lhs,
+             size_t offset, size_t count, double *out, size_t stride);
+
+#endif
