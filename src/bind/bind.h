@@ -13,7 +13,9 @@ int luaopen_tuiyan_host(lua_State *L);
 int luaopen_tuiyan_model(lua_State *L);
 int luaopen_tuiyan_schedule(lua_State *L);
 int luaopen_tuiyan_crypto(lua_State *L);
+int luaopen_tuiyan_sandbox(lua_State *L);
 int luaopen_tuiyan_mc(lua_State *L);
+int luaopen_tuiyan_package(lua_State *L);
 int luaopen_tuiyan_readline(lua_State *L);
 int luaopen_tuiyan_regions(lua_State *L);
 

@@ -18,6 +18,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.model", luaopen_tuiyan_model},
     {"_tuiyan.schedule", luaopen_tuiyan_schedule},
     {"_tuiyan.crypto", luaopen_tuiyan_crypto},
+    {"_tuiyan.sandbox", luaopen_tuiyan_sandbox},
     {"_tuiyan.mc", luaopen_tuiyan_mc},
     {"_tuiyan.readline", luaopen_tuiyan_readline},
     {"_tuiyan.regions", luaopen_tuiyan_regions},

@@ -1,0 +1,255 @@
+-- lua/sandbox.lua — running one scenario of a package in the sandbox (DESIGN "Packages and the
+-- sandbox", RELIABILITY §A). The package's code runs in a child process (src/host/sandbox.c)
+-- whose Lua state holds only what lua/sandbox_policy.lua allows (lua/sandbox_child.lua); its
+-- results come back over a pipe, are checked here, and are returned for the caller to publish:
+-- nothing is written by the child, and nothing is written here either.
+--
+--   run{ root = DIR, manifest = M, scenario = NAME, data = DIR|nil, options = OPTS, args = {...} }
+--     -> { outputs = { { name = "progress.csv", format = "csv", data = "..." }, ... },
+--          log = "what the scenario printed" }
+--
+-- manifest: entry (or scenarios) = { [scenario] = "relative/path.lua" }; modules = a list of
+-- paths ({ "lib/x.lua" } is module lib.x) or a map { ["lib.x"] = "lib/x.lua" }; data = a list
+-- of paths; name (optional, for messages). args: strings, the scenario's `...` and arg[1..].
+-- options: the command line's (format, as_of, seed, samples, set) and limits (M.LIMITS).
+-- An output's name is a bare file name (no directory), to be written as DIR/name.
+--
+-- Errors are raised as tuiyan.Error: 1 script error or crash (traced = true: the message carries
+-- the child's traceback), 2 usage (no such scenario, a bad limit), 3 bad data, 5 a limit, 70 the
+-- sandbox itself failed. err.log holds what the scenario printed before it failed.
+local native = require "_tuiyan.sandbox"
+local host = require "_tuiyan.host"
+local io_native = require "_tuiyan.io"
+local policy = require "_host.sandbox_policy"
+
+local M = {}
+
+-- The limits, from lua/sandbox_policy.lua: name -> { default, lowest, highest, integer?, meaning }.
+M.LIMITS = policy.limits
+M.DEFAULT_LIMITS = {}
+for name, l in pairs(policy.limits) do M.DEFAULT_LIMITS[name] = l[1] end
+
+local function fail(code, fmt, ...)
+  error(host.error(code, string.format(fmt, ...)), 0)
+end
+
+local function usage(fmt, ...) fail(host.exit.usage, fmt, ...) end
+
+--- limits(given) -> the defaults with `given` (options.limits) laid over them, checked.
+function M.limits(given)
+  local lim = {}
+  for name, v in pairs(M.DEFAULT_LIMITS) do lim[name] = v end
+  if given == nil then return lim end
+  if type(given) ~= "table" then usage("sandbox limits must be a table, got a %s", type(given)) end
+  for name, v in pairs(given) do
+    local spec = M.LIMITS[name]
+    if not spec then
+      local known = {}
+      for k in pairs(M.LIMITS) do known[#known + 1] = k end
+      table.sort(known)
+      usage("unknown sandbox limit '%s' (known: %s)", tostring(name), table.concat(known, ", "))
+    end
+    local _, lo, hi, integer = table.unpack(spec)
+    if type(v) ~= "number" or v ~= v or v < lo or v > hi or (integer and math.tointeger(v) == nil) then
+      usage("sandbox limit %s must be %s between %s and %s, got %s", name, integer and "an integer" or "a number",
+        tostring(lo), tostring(hi), tostring(v))
+    end
+    lim[name] = integer and math.tointeger(v) or v
+  end
+  return lim
+end
+
+-- A path from the manifest: relative, '/'-separated, no empty, "." or ".." part, no control
+-- character or backslash. The package code verified it; this is the sandbox's own check.
+local function check_path(path, what)
+  if type(path) ~= "string" or path == "" or #path > 1024 or path:find("[%c\\]") or path:sub(1, 1) == "/" then
+    fail(host.exit.script, "package %s %s: not a plain relative path", what, type(path) == "string" and ("%q"):format(path) or type(path))
+  end
+  for part in (path .. "/"):gmatch("([^/]*)/") do
+    if part == "" or part == "." or part == ".." then
+      fail(host.exit.script, "package %s %q: not a plain relative path (escapes the package?)", what, path)
+    end
+  end
+  return path
+end
+
+local function path_list(list, what)
+  local out = {}
+  if list == nil then return out end
+  if type(list) ~= "table" then fail(host.exit.script, "package manifest: %s must be a list of paths", what) end
+  for i, p in ipairs(list) do out[i] = check_path(p, what) end
+  return out
+end
+
+local function is_module_name(name)
+  if type(name) ~= "string" or #name > 200 then return false end
+  for part in (name .. "."):gmatch("([^.]*)%.") do
+    if not part:match("^[%a_][%w_]*$") then return false end
+  end
+  return true
+end
+
+-- Modules: a list of paths ("lib/util.lua" is module lib.util) or a map { [name] = path }.
+local function module_list(mods)
+  local out = {}
+  if mods == nil then return out end
+  if type(mods) ~= "table" then fail(host.exit.script, "package manifest: modules must be a list or a map") end
+  if type(next(mods)) == "string" then
+    for name, path in pairs(mods) do
+      if not is_module_name(name) then
+        fail(host.exit.script, "package manifest: module name %q is not a Lua module name", tostring(name))
+      end
+      out[#out + 1] = { name = name, path = check_path(path, "module") }
+    end
+    table.sort(out, function(a, b) return a.name < b.name end)
+  else
+    for i, path in ipairs(mods) do out[i] = { path = check_path(path, "module") } end
+  end
+  return out
+end
+
+-- Text from the child shown to the analyst: control characters (terminal escapes) made visible.
+local function printable(s)
+  return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\%03d"):format(c:byte()) end))
+end
+
+-- The child's reply (format in src/host/sandbox.h), or nil if it is incomplete or malformed.
+local function parse_reply(s)
+  if #s < 13 or s:sub(1, 5) ~= "TYSB1" or s:sub(-4) ~= "END." then return nil end
+  local last = #s - 4
+  local ok, reply = pcall(function()
+    local pos = 7
+    local function take(fmt)
+      local v
+      v, pos = string.unpack(fmt, s, pos)
+      if pos - 1 > last then error("overrun") end
+      return v
+    end
+    local kind, r = s:sub(6, 6), nil
+    if kind == "E" then
+      r = { ok = false, code = take(">B"), message = take(">s4"), log = take(">s4") }
+    elseif kind == "O" then
+      local n = take(">I4")
+      r = { ok = true, log = take(">s4"), outputs = {} }
+      for i = 1, n do
+        r.outputs[i] = { name = take(">s4"), format = take(">s4"), data = take(">s8") }
+      end
+    else
+      error("unknown reply")
+    end
+    if pos ~= last + 1 then error("trailing bytes") end
+    return r
+  end)
+  return ok and reply or nil
+end
+
+local CHILD_CODES = { [1] = true, [2] = true, [3] = true, [5] = true, [70] = true }
+
+local function check_outputs(outputs, lim, who)
+  local formats = require("tuiyan.report").FORMATS
+  if #outputs > lim.outputs then fail(host.exit.limit, "%s: more than %d result files (limits.outputs)", who, lim.outputs) end
+  local seen, bytes = {}, 0
+  for _, o in ipairs(outputs) do
+    if #o.name > 200 or not o.name:match("^[%w_%-][%w_%-%.]*$") or seen[o.name] then
+      fail(host.exit.script, "%s: refused a result named %q (a plain file name, once)", who, printable(o.name:sub(1, 200)))
+    end
+    if formats[o.format] == nil then
+      fail(host.exit.script, "%s: result %s has an unknown format %q", who, o.name, printable(o.format:sub(1, 20)))
+    end
+    seen[o.name] = true
+    bytes = bytes + #o.data
+  end
+  if bytes > lim.output_bytes then
+    fail(host.exit.limit, "%s: results exceed %d bytes (limits.output_bytes)", who, lim.output_bytes)
+  end
+end
+
+--- run{ root, manifest, scenario, data, options } -> { outputs, log } (see the top of this file)
+function M.run(args)
+  if type(args) ~= "table" then error("bad argument #1 to 'run' (table expected, got " .. type(args) .. ")", 2) end
+  local root, manifest, scenario = args.root, args.manifest, args.scenario
+  if type(root) ~= "string" or io_native.kind(root) ~= "dir" then
+    usage("package directory %s does not exist", tostring(root))
+  end
+  if type(manifest) ~= "table" then error("bad argument #1 to 'run' (manifest table expected)", 2) end
+  if type(scenario) ~= "string" then error("bad argument #1 to 'run' (scenario name expected)", 2) end
+  if args.data ~= nil and (type(args.data) ~= "string" or io_native.kind(args.data) ~= "dir") then
+    usage("data directory %s does not exist", tostring(args.data))
+  end
+  local who = ("scenario '%s'%s"):format(scenario, type(manifest.name) == "string" and (" of package " .. manifest.name) or "")
+  local entries = manifest.entry or manifest.scenarios
+  entries = type(entries) == "table" and entries or {}
+  local entry = entries[scenario]
+  if entry == nil then
+    local names = {}
+    for k in pairs(entries) do names[#names + 1] = tostring(k) end
+    table.sort(names)
+    usage("package %s has no scenario '%s' (it has: %s)", tostring(manifest.name or root), scenario,
+      #names > 0 and table.concat(names, ", ") or "none")
+  end
+  local options = args.options or {}
+  local script_args = {}
+  for i, a in ipairs(type(args.args) == "table" and args.args or {}) do
+    if type(a) ~= "string" then error("bad argument #1 to 'run' (args must be strings)", 2) end
+    script_args[i] = a
+  end
+  local lim = M.limits(options.limits)
+  local set = {}
+  for i, k in ipairs(type(options.set) == "table" and options.set or {}) do
+    set[i] = k
+    set[k] = options.set[k]
+  end
+  local spec = {
+    root = root,
+    data = args.data,
+    scenario = scenario,
+    args = script_args,
+    entry = check_path(entry, "scenario file"),
+    modules = module_list(manifest.modules),
+    data_files = path_list(manifest.data, "data file"),
+    options = { format = options.format, as_of = options.as_of, seed = options.seed,
+      samples = options.samples, set = set },
+    limits = {
+      cpu_seconds = lim.cpu_seconds, wall_seconds = lim.wall_seconds,
+      memory_bytes = lim.memory_mb << 20, instructions = lim.instructions,
+      output_bytes = lim.output_bytes, outputs = lim.outputs, log_bytes = lim.log_bytes,
+      -- the whole reply: results, log, names and framing, an error message
+      reply_bytes = lim.output_bytes + lim.log_bytes + lim.outputs * 256 + (1 << 20),
+    },
+  }
+  local o = native.spawn(spec)
+  if o["end"] == "wall" then
+    fail(host.exit.limit, "%s: stopped at the wall-clock limit of %g s (limits.wall_seconds)", who, lim.wall_seconds)
+  elseif o["end"] == "reply_cap" then
+    fail(host.exit.limit, "%s: results exceed %d bytes (limits.output_bytes)", who, lim.output_bytes)
+  elseif o["end"] == "signaled" then
+    if o.signal_text and o.cpu_seconds >= lim.cpu_seconds then
+      fail(host.exit.limit, "%s: stopped at the CPU time limit of %g s (limits.cpu_seconds)", who, lim.cpu_seconds)
+    end
+    local err = host.error(host.exit.script, ("%s: script crashed (signal %d: %s); nothing was published"):format(
+      who, o.signal, o.signal_text or "?"))
+    err.traced = true
+    error(err, 0)
+  elseif o.setup_failed then
+    fail(host.exit.internal, "%s: the sandbox could not set its limits", who)
+  end
+  local reply = parse_reply(o.reply)
+  if not reply then
+    local err = host.error(host.exit.script, ("%s: script crashed (exit status %d, no complete reply); nothing was published"):format(
+      who, o.status))
+    err.traced = true
+    error(err, 0)
+  end
+  local log = printable(reply.log)
+  if not reply.ok then
+    local code = CHILD_CODES[reply.code] and reply.code or host.exit.script
+    local err = host.error(code, who .. ": " .. printable(reply.message))
+    err.traced = code == host.exit.script or nil
+    err.log = log
+    error(err, 0)
+  end
+  check_outputs(reply.outputs, lim, who)
+  return { outputs = reply.outputs, log = log }
+end
+
+return M
