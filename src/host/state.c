@@ -20,6 +20,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.crypto", luaopen_tuiyan_crypto},
     {"_tuiyan.sandbox", luaopen_tuiyan_sandbox},
     {"_tuiyan.mc", luaopen_tuiyan_mc},
+    {"_tuiyan.package", luaopen_tuiyan_package},
     {"_tuiyan.readline", luaopen_tuiyan_readline},
     {"_tuiyan.regions", luaopen_tuiyan_regions},
     {NULL, NULL}

@@ -6,13 +6,13 @@ SECONDS_EACH=${1:-5}
 if ! command -v clang >/dev/null 2>&1; then echo "skipped: clang not installed"; exit 0; fi
 OUT=build/fuzz
 mkdir -p "$OUT"
-CF="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(pkg-config --cflags libcjson)"
+CF="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(pkg-config --cflags libcjson libsodium libarchive)"
 LIBSRC=$(ls src/core/*.c src/io/*.c)
 status=0
 for f in tests/fuzz/fuzz_*.c; do
     [ -f "$f" ] || continue
     name=$(basename "$f" .c)
-    clang $CF -o "$OUT/$name" "$f" $LIBSRC $(pkg-config --libs libcjson) -lcsv -lm || { status=1; continue; }
+    clang $CF -o "$OUT/$name" "$f" $LIBSRC $(pkg-config --libs libcjson libsodium libarchive) -lcsv -lm || { status=1; continue; }
     mkdir -p "$OUT/corpus-$name"
     seeds=""
     for d in "tests/data/fuzz/${name#fuzz_}" "tests/data/${name#fuzz_}"; do

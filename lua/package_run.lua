@@ -1,0 +1,115 @@
+-- lua/package_run.lua — `tuiyan run NAME[@VERSION]:SCENARIO`: finds the installed package
+-- (the newest version unless @VERSION), verifies it again from disk (signature by a key that is
+-- still trusted, the manifest the registry recorded, every file's size and hash, nothing
+-- extra), and hands it to the sandbox. Package code never runs outside the sandbox: a build
+-- without _host.sandbox refuses (exit 4).
+local host = require "_tuiyan.host"
+local io_native = require "_tuiyan.io"
+local pkg = require "_tuiyan.package"
+local store = require "_host.package_store"
+
+local M = {}
+
+local function usage_error(fmt, ...)
+  error(host.error(host.exit.usage, string.format(fmt, ...)), 0)
+end
+
+--- Resolves and re-verifies NAME[@VERSION]; returns info (with .sources: the verified text of
+--- every .lua file, by path) and the package directory.
+function M.resolve(spec_name, version)
+  local entries = store.installed(store.read_registry(), spec_name)
+  if #entries == 0 then
+    usage_error("package %s is not installed (tuiyan list shows what is)", spec_name)
+  end
+  local entry
+  if version then
+    for _, e in ipairs(entries) do
+      if e.version == version then entry = e end
+    end
+    if not entry then
+      local have = {}
+      for i, e in ipairs(entries) do have[i] = e.version end
+      usage_error("%s %s is not installed (installed: %s)", spec_name, version, table.concat(have, ", "))
+    end
+  else
+    entry = entries[#entries]
+  end
+  local dir = store.packages_dir() .. "/" .. entry.name .. "/" .. entry.version
+  local keys = store.load_trusted()
+  local info = store.ok(pkg.verify_dir(dir, { trusted = keys.hex, keep_lua = true }))
+  if info.manifest_sha256 ~= entry.manifest_sha256 or info.key ~= entry.key then
+    store.fail("package", "%s: the installed %s %s is not what was installed (its manifest changed); "
+      .. "install it again", dir, entry.name, entry.version)
+  end
+  return info, dir
+end
+
+function M.main(opts, pos)
+  local spec = pos[1]
+  local head, scenario = spec:match("^(.+):([^:]+)$")
+  local name, version = (head or ""):match("^([^@]+)@(.+)$")
+  name = name or head
+  if not name or not name:match("^[a-z][a-z0-9_%-]*$") or (version and not store.version_parse(version)) then
+    usage_error("run: '%s' is not NAME[@VERSION]:SCENARIO", spec)
+  end
+  local info, dir = M.resolve(name, version)
+  local label = info.name .. " " .. info.version
+  if store.version_cmp(info.min_tuiyan, host.version) > 0 then
+    store.fail("package", "%s needs tuiyan %s or later; this is tuiyan %s", label, info.min_tuiyan, host.version)
+  end
+  -- Policy: an installed package that has since expired still runs, with a warning each time
+  -- (the county accepted it; verify and install refuse expired packages).
+  if info.expires < store.today() then
+    store.warn("%s expired on %s; ask %s for a newer version", label, info.expires, info.publisher)
+  end
+  if not info.scenarios[scenario] then
+    local names = {}
+    for n in pairs(info.scenarios) do names[#names + 1] = n end
+    table.sort(names)
+    usage_error("%s has no scenario '%s' (it has: %s)", label, scenario, table.concat(names, ", "))
+  end
+  if not package.preload["_host.sandbox"] then
+    store.fail("package", "sandbox not available in this build: package %s cannot run (package code "
+      .. "never runs unsandboxed)", label)
+  end
+  if opts.out and io_native.kind(opts.out) == "file" then
+    usage_error("--out %s is a file, not a directory", opts.out)
+  end
+  local args = {}
+  for i = 2, #pos do args[i - 1] = pos[i] end
+  local ok, result = pcall(require("_host.sandbox").run, {
+    root = dir, manifest = info, scenario = scenario, data = opts.data, options = opts, args = args,
+  })
+  if not ok then
+    if type(result) == "table" and type(result.log) == "string" then io.stdout:write(result.log) end
+    error(result, 0)
+  end
+  return M.publish(result, opts, dir, info)
+end
+
+--- Publishes what the sandbox returned ({ outputs = { {name, data}, ... }, log = text }): the
+--- log to stdout; each output to stdout, or with --out DIR as DIR/name, all checked before
+--- any is written, each written atomically (nothing if any check fails). A sandbox that
+--- returns an exit code instead returns it unchanged.
+function M.publish(result, opts, dir, info)
+  if type(result) ~= "table" then return math.tointeger(result) or 0 end
+  if type(result.log) == "string" then io.stdout:write(result.log) end
+  local outputs = result.outputs or {}
+  if not opts.out then
+    for _, o in ipairs(outputs) do io.stdout:write(o.data) end
+    return 0
+  end
+  local files, inputs = {}, {}
+  for i, o in ipairs(outputs) do
+    files[i] = { path = opts.out .. "/" .. o.name, data = o.data }
+  end
+  -- The package's own files are inputs: a result never overwrites one.
+  for _, f in ipairs(info.files) do inputs[#inputs + 1] = dir .. "/" .. f.path end
+  local written = require("tuiyan.report")._publish(inputs, opts.force, files)
+  if not opts.quiet then
+    for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
+  end
+  return 0
+end
+
+return M
