@@ -20,6 +20,9 @@ local OPTIONS = {
   set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
   seed = { value = "N", help = "random seed (tuiyan run: default 1, every script starts from it)" },
   samples = { value = "N", help = "Monte Carlo samples" },
+  data = { value = "DIR", help = "a county's data directory: a package scenario reads its files there first" },
+  limit = { value = "NAME=VALUE", repeatable = true,
+    help = "a sandbox limit for a package scenario (cpu_seconds, wall_seconds, memory_mb, ...)" },
   force = { help = "replace existing result files" },
   quiet = { help = "no progress messages on stderr" },
 }
@@ -35,7 +38,7 @@ end
 --- parse(args, first) -> opts, positionals, n_before. Options may come anywhere; "--" ends them.
 --- n_before: how many positionals came before "--" (all of them when there is none).
 function M.parse(args, first)
-  local opts, pos = { set = {} }, {}
+  local opts, pos = { set = {}, limit = {} }, {}
   local n_before = nil
   local i = first or 1
   while i <= #args do
@@ -94,6 +97,21 @@ function M.parse(args, first)
     sets[#sets + 1] = k
   end
   opts.set = sets
+  if #opts.limit > 0 then
+    opts.limits = {}
+    for _, s in ipairs(opts.limit) do
+      local k, v = s:match("^([%a_][%w_]*)=(.+)$")
+      local num = v and tonumber(v)
+      if not k or not num then usage_error("--limit expects NAME=NUMBER, got '%s'", s) end
+      if opts.limits[k] ~= nil then usage_error("--limit %s given twice", k) end
+      opts.limits[k] = math.tointeger(num) or num
+    end
+  end
+  opts.limit = nil
+  if opts.data then
+    if io_native.kind(opts.data) ~= "dir" then usage_error("--data %s is not a directory", opts.data) end
+    opts.data = opts.data:gsub("(.)/+$", "%1")
+  end
   if opts.out then
     if opts.out == "" then usage_error("--out needs a directory") end
     opts.out = opts.out:gsub("(.)/+$", "%1")
@@ -110,7 +128,8 @@ end
 --- Message handler for a run: data/usage/output errors pass unchanged; anything else becomes a
 --- script error (exit 1) carrying its traceback, marked so the host does not add another.
 function M.traced(e)
-  if host.is_error(e) and e.code ~= host.exit.script then return e end
+  -- An error already carrying its traceback (a sandboxed package's) passes unchanged too.
+  if host.is_error(e) and (e.code ~= host.exit.script or e.traced) then return e end
   local msg = host.is_error(e) and e.message or tostring(e)
   local err = host.error(host.exit.script, debug.traceback(msg, 2))
   err.traced = true

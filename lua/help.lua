@@ -21,6 +21,8 @@ usage:
   tuiyan run A.lua B.lua ... [-- ARGS] run several scripts as one batch (see: tuiyan help run)
   tuiyan progress [PLAN.csv|.json]     progress report (default: embedded Wuwei 2021–2025 plan)
   tuiyan check FILE...                 validate plans, data files and scripts without running them
+  tuiyan run NAME[@VER]:SCENARIO [ARGS] an installed package's scenario, sandboxed (--data DIR)
+  tuiyan keygen|pack|verify|install|list|remove ...   signed packages (see: tuiyan help package)
   tuiyan --version | --help | help TOPIC
 
 options:
@@ -28,7 +30,7 @@ options:
 exit codes: 0 ok · 1 script error · 2 usage · 3 bad input data · 4 package verification ·
             5 limit exceeded · 6 output not written · 70 internal error
 
-topics: progress, plan, run, check, repl, exit; or a Lua name: tuiyan help tuiyan.plan.load
+topics: progress, plan, run, check, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
 ]]
 
 local TOPICS = {
@@ -95,6 +97,24 @@ tuiyan (or tuiyan repl): an interactive session with the global `tuiyan`.
 When standard input is not a terminal, lines are read plainly: no prompt, no echo, no history;
 the exit code is then that of the first error (0 if none).
 ]],
+  package = [[
+tuiyan keygen NAME                         NAME.key (secret, mode 0600) and NAME.pub, here
+tuiyan pack DIR -o FILE.tpkg --key NAME.key    sign DIR (with its tuiyan-package.json)
+tuiyan verify FILE.tpkg [--trust NAME.pub]     check signature, hashes, sizes, paths, version, expiry
+tuiyan install FILE.tpkg [--trust NAME.pub]    verify, then install; --trust adds the key to the
+                                               trusted keys ($XDG_CONFIG_HOME/tuiyan/trusted)
+tuiyan list | remove NAME[@VERSION]
+tuiyan run NAME[@VERSION]:SCENARIO [ARGS...] [--data DIR] [--limit NAME=VALUE]... [--out DIR]
+
+A package is verified again before every run, and its code runs in the sandbox: a child process
+with only an allow-list of Lua (no io, os.execute, debug, package, load of binary chunks), limits
+on instructions, memory, CPU and wall-clock time and output, reading only the package's data and
+the county's --data directory; the parent alone writes results. Limits (--limit): cpu_seconds 60,
+wall_seconds 120, memory_mb 512, instructions 2e9, output_bytes 64 MiB, outputs 200, log_bytes 1 MiB.
+Refused: a changed byte, an untrusted key, an older version or different content under the same
+version (--allow-downgrade), an expired package (--allow-expired), unsafe paths, links, devices,
+more than 256 MiB or 4096 files (--max-bytes, --max-file-bytes, --max-files). Exit 4.
+]],
   exit = [[
 0 success · 1 script error (Lua error, with traceback) · 2 usage error · 3 bad input data
 (file:line:col) · 4 package verification failed · 5 limit exceeded · 6 output could not be
@@ -102,7 +122,7 @@ written (nothing published) · 70 internal error
 ]],
 }
 
-local TOPIC_NAMES = "progress, plan, run, check, repl, exit"
+local TOPIC_NAMES = "progress, plan, run, check, repl, package, exit"
 
 -- ---------------------------------------------------------------------------------------------
 -- The documentation index

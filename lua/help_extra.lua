@@ -10,6 +10,7 @@
 --- Plan:name() -> the plan's name (its file name, or the name given to tuiyan.plan.new).
 
 --- Plan:title() -> the title used in reports (the embedded plan's Chinese title, else its name).
+--- Plan:set_title(text) sets it.
 
 --- Plan:ids() -> { id, ... } every indicator id, in plan order.
 

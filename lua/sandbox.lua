@@ -8,7 +8,8 @@
 --     -> { outputs = { { name = "progress.csv", format = "csv", data = "..." }, ... },
 --          log = "what the scenario printed" }
 --
--- manifest: entry (or scenarios) = { [scenario] = "relative/path.lua" }; modules = a list of
+-- manifest: entry (or scenarios) = { [scenario] = "relative/path.lua" }; sources (optional) =
+-- { [path] = verified text } of the Lua files, run instead of reading them; modules = a list of
 -- paths ({ "lib/x.lua" } is module lib.x) or a map { ["lib.x"] = "lib/x.lua" }; data = a list
 -- of paths; name (optional, for messages). args: strings, the scenario's `...` and arg[1..].
 -- options: the command line's (format, as_of, seed, samples, set) and limits (M.LIMITS).
@@ -199,8 +200,18 @@ function M.run(args)
     set[i] = k
     set[k] = options.set[k]
   end
+  -- The verified text of the package's Lua files (package_run passes what verify_dir read and
+  -- hashed): the child runs these bytes, never a second read of the files on disk.
+  local sources
+  if type(manifest.sources) == "table" then
+    sources = {}
+    for path, text in pairs(manifest.sources) do
+      if type(path) == "string" and type(text) == "string" then sources[path] = text end
+    end
+  end
   local spec = {
     root = root,
+    sources = sources,
     data = args.data,
     scenario = scenario,
     args = script_args,

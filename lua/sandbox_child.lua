@@ -256,8 +256,15 @@ local function find_package_modules()
 end
 
 local function load_package_file(path)
-  local text, msg = sys_read("root", path)
-  if not text then script_error("cannot read %s", msg) end
+  local text, msg
+  if spec.sources then
+    -- an installed package: exactly the bytes that verified
+    text = spec.sources[path]
+    if not text then script_error("%s is not among the package's verified Lua files", path) end
+  else
+    text, msg = sys_read("root", path)
+    if not text then script_error("cannot read %s", msg) end
+  end
   local chunk, err = load(text, "@" .. path, "t", package_env)
   if not chunk and handled[err] then error(err, 0) end
   if not chunk then error(host.error(exit.script, err), 0) end

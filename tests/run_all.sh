@@ -14,10 +14,11 @@ mkdir -p "$logdir"
 run_suite() {   # name, command...
     name=$1; shift
     log="$logdir/$(echo "$name" | tr '/ ' '__').log"
+    t0=$(date +%s)
     if "$@" >"$log" 2>&1; then
-        pass=$((pass + 1)); echo "PASS $name"
+        pass=$((pass + 1)); echo "PASS $name ($(($(date +%s) - t0)) s)"
     else
-        fail=$((fail + 1)); failed="$failed $name"; echo "FAIL $name (log: $log)"
+        fail=$((fail + 1)); failed="$failed $name"; echo "FAIL $name ($(($(date +%s) - t0)) s, log: $log)"
         tail -n 30 "$log" | sed 's/^/    /'
     fi
 }

@@ -18,7 +18,7 @@ function M.load(path)
   if path == nil then
     local text = assert(host.embedded(M.DEFAULT), "embedded default plan missing")
     local plan, err = native.parse(text, M.DEFAULT, "csv")
-    if plan then plan:_set_title(M.DEFAULT_NAME) end
+    if plan then plan:set_title(M.DEFAULT_NAME) end
     require("tuiyan.report").input("embedded:" .. M.DEFAULT, text)   -- for the batch manifest
     return plan, err
   end
@@ -40,7 +40,12 @@ M.new = native.new
 
 -- A title for reports, kept beside the userdata (the file name stays the plan's name).
 local titles = setmetatable({}, { __mode = "k" })
-function Plan:_set_title(t) titles[self] = t end
+--- set_title(text): the title reports use for this plan (instead of its file name).
+function Plan:set_title(t)
+  if type(t) ~= "string" then error("bad argument #1 to 'set_title' (string expected, got " .. type(t) .. ")", 2) end
+  titles[self] = t
+  return self
+end
 function Plan:title() return titles[self] or self:name() end
 
 local function check_year(y, argn, fname)

@@ -77,8 +77,8 @@ end
 
 --- aggregate(year) -> a table (to_text/csv/json/md) of every indicator's city value and rule.
 function City:aggregate(year)
-  local cols = { { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位" } }
-  for i, r in ipairs(self.regions) do cols[#cols + 1] = { key = "r" .. i, title = r, align = "right" } end
+  local cols = { { key = "id", machine = true }, { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位" } }
+  for i, r in ipairs(self.regions) do cols[#cols + 1] = { key = "r" .. i, csv = r, title = r, align = "right" } end
   cols[#cols + 1] = { key = "city", title = self.name, align = "right" }
   cols[#cols + 1] = { key = "rule", title = "rule" }
   cols[#cols + 1] = { key = "why", title = "note" }

@@ -8,7 +8,8 @@ Tabular.__index = Tabular
 
 local M = {}
 
---- new{ title = , columns = { {key=, title=, align=, fmt=}, ... }, notes = {...} }
+--- new{ title = , columns = { {key=, title=, align=, fmt=, machine=}, ... }, notes = {...} }
+--- A column with machine = true (an id, say) is written to CSV and JSON only, not shown to people.
 function M.new(spec)
   assert(type(spec) == "table" and type(spec.columns) == "table", "tabular.new: columns required")
   return setmetatable({ title = spec.title, columns = spec.columns, rows = {}, notes = spec.notes or {} },
@@ -32,13 +33,23 @@ local function display(col, v)
   return tostring(v)
 end
 
+-- The columns a person sees (text, Markdown, HTML).
+local function shown(columns)
+  local out = {}
+  for _, col in ipairs(columns) do
+    if not col.machine then out[#out + 1] = col end
+  end
+  return out
+end
+
 --- Aligned text.
 function Tabular:to_text()
+  local cols = shown(self.columns)
   local cells, widths = {}, {}
-  for c, col in ipairs(self.columns) do widths[c] = format.width(col.title) end
+  for c, col in ipairs(cols) do widths[c] = format.width(col.title) end
   for r, row in ipairs(self.rows) do
     cells[r] = {}
-    for c, col in ipairs(self.columns) do
+    for c, col in ipairs(cols) do
       local s = row.blank and row.blank[col.key] and "" or display(col, row[col.key])
       cells[r][c] = s
       widths[c] = math.max(widths[c], format.width(s))
@@ -48,17 +59,17 @@ function Tabular:to_text()
   if self.title then out[#out + 1] = self.title; out[#out + 1] = "" end
   local function line(values)
     local parts = {}
-    for c, col in ipairs(self.columns) do
-      local last = c == #self.columns
+    for c, col in ipairs(cols) do
+      local last = c == #cols
       parts[c] = (last and col.align ~= "right") and values[c] or format.pad(values[c], widths[c], col.align)
     end
     out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
   end
   local titles = {}
-  for c, col in ipairs(self.columns) do titles[c] = col.title end
+  for c, col in ipairs(cols) do titles[c] = col.title end
   line(titles)
   local rule = {}
-  for c in ipairs(self.columns) do rule[c] = string.rep("-", widths[c]) end
+  for c in ipairs(cols) do rule[c] = string.rep("-", widths[c]) end
   line(rule)
   for r in ipairs(self.rows) do line(cells[r]) end
   if #self.notes > 0 then
@@ -74,10 +85,11 @@ end
 
 --- GitHub-flavoured Markdown table.
 function Tabular:to_md()
+  local cols = shown(self.columns)
   local out = {}
   if self.title then out[#out + 1] = "## " .. self.title; out[#out + 1] = "" end
   local head, sep = {}, {}
-  for c, col in ipairs(self.columns) do
+  for c, col in ipairs(cols) do
     head[c] = md_escape(col.title)
     sep[c] = col.align == "right" and "---:" or "---"
   end
@@ -85,7 +97,7 @@ function Tabular:to_md()
   out[#out + 1] = "| " .. table.concat(sep, " | ") .. " |"
   for _, row in ipairs(self.rows) do
     local vals = {}
-    for c, col in ipairs(self.columns) do
+    for c, col in ipairs(cols) do
       vals[c] = md_escape(row.blank and row.blank[col.key] and "" or display(col, row[col.key]))
     end
     out[#out + 1] = "| " .. table.concat(vals, " | ") .. " |"
@@ -121,15 +133,16 @@ end
 
 --- HTML table (a fragment): cells as shown in text; a column may give `html = function(v) -> html`.
 function Tabular:to_html_fragment()
+  local cols = shown(self.columns)
   local html = require "tuiyan.html"
   local out = { "<table>\n<thead><tr>" }
-  for _, col in ipairs(self.columns) do
+  for _, col in ipairs(cols) do
     out[#out + 1] = ("<th%s>%s</th>"):format(col.align == "right" and ' class="num"' or "", html.escape(col.title or col.key))
   end
   out[#out + 1] = "</tr></thead>\n<tbody>\n"
   for _, row in ipairs(self.rows) do
     out[#out + 1] = "<tr>"
-    for _, col in ipairs(self.columns) do
+    for _, col in ipairs(cols) do
       local blank = row.blank and row.blank[col.key]
       local v = row[col.key]
       local cell = blank and "" or ((col.html and v ~= nil) and col.html(v) or html.escape(display(col, v)))

@@ -36,10 +36,15 @@ T.test("p:pro offers the methods of a plan through its metatable", function()
   local env = env_with{ p = tuiyan.plan.load() }
   local list = complete(env, "p:pro")
   T.eq(table.concat(list, " "), "p:progress( p:progress_rows(")
-  list = complete(env, "p:_")
-  T.eq(table.concat(list, " "), "p:_set_title(")   -- private names only when asked for
+  list = complete(env, "p:set_ti")
+  T.eq(table.concat(list, " "), "p:set_title(")
   list = complete(env, "p:")
   for _, w in ipairs(list) do T.truthy(not w:find("^p:_"), w) end
+  -- private names only when asked for
+  local o = setmetatable({}, { __index = { visible = function() end, _hidden = function() end } })
+  env = env_with{ o = o }
+  T.eq(table.concat(complete(env, "o:"), " "), "o:visible(")
+  T.eq(table.concat(complete(env, "o:_"), " "), "o:_hidden(")
 end)
 
 T.test("globals and keywords", function()

@@ -493,6 +493,18 @@ T.test("manifests that escape the package, shadow tuiyan or name no scenario are
   fails([[require "lib.nothere"]], 1, "module 'lib.nothere' not found: a package may require its own modules")
 end)
 
+T.test("an installed package runs the verified text handed over, never a second read from disk", function()
+  local root, manifest = pkg([[return { v = "disk" }]],
+    { files = { ["lib/m.lua"] = "return 'disk'" }, modules = { "lib/m.lua" } })
+  manifest.sources = { ["main.lua"] = [[return { v = require("lib.m") }]], ["lib/m.lua"] = "return 'verified'" }
+  local spec = { root = root, manifest = manifest, scenario = "main", options = { limits = FAST } }
+  T.eq(output(sandbox.run(spec), "v.txt"), "verified")
+  manifest.sources["lib/m.lua"] = nil
+  local ok, err = pcall(sandbox.run, spec)
+  T.truthy(not ok and err.code == 1 and err.message:find("lib/m.lua is not among the package's verified Lua files", 1, true),
+    tostring(err and err.message))
+end)
+
 T.test("limits are checked; unknown ones are refused", function()
   T.raises(function() run("return 1", { limits = { memory = 10 } }) end, "unknown sandbox limit 'memory'")
   T.raises(function() run("return 1", { limits = { memory_mb = 1.5 } }) end, "memory_mb must be an integer")
