@@ -1,8 +1,10 @@
 -- tuiyan._mcreport — the results of tuiyan.mc as objects a report can show: a Monte Carlo Result
 -- (per indicator, year and scenario: the probability of meeting the target, mean, spread and
 -- quantiles) and a Tornado (one-at-a-time swings and elasticities). Each has to_text, to_md,
--- to_csv, to_json and to_html; every list is in a fixed order (tracked indicators, years, scenarios;
--- tornado rows by swing, then name), never pairs() order.
+-- to_csv, to_json and to_html; the HTML has charts (a fan per indicator: the quantile bands and the
+-- median over the years, per scenario, beside the plan's actuals and targets; the tornado), and
+-- charts() gives them as standalone SVG for slides. Every list is in a fixed order (tracked
+-- indicators, years, scenarios; tornado rows by swing, then name), never pairs() order.
 local tabular = require "tuiyan.tabular"
 local format = require "tuiyan.format"
 local json = require "_tuiyan.json"
@@ -112,6 +114,16 @@ function Result:probability(id, year, scenario)
   return self:get(id, year, scenario).p
 end
 
+-- A year list as text: "2021–2025" when consecutive, else "2022, 2025".
+local function years_text(years)
+  local consecutive = #years > 2
+  for i = 2, #years do if years[i] ~= years[i - 1] + 1 then consecutive = false end end
+  if consecutive then return ("%d–%d"):format(years[1], years[#years]) end
+  local t = {}
+  for i, y in ipairs(years) do t[i] = tostring(y) end
+  return table.concat(t, ", ")
+end
+
 function Result:method_note()
   local how = self.lhs and "Latin hypercube sampling" or "simple random sampling"
   local q = self.exact and "quantiles exact"
@@ -125,6 +137,10 @@ function Result:notes(T)
     T:note(("P(达标): share of samples meeting the plan's target (≥ target; ≤ where lower is better); "
       .. "its Monte Carlo standard error is at most %s points."):format(M.num(50 / math.sqrt(self.samples))))
   end
+  if self.table_years and #self.table_years < #self.years then
+    T:note(("The table shows %s; the charts (--format html or svg), CSV and JSON have every year summarised (%s).")
+      :format(years_text(self.table_years), years_text(self.years)))
+  end
   T:note("† trend only: not explained by the model; held at the latest actual, so it does not vary.")
   T:note("Uncertain parameters (assumptions: the distributions are judgements, not estimates from data):")
   for _, u in ipairs(self.uncertain) do
@@ -135,6 +151,16 @@ function Result:notes(T)
       T:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, table.concat(run.pinned, ", ")))
     end
   end
+end
+
+--- table_rows() -> the rows the tables show: those of the years in table_years (every summarised
+--- year without it). CSV, JSON and the charts always have every year.
+function Result:table_rows()
+  if not self.table_years then return self.rows end
+  local shown, out = {}, {}
+  for _, y in ipairs(self.table_years) do shown[y] = true end
+  for _, row in ipairs(self.rows) do if shown[row.year] then out[#out + 1] = row end end
+  return out
 end
 
 function Result:table()
@@ -151,7 +177,7 @@ function Result:table()
   end
   local T = tabular.new{ title = self.title or
     ("Monte Carlo: the chance of meeting each target / 目标达成概率 (%d samples)"):format(self.samples), columns = cols }
-  for _, row in ipairs(self.rows) do
+  for _, row in ipairs(self:table_rows()) do
     for i, s in ipairs(self.scenarios) do
       local cell = row.per[i]
       local r = { name = ("%s (%s)%s"):format(row.name, row.unit, row.trend_only and " †" or ""), year = row.year,
@@ -167,9 +193,201 @@ end
 
 function Result:to_text() return self:table():to_text() end
 function Result:to_md() return self:table():to_md() end
---- HTML: the table as a section of a report (report.bundle), or a document of its own.
-function Result:html_sections() return self:table():html_sections() end
-function Result:to_html() return self:table():to_html() end
+
+-- Fan charts ------------------------------------------------------------------------------------
+
+local FAN_OPACITY = { 0.13, 0.28, 0.4 }   -- outermost band first: the inner bands look darker
+
+--- ids() -> the tracked indicator ids (or element names), in the result's order.
+function Result:ids()
+  local out = {}
+  for i, t in ipairs(self.track) do out[i] = t.id end
+  return out
+end
+
+-- The rows of one indicator, in year order.
+local function indicator_rows(self, id)
+  local out = {}
+  for _, row in ipairs(self.rows) do
+    if row.id == id or row.element == id then out[#out + 1] = row end
+  end
+  if #out == 0 then error(("mc result: no '%s'"):format(tostring(id)), 3) end
+  return out
+end
+
+local function band_name(lo, hi) return ("%s–%s%%"):format(M.num(lo * 100), M.num(hi * 100)) end
+
+--- fan(id [, scenario]) -> { bands = { {name =, lo =, hi =, lower = {{year, v}, ...}, upper = {...}}, ... },
+--- center = { name =, points = {{year, v}, ...} } }: for every summarised year, the quantiles
+--- paired from the outside in (5–95 %, then 25–75 %; outermost first) and the median (the mean
+--- when the run kept no 50 % quantile).
+function Result:fan(id, scenario)
+  local rows, si, probs = indicator_rows(self, id), scenario_index(self, scenario), self.probs
+  local bands = {}
+  for j = 1, #probs // 2 do
+    local k = #probs + 1 - j
+    if probs[j] < probs[k] then
+      local band = { name = band_name(probs[j], probs[k]), lo = probs[j], hi = probs[k], lower = {}, upper = {} }
+      for _, row in ipairs(rows) do
+        local q = row.per[si].q
+        band.lower[#band.lower + 1] = { row.year, q[j] }
+        band.upper[#band.upper + 1] = { row.year, q[k] }
+      end
+      bands[#bands + 1] = band
+    end
+  end
+  local mid = #probs % 2 == 1 and probs[(#probs + 1) // 2] == 0.5 and (#probs + 1) // 2 or nil
+  local center = { name = mid and "median 中位数" or "mean 均值", points = {} }
+  for _, row in ipairs(rows) do
+    local cell = row.per[si]
+    center.points[#center.points + 1] = { row.year, mid and cell.q[mid] or cell.mean }
+  end
+  return { bands = bands, center = center }
+end
+
+-- A band's tooltip: its range in each year.
+local function band_tip(label, band)
+  local t = {}
+  for k, p in ipairs(band.lower) do
+    t[k] = ("%d %s – %s"):format(p[1], format.value(p[2], 3), format.value(band.upper[k][2], 3))
+  end
+  return label .. ": " .. table.concat(t, "; ")
+end
+
+-- The plan's actuals and targets of an indicator up to the last summarised year.
+local function plan_points(self, id)
+  local actual, markers = {}, {}
+  if M.info(self.plan, id) == nil then return actual, markers end
+  local last = self.years[#self.years]
+  for _, a in ipairs(self.plan:actuals(id)) do
+    if a.year <= last then actual[#actual + 1] = { a.year, a.value } end
+  end
+  for _, t in ipairs(self.plan:targets(id)) do
+    if t.year <= last then
+      markers[#markers + 1] = { x = t.year, y = t.value, label = ("%d: %s"):format(t.year, format.value(t.value)) }
+    end
+  end
+  return actual, markers
+end
+
+-- "name (unit)", or the name alone when there is no unit.
+local function named(name, unit)
+  if unit == nil or unit == "" then return name end
+  return ("%s (%s)"):format(name, unit)
+end
+
+local function chart_title(row)
+  return named(row.name, row.unit) .. (row.trend_only and " † trend only 仅趋势" or "")
+end
+
+local function same_points(a, b)
+  for k, p in ipairs(a) do if p[2] ~= b[k][2] then return false end end
+  return true
+end
+
+-- Two scenarios whose fans are identical (levers that do not reach the indicator) are drawn once.
+local function same_fan(a, b)
+  if not same_points(a.center.points, b.center.points) then return false end
+  for j, band in ipairs(a.bands) do
+    if not (same_points(band.lower, b.bands[j].lower) and same_points(band.upper, b.bands[j].upper)) then return false end
+  end
+  return true
+end
+
+-- The fans to draw: one per scenario wanted (all, or those named), merging identical ones.
+local function distinct_fans(self, id, names)
+  local wanted = {}
+  for _, name in ipairs(names or {}) do wanted[scenario_index(self, name)] = true end
+  local out = {}
+  for i, s in ipairs(self.scenarios) do
+    if names == nil or wanted[i] then
+      local fan, merged = self:fan(id, s.name), false
+      for _, d in ipairs(out) do
+        if same_fan(d.fan, fan) then d.names[#d.names + 1] = s.name; merged = true; break end
+      end
+      if not merged then out[#out + 1] = { fan = fan, index = i, names = { s.name } } end
+    end
+  end
+  return out
+end
+
+-- The legend of a fan chart: actuals, one fan swatch per scenario, then what the shades mean.
+local function fan_legend(fans, has_actual)
+  local svg = require "tuiyan.svg"
+  local legend = {}
+  if has_actual then legend[1] = { name = "actual 实际", color = "#222222", kind = "solid" } end
+  for _, d in ipairs(fans) do
+    legend[#legend + 1] = { name = table.concat(d.names, " = "), color = svg.PALETTE[(d.index - 1) % #svg.PALETTE + 1], kind = "fan" }
+  end
+  local shown = 0   -- a band is drawn over the outer ones: its swatch shows the shades together
+  for j, b in ipairs(fans[1] and fans[1].fan.bands or {}) do
+    shown = 1 - (1 - shown) * (1 - (FAN_OPACITY[j] or FAN_OPACITY[#FAN_OPACITY]))
+    legend[#legend + 1] = { name = b.name, color = "#666666", kind = "band", opacity = shown }
+  end
+  if fans[1] then legend[#legend + 1] = { name = fans[1].fan.center.name, color = "#666666", kind = "solid" } end
+  return legend
+end
+
+--- chart(id [, names]) -> SVG text: each scenario's fan (or only those of the scenarios named in
+--- the list `names`) with the plan's actuals and targets.
+function Result:chart(id, names)
+  local svg = require "tuiyan.svg"
+  local row = indicator_rows(self, id)[1]
+  local actual, markers = plan_points(self, row.id)
+  local series, bands = {}, {}
+  if #actual > 0 then series[1] = { name = "actual 实际", points = actual, dots = true, color = "#222222" } end
+  local fans = distinct_fans(self, id, names)
+  for _, d in ipairs(fans) do
+    local color, label = svg.PALETTE[(d.index - 1) % #svg.PALETTE + 1], table.concat(d.names, " = ")
+    for j, b in ipairs(d.fan.bands) do
+      bands[#bands + 1] = { name = label .. " " .. b.name, lower = b.lower, upper = b.upper, color = color,
+        opacity = FAN_OPACITY[j] or FAN_OPACITY[#FAN_OPACITY], tip = band_tip(label .. " " .. b.name, b) }
+    end
+    series[#series + 1] = { name = label .. " " .. d.fan.center.name, points = d.fan.center.points, color = color }
+  end
+  return svg.line{ title = chart_title(row), series = series, bands = bands, markers = markers,
+    legend = fan_legend(fans, #actual > 0) }
+end
+
+--- charts() -> { {id =, chart = Chart}, ... }: one fan chart per indicator, for slides.
+function Result:charts()
+  local svg = require "tuiyan.svg"
+  local out = {}
+  for _, id in ipairs(self:ids()) do
+    out[#out + 1] = { id = id, chart = svg.chart(chart_title(indicator_rows(self, id)[1]), self:chart(id)) }
+  end
+  return out
+end
+
+--- fan_note() -> how to read the fans.
+function Result:fan_note()
+  if #self.track == 0 then return "" end
+  local fan = self:fan(self.track[1].id)
+  local names = {}
+  for i, b in ipairs(fan.bands) do names[i] = b.name end
+  local shaded = #names == 0 and "" or ("Shaded: %s of the %d samples in each year (darker inside); ")
+    :format(table.concat(names, " and "), self.samples)
+  return shaded .. ("line: the %s; dots: actuals; diamonds: the plan's targets."):format(fan.center.name)
+end
+
+--- HTML: the fans, then the table, as sections of a report (report.bundle) or a document of its own.
+function Result:html_sections()
+  local html = require "tuiyan.html"
+  local figures = {}
+  for _, c in ipairs(self:charts()) do figures[#figures + 1] = html.figure(c.chart.svg) end
+  local T = self:table()
+  return {
+    { title = ("不确定性区间 Monte Carlo fans, %s"):format(years_text(self.years)),
+      html = html.notes{ self:fan_note() } .. html.charts(figures) },
+    { title = T.title, html = T:to_html_fragment() },
+  }
+end
+
+function Result:to_html()
+  local T = self:table()
+  return require("tuiyan.html").document{ title = T.title, subtitle = self:method_note(),
+    sections = self:html_sections() }
+end
 
 --- CSV: one row per indicator, year and scenario, exact numbers.
 function Result:to_csv()
@@ -306,8 +524,72 @@ end
 
 function Tornado:to_text() return self:table():to_text() end
 function Tornado:to_md() return self:table():to_md() end
-function Tornado:html_sections() return self:table():html_sections() end
-function Tornado:to_html() return self:table():to_html() end
+
+-- The rows whose parameter moves the output at all; the chart leaves the others out.
+function Tornado:moving_rows()
+  local moving, still = {}, {}
+  for _, r in ipairs(self.rows) do
+    if r.y_low ~= self.base or r.y_high ~= self.base then moving[#moving + 1] = r else still[#still + 1] = r end
+  end
+  return moving, still
+end
+
+local function chart_percentiles(self) return "P" .. M.num(self.low * 100), "P" .. M.num(self.high * 100) end
+
+function Tornado:chart_title()
+  return ("龙卷风图 Sensitivity: %s, %d, %s"):format(named(self.name, self.unit), self.year, self.scenario.name)
+end
+
+--- chart() -> SVG text: for each parameter that moves the output, a bar to the output with the
+--- parameter at its low percentile and one at its high percentile, widest first.
+function Tornado:chart()
+  local svg = require "tuiyan.svg"
+  local lo, hi = chart_percentiles(self)
+  local v = function(x) return format.value(x, 4) end
+  local items = {}
+  for _, r in ipairs((self:moving_rows())) do
+    items[#items + 1] = { label = r.name, low = r.y_low, high = r.y_high,
+      low_tip = ("= %s (%s): %s"):format(v(r.x_low), lo, v(r.y_low)),
+      high_tip = ("= %s (%s): %s"):format(v(r.x_high), hi, v(r.y_high)) }
+  end
+  return svg.tornado{ title = self:chart_title(), base = self.base, items = items,
+    base_label = ("base 基准 %s"):format(v(self.base)),
+    low_label = "parameter at " .. lo, high_label = "parameter at " .. hi }
+end
+
+--- chart_note() -> what the chart shows and what it leaves out.
+function Tornado:chart_note()
+  local lo, hi = chart_percentiles(self)
+  local _, still = self:moving_rows()
+  local note = ("%s in %d with one parameter at its %s or %s, the others at base (%s)%s."):format(self.output.id,
+    self.year, lo, hi, format.value(self.base, 4),
+    self.target and ("; the target is " .. format.value(self.target, 4)) or "")
+  if #still > 0 then
+    local names = {}
+    for i, r in ipairs(still) do names[i] = r.name end
+    note = note .. (" Not drawn, no effect on this output: %s."):format(table.concat(names, ", "))
+  end
+  return note
+end
+
+--- charts() -> { {id =, chart = Chart} }: the tornado as a standalone chart, for slides.
+function Tornado:charts()
+  return { { id = self.output.id, chart = require("tuiyan.svg").chart(self:chart_title(), self:chart()) } }
+end
+
+--- to_svg() -> the tornado as a standalone SVG file.
+function Tornado:to_svg() return self:charts()[1].chart:to_svg() end
+
+--- HTML: the chart above the table.
+function Tornado:html_sections()
+  local html = require "tuiyan.html"
+  local T = self:table()
+  return { { title = T.title, html = html.figure(self:chart(), self:chart_note()) .. T:to_html_fragment() } }
+end
+
+function Tornado:to_html()
+  return require("tuiyan.html").document{ title = self:table().title, sections = self:html_sections() }
+end
 
 function Tornado:to_csv()
   local T = tabular.new{ columns = { { key = "parameter" }, { key = "distribution" }, { key = "base" },

@@ -223,8 +223,9 @@ end
 
 --- run{ scenario = s | scenarios = {s1, s2, ...}, plan =, track = {...}, years = {...},
 ---      samples =, seed =, lhs =, threads =, quantiles = {0.05, ...} | false, uncertain = {name = dist},
----      exact_budget =, draws = (from mc.draw) } -> a Result (to_text, to_csv, to_json, to_md,
----      get, probability).
+---      exact_budget =, draws = (from mc.draw), table_years = {...} } -> a Result (to_text, to_csv,
+---      to_json, to_md, to_html, get, probability, fan, chart, charts). table_years: the years the
+---      tables show (default every one of `years`); CSV, JSON and the charts have them all.
 function M.run(spec)
   assert(type(spec) == "table", "mc.run: a table { scenario =, ... } expected")
   local scens = spec.scenarios or { spec.scenario }
@@ -241,6 +242,11 @@ function M.run(spec)
   local uncertain = M.uncertain(model, spec.uncertain)
   local track = tracked(model, plan, spec.track)
   local years = spec.years or default_years(model, plan, track)
+  for _, y in ipairs(spec.table_years or {}) do
+    local found = false
+    for _, x in ipairs(years) do if x == y then found = true end end
+    if not found then error(("mc.run: table year %s is not among the years summarised"):format(tostring(y)), 2) end
+  end
   local elements = {}
   for i, t in ipairs(track) do elements[i] = t.element end
   -- Targets: the plan's, for every tracked indicator and summarised year that has one.
@@ -270,7 +276,8 @@ function M.run(spec)
   end
   return report.result{ model = model, plan = plan, scenarios = scens, runs = runs, track = track,
     years = years, probs = probs, targets = targets, target_of = target_of, samples = samples,
-    seed = seed, lhs = spec.lhs and true or false, uncertain = uncertain, title = spec.title }
+    seed = seed, lhs = spec.lhs and true or false, uncertain = uncertain, title = spec.title,
+    table_years = spec.table_years }
 end
 
 -- ---------------------------------------------------------------------------------------------

@@ -95,6 +95,34 @@ function City:aggregate(year)
   return T
 end
 
+-- A table that draws itself: its HTML puts the chart above the table, and charts() / to_svg() give
+-- the chart alone for slides. It stays a tuiyan.tabular (rows, to_text, to_csv, ...): the methods
+-- are set on the one table, so callers that read rows are not affected.
+local function with_chart(T, id, draw)
+  local svg = require "tuiyan.svg"
+  T.chart = function() return draw() end
+  T.charts = function(self) return { { id = id, chart = svg.chart(self.title, draw()) } } end
+  T.to_svg = function(self) return self:charts()[1].chart:to_svg() end
+  T.html_sections = function(self)
+    return { { title = self.title, html = require("tuiyan.html").figure(draw()) .. self:to_html_fragment() } }
+  end
+  T.to_html = function(self)
+    return require("tuiyan.html").document{ title = self.title, sections = self:html_sections() }
+  end
+  return T
+end
+
+-- Horizontal bars of the regions in the order given; a region without a value shows "—".
+local function region_bars(title, unit, list)
+  local svg = require "tuiyan.svg"
+  local items = {}
+  for i, r in ipairs(list) do
+    items[i] = { label = r.rank and ("%d  %s"):format(r.rank, r.region) or r.region, value = r.value,
+      color = svg.PALETTE[1] }
+  end
+  return svg.bars{ title = title, unit = unit, items = items }
+end
+
 --- rank(id, year [, direction]) -> { {region, value, rank}, ... } best first (missing last).
 function City:rank(id, year, direction)
   direction = direction or (self.plans[1]:info(id).direction == "down" and -1 or 1)
@@ -108,6 +136,23 @@ function City:rank(id, year, direction)
     return a.region < b.region
   end)
   return out
+end
+
+--- ranking(id, year [, direction]) -> the ranking as a table (rank, region, value) with a bar
+--- chart in its HTML and SVG: to_text, to_csv, to_json, to_md, to_html, to_svg, charts().
+function City:ranking(id, year, direction)
+  local info = self.plans[1]:info(id)
+  local list = self:rank(id, year, direction)
+  local T = tabular.new{ title = ("%s %d: %s (%s), county ranking / 县区排名"):format(self.name, year, info.name, info.unit),
+    columns = { { key = "rank", title = "名次 rank", align = "right" }, { key = "region", title = "县区 region" },
+      { key = "value", title = ("%s (%s)"):format(info.name, info.unit), align = "right" } } }
+  for _, r in ipairs(list) do T:add{ rank = r.rank ~= 0 and r.rank or nil, region = r.region, value = r.value } end
+  if list[#list] and list[#list].rank == 0 then T:note("— a region without a value is not ranked.") end
+  return with_chart(T, id, function()
+    local shown = {}
+    for i, r in ipairs(list) do shown[i] = { region = r.region, value = r.value, rank = r.rank ~= 0 and r.rank or nil } end
+    return region_bars(("%s (%s) %d"):format(info.name, info.unit, year), info.unit, shown)
+  end)
 end
 
 local function sorted_keys(t)
@@ -166,7 +211,11 @@ function City:composite(spec)
   local wl = {}
   for _, id in ipairs(sorted_keys(weights)) do wl[#wl + 1] = ("%s %s"):format(id, format.value(weights[id])) end
   T:note("weights: " .. table.concat(wl, ", "))
-  return T
+  return with_chart(T, "composite", function()
+    local shown = {}
+    for k, row in ipairs(T.rows) do shown[k] = { region = row.region, value = row.index, rank = row.rank } end
+    return region_bars(("综合指数 composite index %d (0–100)"):format(year), nil, shown)
+  end)
 end
 
 M.City = City

@@ -15,6 +15,13 @@ local esc = M.escape
 
 local function n(x) return string.format("%.2f", x) end
 
+--- text_width(s, size) -> the width in px that s takes at font size `size`, roughly: a Latin
+--- character is about 0.55 em, a Chinese one (two display columns) 1.1 em. Enough to keep labels
+--- and legends inside the chart without measuring fonts.
+function M.text_width(s, size)
+  return require("tuiyan.format").width(tostring(s)) * 0.55 * (size or 12)
+end
+
 -- Tick values: about `count` round numbers covering [lo, hi].
 local function ticks(lo, hi, count)
   if hi <= lo then hi = lo + 1 end
@@ -48,12 +55,58 @@ local function svg_open(w, h, title)
     :format(w, h, w, h, esc(M.FONT), esc(title or "chart"), esc(title or "chart"))
 end
 
+-- The legend of a line chart: spec.legend as given, else one entry per named band and series.
+-- An entry: { name =, color =, kind = "band" | "fan" | "solid" | "dashed" | "dotted", opacity = }.
+local function legend_entries(spec)
+  if spec.legend then return spec.legend end
+  local out = {}
+  for _, b in ipairs(spec.bands or {}) do
+    if b.name then out[#out + 1] = { name = b.name, color = b.color or M.PALETTE[1], kind = "band", opacity = b.opacity } end
+  end
+  for i, s in ipairs(spec.series or {}) do
+    if s.name then out[#out + 1] = { name = s.name, color = s.color or M.PALETTE[(i - 1) % #M.PALETTE + 1], kind = s.style or "solid" } end
+  end
+  return out
+end
+
+-- The right margin: wide enough for the longest legend entry (swatch, gap, text), at least 150 px.
+local function legend_width(legend)
+  local widest = 0
+  for _, l in ipairs(legend) do widest = math.max(widest, M.text_width(l.name)) end
+  return math.max(150, math.ceil(12 + 24 + widest + 6))
+end
+
+local DASH = { dashed = ' stroke-dasharray="6 4"', dotted = ' stroke-dasharray="2 3"' }
+
+-- Legend entries one under the other from (x, y): a swatch 18 px wide, then the name.
+local function draw_legend(out, legend, x, y)
+  for _, l in ipairs(legend) do
+    if l.kind == "band" then
+      out[#out + 1] = ('<rect x="%s" y="%s" width="18" height="10" fill="%s" fill-opacity="%s"/>\n'):format(n(x), n(y - 8), l.color, n(l.opacity or 0.15))
+    elseif l.kind == "fan" then   -- an outer and an inner band with the centre line
+      out[#out + 1] = ('<rect x="%s" y="%s" width="18" height="12" fill="%s" fill-opacity="0.15"/>\n'):format(n(x), n(y - 9), l.color)
+      out[#out + 1] = ('<rect x="%s" y="%s" width="18" height="6" fill="%s" fill-opacity="0.35"/>\n'):format(n(x), n(y - 6), l.color)
+      out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"/>\n'):format(n(x), n(y - 3), n(x + 18), n(y - 3), l.color)
+    else
+      out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>\n')
+        :format(n(x), n(y - 3), n(x + 18), n(y - 3), l.color, DASH[l.kind] or "")
+    end
+    out[#out + 1] = ('<text x="%s" y="%s">%s</text>\n'):format(n(x + 24), n(y + 1), esc(l.name))
+    y = y + 18
+  end
+end
+
 --- line{ title =, unit =, width =, height =, series = { {name =, points = {{x, y}, ...},
 ---   style = "solid"|"dashed"|"dotted", color =} }, markers = { {x =, y =, label =, color =} },
----   bands = { {name =, lower = {{x, y}}, upper = {{x, y}}, color =, opacity =} } } -> SVG text
+---   bands = { {name =, lower = {{x, y}}, upper = {{x, y}}, color =, opacity =, tip =} },
+---   legend = { {name =, color =, kind =, opacity =} } } -> SVG text.
+--- A band is shaded between its lower and upper points (tip: its tooltip, else its name); a band of
+--- one point is drawn as a short bar at that x. The legend lists the named bands and series unless
+--- given (kind "band", "fan", "solid", "dashed" or "dotted").
 function M.line(spec)
   local W, H = spec.width or 640, spec.height or 300
-  local L, R, Tp, B = 56, 150, 44, 36
+  local legend = legend_entries(spec)
+  local L, R, Tp, B = 56, legend_width(legend), 44, 36
   local xs, ys = {}, {}
   local function take(p) xs[#xs + 1] = p[1]; ys[#ys + 1] = p[2] end
   for _, s in ipairs(spec.series or {}) do for _, p in ipairs(s.points) do take(p) end end
@@ -86,19 +139,23 @@ function M.line(spec)
   end
   out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888"/>\n'):format(n(L), n(H - B), n(W - R), n(H - B))
   if spec.unit then out[#out + 1] = ('<text x="4" y="%s" fill="#555">%s</text>\n'):format(n(Tp - 8), esc(spec.unit)) end
-  local legend = {}
-  for i, b in ipairs(spec.bands or {}) do
+  for _, b in ipairs(spec.bands or {}) do
+    local upper, lower = b.upper, b.lower
+    if #upper == 1 and #lower == 1 then   -- one year: a bar 10 px wide instead of a line of no area
+      local x, dx = upper[1][1], 5 / (W - L - R) * (x1 - x0)
+      upper = { { x - dx, upper[1][2] }, { x + dx, upper[1][2] } }
+      lower = { { x - dx, lower[1][2] }, { x + dx, lower[1][2] } }
+    end
     local pts = {}
-    for _, p in ipairs(b.upper) do pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
-    for k = #b.lower, 1, -1 do local p = b.lower[k]; pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
+    for _, p in ipairs(upper) do pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
+    for k = #lower, 1, -1 do local p = lower[k]; pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
     local color = b.color or M.PALETTE[1]
     out[#out + 1] = ('<polygon points="%s" fill="%s" fill-opacity="%s" stroke="none"><title>%s</title></polygon>\n')
-      :format(table.concat(pts, " "), color, n(b.opacity or 0.15), esc(b.name or "band"))
-    if b.name then legend[#legend + 1] = { b.name, color, "band", b.opacity or 0.15 } end
+      :format(table.concat(pts, " "), color, n(b.opacity or 0.15), esc(b.tip or b.name or "band"))
   end
   for i, s in ipairs(spec.series or {}) do
     local color = s.color or M.PALETTE[(i - 1) % #M.PALETTE + 1]
-    local dash = s.style == "dashed" and ' stroke-dasharray="6 4"' or (s.style == "dotted" and ' stroke-dasharray="2 3"' or "")
+    local dash = DASH[s.style] or ""
     local pts = {}
     for _, p in ipairs(s.points) do pts[#pts + 1] = n(px(p[1])) .. "," .. n(py(p[2])) end
     if #pts > 1 then
@@ -110,28 +167,18 @@ function M.line(spec)
           :format(n(px(p[1])), n(py(p[2])), color, esc(s.name or ""), p[1], esc(require("tuiyan.format").value(p[2])))
       end
     end
-    if s.name then legend[#legend + 1] = { s.name, color, s.style or "solid" } end
   end
   for _, m in ipairs(spec.markers or {}) do
     local cx, cy, r = px(m.x), py(m.y), 6
     out[#out + 1] = ('<polygon points="%s,%s %s,%s %s,%s %s,%s" fill="%s"><title>%s</title></polygon>\n')
       :format(n(cx), n(cy - r), n(cx + r), n(cy), n(cx), n(cy + r), n(cx - r), n(cy), m.color or "#c0392b", esc(m.label or ""))
-    if m.label then
-      out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#c0392b" font-size="11">%s</text>\n'):format(n(cx), n(cy - 9), esc(m.label))
+    if m.label then   -- at the right edge the label ends at the marker, clear of the legend
+      local right = cx + M.text_width(m.label, 11) / 2 > W - R + 6
+      out[#out + 1] = ('<text x="%s" y="%s" text-anchor="%s" fill="#c0392b" font-size="11">%s</text>\n')
+        :format(n(right and cx + 6 or cx), n(cy - 9), right and "end" or "middle", esc(m.label))
     end
   end
-  local ly = Tp + 4
-  for _, l in ipairs(legend) do   -- legend on the right
-    local lx = W - R + 12
-    if l[3] == "band" then
-      out[#out + 1] = ('<rect x="%s" y="%s" width="18" height="10" fill="%s" fill-opacity="%s"/>\n'):format(n(lx), n(ly - 8), l[2], n(l[4]))
-    else
-      local dash = l[3] == "dashed" and ' stroke-dasharray="6 4"' or (l[3] == "dotted" and ' stroke-dasharray="2 3"' or "")
-      out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="2"%s/>\n'):format(n(lx), n(ly - 3), n(lx + 18), n(ly - 3), l[2], dash)
-    end
-    out[#out + 1] = ('<text x="%s" y="%s">%s</text>\n'):format(n(lx + 24), n(ly + 1), esc(l[1]))
-    ly = ly + 18
-  end
+  draw_legend(out, legend, W - R + 12, Tp + 4)
   out[#out + 1] = "</svg>\n"
   return table.concat(out)
 end
@@ -139,7 +186,9 @@ end
 --- bars{ title =, unit =, items = { {label =, value =, color =} } } -> horizontal bars, in the order given
 function M.bars(spec)
   local items = spec.items or {}
-  local W, rowh, L, R = spec.width or 560, 26, 150, 70
+  local widest = 0
+  for _, it in ipairs(items) do widest = math.max(widest, M.text_width(it.label)) end
+  local W, rowh, L, R = spec.width or 560, 26, math.max(150, math.ceil(widest) + 16), 70
   local H = 34 + rowh * #items + 10
   local hi = 0
   for _, it in ipairs(items) do if it.value and it.value > hi then hi = it.value end end
@@ -163,28 +212,60 @@ function M.bars(spec)
   return table.concat(out)
 end
 
---- tornado{ title =, base =, items = { {label =, low =, high =} } } -> bars left/right of the base
---- value, widest first (the order given is kept: sort before calling).
+M.LOW_COLOR, M.HIGH_COLOR = "#3b8ea5", "#d9822b"
+
+-- The x range of a tornado: the base and every bar end, widened to round ticks.
+local function tornado_range(spec)
+  local lo, hi = spec.base, spec.base
+  for _, it in ipairs(spec.items or {}) do lo = math.min(lo, it.low, it.high); hi = math.max(hi, it.low, it.high) end
+  local xt, step = ticks(lo, hi, 6)
+  return xt, step
+end
+
+--- tornado{ title =, base =, base_label =, low_label = "low", high_label = "high",
+---   items = { {label =, low =, high =, low_tip =, high_tip =} } } -> one row per item: a bar from
+--- the base to the output at the item's low setting and one to the output at its high setting, in
+--- two colours, with a legend and a value axis. The order given is kept (sort before calling).
 function M.tornado(spec)
   local items = spec.items or {}
-  local W, rowh, L, R = spec.width or 600, 26, 170, 30
-  local H = 50 + rowh * #items
-  local lo, hi = spec.base, spec.base
-  for _, it in ipairs(items) do lo = math.min(lo, it.low, it.high); hi = math.max(hi, it.low, it.high) end
-  if hi == lo then hi = lo + 1 end
+  local f = require("tuiyan.format").value
+  local widest = 0
+  for _, it in ipairs(items) do widest = math.max(widest, M.text_width(it.label)) end
+  local W, rowh, Tp, B = spec.width or 640, 24, 54, 44
+  local L, R = math.max(120, math.ceil(widest) + 16), 24
+  local H = Tp + rowh * math.max(#items, 1) + B
+  local xt, step = tornado_range(spec)
+  local lo, hi = xt[1], xt[#xt]
   local function px(x) return L + (x - lo) / (hi - lo) * (W - L - R) end
+  local low_name, high_name = spec.low_label or "low", spec.high_label or "high"
   local out = { svg_open(W, H, spec.title) }
   if spec.title then out[#out + 1] = ('<text x="8" y="18" font-size="13" font-weight="bold">%s</text>\n'):format(esc(spec.title)) end
-  local f = require("tuiyan.format").value
-  for i, it in ipairs(items) do
-    local y = 30 + (i - 1) * rowh
-    local a, b = math.min(it.low, it.high), math.max(it.low, it.high)
-    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end">%s</text>\n'):format(n(L - 8), n(y + 15), esc(it.label))
-    out[#out + 1] = ('<rect x="%s" y="%s" width="%s" height="18" fill="%s"><title>%s: %s to %s</title></rect>\n')
-      :format(n(px(a)), n(y + 2), n(math.max(px(b) - px(a), 1)), M.PALETTE[2], esc(it.label), esc(f(it.low)), esc(f(it.high)))
+  local lx = L
+  for _, l in ipairs{ { low_name, M.LOW_COLOR }, { high_name, M.HIGH_COLOR } } do   -- legend under the title
+    out[#out + 1] = ('<rect x="%s" y="29" width="18" height="10" fill="%s"/>\n'):format(n(lx), l[2])
+    out[#out + 1] = ('<text x="%s" y="38">%s</text>\n'):format(n(lx + 24), esc(l[1]))
+    lx = lx + 24 + M.text_width(l[1]) + 24
   end
-  out[#out + 1] = ('<line x1="%s" y1="24" x2="%s" y2="%s" stroke="#333" stroke-width="1.5"/>\n'):format(n(px(spec.base)), n(px(spec.base)), n(H - 20))
-  out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#333">%s</text>\n'):format(n(px(spec.base)), n(H - 6), esc(f(spec.base)))
+  local bottom = H - B
+  for _, t in ipairs(xt) do   -- grid and value axis
+    out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e3e3e3"/>\n'):format(n(px(t)), n(Tp - 4), n(px(t)), n(bottom))
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#555">%s</text>\n'):format(n(px(t)), n(bottom + 15), tick_label(t, step))
+  end
+  out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888"/>\n'):format(n(L), n(bottom), n(W - R), n(bottom))
+  local x0 = px(spec.base)
+  for i, it in ipairs(items) do
+    local y = Tp + (i - 1) * rowh
+    out[#out + 1] = ('<text x="%s" y="%s" text-anchor="end">%s</text>\n'):format(n(L - 8), n(y + 15), esc(it.label))
+    for _, side in ipairs{ { it.low, M.LOW_COLOR, it.low_tip or (low_name .. ": " .. f(it.low)) },
+                           { it.high, M.HIGH_COLOR, it.high_tip or (high_name .. ": " .. f(it.high)) } } do
+      local x1 = px(side[1])
+      out[#out + 1] = ('<rect x="%s" y="%s" width="%s" height="16" fill="%s"><title>%s %s</title></rect>\n')
+        :format(n(math.min(x0, x1)), n(y + 3), n(math.max(math.abs(x1 - x0), 1)), side[2], esc(it.label), esc(side[3]))
+    end
+  end
+  out[#out + 1] = ('<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333" stroke-width="1.5"/>\n'):format(n(x0), n(Tp - 4), n(x0), n(bottom))
+  out[#out + 1] = ('<text x="%s" y="%s" text-anchor="middle" fill="#333">%s</text>\n')
+    :format(n(x0), n(bottom + 32), esc(spec.base_label or ("base " .. f(spec.base))))
   out[#out + 1] = "</svg>\n"
   return table.concat(out)
 end

@@ -26,7 +26,16 @@ expect_out "2000 samples, seed 2" "--samples and --seed reach the run"
 checks=$((checks + 1))
 cmp -s "$TMP/out" "$TMP/first.txt" && fail_check "--seed 2 gives the same output as seed 1"
 
-# JSON: valid, probabilities within [0, 1], both scenarios, the levers raise P(hte_count 2025).
+# The text table shows 2025 (the target year); the years behind the fans are named.
+expect_out "The table shows 2025; the charts (--format html or svg), CSV and JSON have every year summarised (2021–2025)." "table years note"
+checks=$((checks + 1))
+rows=$(grep -cE ' 20[0-9][0-9]  +[^ ]+  +baseline ' "$TMP/first.txt")
+rows2025=$(grep -cE ' 2025  +[^ ]+  +baseline ' "$TMP/first.txt")
+[ "$rows" -eq 15 ] && [ "$rows2025" -eq 15 ] ||
+    fail_check "the text table should have 15 baseline rows, all of 2025: $rows rows, $rows2025 of 2025"
+
+# JSON: valid, probabilities within [0, 1], both scenarios, the levers raise P(hte_count 2025),
+# every year 2021-2025 summarised for each of the 15 indicators.
 run "$BIN" run $S --samples 4000 --format json
 expect_code 0 "json"
 python3 - "$TMP/out" >"$TMP/check.txt" <<'PY'
@@ -37,12 +46,14 @@ assert p["samples"] == 4000 and p["seed"] == 1, (p["samples"], p["seed"])
 names = [s["name"] for s in p["scenarios"]]
 ps = [s["p_meet"] for i in p["indicators"] for s in i["scenarios"] if s["p_meet"] is not None]
 assert all(0 <= x <= 1 for x in ps), ps
-hte = [i for i in p["indicators"] if i["id"] == "hte_count"][0]["scenarios"]
+hte = [i for i in p["indicators"] if i["id"] == "hte_count" and i["year"] == 2025][0]["scenarios"]
+years = sorted({i["year"] for i in p["indicators"]})
+ids = {i["id"] for i in p["indicators"]}
 t = d["tornado"]
-print(names, len(p["indicators"]), hte[0]["p_meet"] < hte[1]["p_meet"], t["output"], t["year"],
+print(names, len(ids), len(p["indicators"]), years, hte[0]["p_meet"] < hte[1]["p_meet"], t["output"], t["year"],
       len(t["parameters"]) == len(p["uncertain"]))
 PY
-echo "['baseline', 'both'] 15 True rd_intensity 2025 True" >"$TMP/want.txt"
+echo "['baseline', 'both'] 15 75 [2021, 2022, 2023, 2024, 2025] True rd_intensity 2025 True" >"$TMP/want.txt"
 expect_same "$TMP/check.txt" "$TMP/want.txt" "json content"
 
 for f in md text html; do
@@ -55,7 +66,23 @@ checks=$((checks + 1))
 head -n 1 "$TMP/csv/wuwei_uncertainty_probabilities.csv" | grep -q '^id,year,scenario,target,direction,p_meet,' ||
     fail_check "probabilities CSV header"
 checks=$((checks + 1))
-[ "$(wc -l <"$TMP/csv/wuwei_uncertainty_probabilities.csv")" -eq 31 ] || fail_check "30 CSV rows (15 indicators x 2 scenarios)"
+[ "$(wc -l <"$TMP/csv/wuwei_uncertainty_probabilities.csv")" -eq 151 ] ||
+    fail_check "150 CSV rows (15 indicators x 5 years x 2 scenarios)"
+
+# HTML and SVG: byte-identical on a second run (the charts hold no run-dependent bytes).
+for f in html svg; do
+    run "$BIN" run $S --samples 2000 --format $f --out "$TMP/${f}1" --quiet
+    expect_code 0 "--format $f --out"
+    run "$BIN" run $S --samples 2000 --format $f --out "$TMP/${f}2" --quiet
+    for g in "$TMP/${f}1"/wuwei_uncertainty*; do
+        expect_same "$g" "$TMP/${f}2/$(basename "$g")" "$(basename "$g") on a second run"
+    done
+done
+checks=$((checks + 1))
+n=$(ls "$TMP/svg1"/*.svg 2>/dev/null | wc -l)
+[ "$n" -eq 16 ] || fail_check "--format svg: expected 16 SVG files (15 fans + the tornado), found $n"
+run "$BIN" run $S --samples 500 --format svg
+expect_out "wuwei_uncertainty_tornado_rd_intensity.svg  龙卷风图 Sensitivity" "--format svg without --out lists the charts"
 
 # --set pins an uncertain parameter: it is no longer sampled and the report says so.
 run "$BIN" run $S --samples 1000 --set gdp_growth=0.06
