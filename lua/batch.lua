@@ -67,6 +67,7 @@ local function created()
   local t = epoch and epoch:match("^%d+$") and tonumber(epoch) or os.time()
   return os.date("!%Y-%m-%dT%H:%M:%SZ", t)
 end
+M.ordered, M.array, M.created = ordered, array, created   -- for the package run's manifest
 
 -- ---------------------------------------------------------------------------------------------
 -- Progress bar: stderr, only on a terminal, only for a batch, never with --quiet.

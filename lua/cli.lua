@@ -183,7 +183,7 @@ function M.run(args)
   local kind = io_native.kind(script)
   -- NAME[@VERSION]:SCENARIO names an installed package's scenario, run sandboxed.
   if kind == nil and script:match("^[%w_%-]+@?[%d%.]*:[%w_%-]+$") and package.preload["_host.package_run"] then
-    return require("_host.package_run").main(opts, pos)
+    return require("_host.package_run").main(opts, pos, args)
   end
   set_options(opts)
   return require("_host.batch").main(opts, pos, n_before, args)

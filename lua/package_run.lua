@@ -44,7 +44,8 @@ function M.resolve(spec_name, version)
   return info, dir
 end
 
-function M.main(opts, pos)
+--- main(opts, pos [, argv]) -> exit code. argv: the command line after `tuiyan`, for the manifest.
+function M.main(opts, pos, argv)
   local spec = pos[1]
   local head, scenario = spec:match("^(.+):([^:]+)$")
   local name, version = (head or ""):match("^([^@]+)@(.+)$")
@@ -77,6 +78,7 @@ function M.main(opts, pos)
   end
   local args = {}
   for i = 2, #pos do args[i - 1] = pos[i] end
+  opts.seed = opts.seed or 1           -- as for scripts: every run starts from a known seed
   local ok, result = pcall(require("_host.sandbox").run, {
     root = dir, manifest = info, scenario = scenario, data = opts.data, options = opts, args = args,
   })
@@ -84,14 +86,52 @@ function M.main(opts, pos)
     if type(result) == "table" and type(result.log) == "string" then io.stdout:write(result.log) end
     error(result, 0)
   end
-  return M.publish(result, opts, dir, info)
+  return M.publish(result, opts, dir, info, { scenario = scenario, argv = argv or {} })
 end
 
---- Publishes what the sandbox returned ({ outputs = { {name, data}, ... }, log = text }): the
---- log to stdout; each output to stdout, or with --out DIR as DIR/name, all checked before
---- any is written, each written atomically (nothing if any check fails). A sandbox that
---- returns an exit code instead returns it unchanged.
-function M.publish(result, opts, dir, info)
+-- DIR/manifest.json of a package run: which package (and the key that signed it) made these
+-- results, from which files (the county's data or the package's own, with their SHA-256), and
+-- the results' hashes. Deterministic apart from "created" (SOURCE_DATE_EPOCH fixes that too).
+local function manifest_text(result, opts, dir, info, run)
+  local batch, crypto, json = require "_host.batch", require "_tuiyan.crypto", require "_tuiyan.json"
+  local ordered, array = batch.ordered, batch.array
+  local inputs = {}
+  for _, r in ipairs(result.reads or {}) do
+    local base = r.origin == "data" and opts.data or dir
+    local path = base .. "/" .. r.path
+    local h, bytes = crypto.sha256_file(path)
+    inputs[#inputs + 1] = ordered({ path = r.origin == "data" and path or r.path,
+      origin = r.origin == "data" and "county data (--data)" or "package", sha256 = h or json.null,
+      bytes = bytes or json.null }, { "path", "origin", "sha256", "bytes" })
+  end
+  local outputs = {}
+  for _, o in ipairs(result.outputs or {}) do
+    outputs[#outputs + 1] = ordered({ path = o.name, sha256 = crypto.sha256(o.data), bytes = #o.data },
+      { "path", "sha256", "bytes" })
+  end
+  table.sort(outputs, function(a, b) return a.path < b.path end)
+  local command = { "tuiyan" }
+  for _, a in ipairs(run.argv) do command[#command + 1] = a end
+  return json.encode(ordered({
+    tuiyan = host.version,
+    command = array(command),
+    package = ordered({ name = info.name, version = info.version, publisher = info.publisher,
+      key = info.key, manifest_sha256 = info.manifest_sha256 },
+      { "name", "version", "publisher", "key", "manifest_sha256" }),
+    scenario = run.scenario,
+    seed = opts.seed or json.null,
+    complete = true,
+    created = batch.created(),
+    inputs = array(inputs),
+    outputs = array(outputs),
+  }, { "tuiyan", "command", "package", "scenario", "seed", "complete", "created", "inputs", "outputs" }), true)
+end
+
+--- Publishes what the sandbox returned ({ outputs = { {name, data}, ... }, log = text, reads }):
+--- the log to stdout; each output to stdout, or with --out DIR as DIR/name beside
+--- DIR/manifest.json, all checked before any is written, each written atomically (nothing if
+--- any check fails). A sandbox that returns an exit code instead returns it unchanged.
+function M.publish(result, opts, dir, info, run)
   if type(result) ~= "table" then return math.tointeger(result) or 0 end
   if type(result.log) == "string" then io.stdout:write(result.log) end
   local outputs = result.outputs or {}
@@ -105,7 +145,14 @@ function M.publish(result, opts, dir, info)
   end
   -- The package's own files are inputs: a result never overwrites one.
   for _, f in ipairs(info.files) do inputs[#inputs + 1] = dir .. "/" .. f.path end
-  local written = require("tuiyan.report")._publish(inputs, opts.force, files)
+  local manifest = { path = opts.out .. "/manifest.json",
+    data = manifest_text(result, opts, dir, info, run or { argv = {} }) }
+  for _, f in ipairs(files) do
+    if f.path == manifest.path then
+      store.fail("package", "%s: a result named manifest.json would replace the run's manifest", info.name)
+    end
+  end
+  local written = require("tuiyan.report")._publish(inputs, opts.force, files, manifest)
   if not opts.quiet then
     for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
   end

@@ -6,7 +6,8 @@
 --
 --   run{ root = DIR, manifest = M, scenario = NAME, data = DIR|nil, options = OPTS, args = {...} }
 --     -> { outputs = { { name = "progress.csv", format = "csv", data = "..." }, ... },
---          log = "what the scenario printed" }
+--          log = "what the scenario printed",
+--          reads = { { origin = "data" | "package", path = "plan.csv" }, ... } }
 --
 -- manifest: entry (or scenarios) = { [scenario] = "relative/path.lua" }; sources (optional) =
 -- { [path] = verified text } of the Lua files, run instead of reading them; modules = a list of
@@ -259,8 +260,17 @@ function M.run(args)
     err.log = log
     error(err, 0)
   end
+  local reads = {}
+  local last = reply.outputs[#reply.outputs]
+  if last and last.name == ".reads" then
+    reply.outputs[#reply.outputs] = nil
+    for line in last.data:gmatch("[^\n]+") do
+      local origin, path = line:match("^(%a+)\t(.+)$")
+      if origin then reads[#reads + 1] = { origin = origin, path = path } end
+    end
+  end
   check_outputs(reply.outputs, lim, who)
-  return { outputs = reply.outputs, log = log }
+  return { outputs = reply.outputs, log = log, reads = reads }
 end
 
 return M

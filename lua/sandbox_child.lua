@@ -138,14 +138,29 @@ local io_standin = {
 -- 5. Reading the county's data (spec.data) and the package's own data files, nothing else.
 local package_data = set_of(spec.data_files or {})
 
+-- What was read, and from where, for the run's manifest: "data" is the county's directory.
+local reads, read_seen = {}, {}
+local function note_read(origin, path)
+  local key = origin .. "\t" .. path
+  if not read_seen[key] then
+    read_seen[key] = true
+    reads[#reads + 1] = key
+  end
+end
+
 local function read_input(path)
   if type(path) ~= "string" then return nil, "a relative path expected" end
   local text, msg, why
   if spec.data then
     text, msg, why = sys_read("data", path)
+    if text then note_read("data", path) end
     if text or why ~= "missing" then return text, msg end
   end
-  if package_data[path] then return sys_read("root", path) end
+  if package_data[path] then
+    text, msg = sys_read("root", path)
+    if text then note_read("package", path) end
+    return text, msg
+  end
   return nil, sformat("%s: no such file in the data directory%s or among the package's data files",
     path, spec.data and "" or " (none given: --data DIR)")
 end
@@ -535,4 +550,8 @@ if not ok then
   if type(err) ~= "table" then err = { code = exit.script, message = tostring(err) } end
   return { ok = false, code = err.code, message = err.message }
 end
+-- The reads travel as a last result with a name no package can give (".reads"); the parent
+-- takes it off before it checks the package's results.
+sort(reads)
+outputs[#outputs + 1] = { name = ".reads", format = "text", data = concat(reads, "\n") }
 return { ok = true, outputs = outputs }

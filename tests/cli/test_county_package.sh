@@ -31,6 +31,28 @@ checks=$((checks + 1))
 grep -q '^tech_contract_turnover,actual,,,missing: the county gave none' "$R/tianzhu/sources.csv" \
     || fail_check "天祝 does not report turnover: the record should say so"
 
+# Each county's manifest: the package that made the results, the files read with their origin
+# and SHA-256, and the results' hashes.
+checks=$((checks + 1))
+python3 - "$R/tianzhu" "$ROOT/examples/county_package" <<'PY' || fail_check "tianzhu's manifest.json"
+import hashlib, json, os, sys
+d, ex = sys.argv[1], sys.argv[2]
+m = json.load(open(os.path.join(d, "manifest.json"), encoding="utf-8"))
+sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+assert m["package"]["name"] == "wuwei_counties" and m["package"]["version"] == "1.0.0", m["package"]
+assert m["scenario"] == "progress" and m["seed"] == 1 and m["complete"] is True
+origins = {(i["origin"], os.path.basename(i["path"])): i for i in m["inputs"]}
+county = origins[("county data (--data)", "plan.csv")]
+assert county["sha256"] == sha(os.path.join(ex, "counties/tianzhu/plan.csv")), county
+default = origins[("package", "defaults.csv")]
+assert default["sha256"] == sha(os.path.join(ex, "package/data/defaults.csv")), default
+assert len(m["inputs"]) == 2, m["inputs"]
+outs = {o["path"]: o["sha256"] for o in m["outputs"]}
+assert sorted(outs) == ["plan.csv", "progress.csv", "sources.csv"], outs
+for p, h in outs.items():
+    assert sha(os.path.join(d, p)) == h, p
+PY
+
 # The city's R&D intensity is Σ R&D / Σ GDP from the counties' returned plans, not a mean.
 want=$(awk -F, '$1 == "rd_total" { r += $7 } $1 == "gdp" { g += $7 } END { printf "%.10f", 100 * r / g }' \
     "$R"/*/plan.csv)
