@@ -31,6 +31,8 @@ typedef struct RunInstr {
     int elem;
     int uniform;               /* every lane gets the same value: computed once, then filled */
     int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
+    int invariant;             /* later years: same values every year, run once a block */
+    double *powers;            /* growth with an invariant rate: (1 + rate)^(2^j), j < npowers */
 } RunInstr;
 
 typedef struct Run {
@@ -42,6 +44,10 @@ typedef struct Run {
     double *rings;
     size_t *ring_off;
     double *scratch;           /* nstocks × BLK: next year's stock values */
+    double *own;               /* after the model's slots: invariant instructions' own slots
+                                * and growth powers (plan_invariants) */
+    int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
+    unsigned char *check_first, *check_rest;   /* per element of order: CHECK_* */
     RunInstr *first, *rest;
     const double **argv;
     TyValue *inputs;           /* per element; kind meaningful for params and levers */
@@ -131,6 +137,35 @@ static void k_growth(double *restrict o, const double *restrict a, const double 
         if (e > 1u) for (size_t i = 0; i < BLK; i++) f[i] *= f[i];
     }
     for (size_t i = 0; i < BLK; i++) o[i] *= a[i];
+}
+
+/* The same, from the squarings kept for the block (plan_invariants): the very multiplications
+ * of k_growth, in the same order (1 * x is x exactly). */
+static void k_growth_kept(double *restrict o, const double *restrict a,
+                          const double *restrict powers, int elapsed)
+{
+    unsigned e = (unsigned)elapsed;
+    int j = 0;
+    while (!(e & 1u)) { e >>= 1; j++; }
+    const double *restrict f = powers + (size_t)j * BLK;
+    for (size_t i = 0; i < BLK; i++) o[i] = f[i];
+    for (e >>= 1, j++; e; e >>= 1, j++) {
+        if (!(e & 1u)) continue;
+        f = powers + (size_t)j * BLK;
+        for (size_t i = 0; i < BLK; i++) o[i] *= f[i];
+    }
+    for (size_t i = 0; i < BLK; i++) o[i] *= a[i];
+}
+
+/* (1 + rate)^(2^j) for j < n, by the squarings of k_growth. */
+static void growth_powers(double *restrict powers, const double *restrict b, int n)
+{
+    for (size_t i = 0; i < BLK; i++) powers[i] = 1.0 + b[i];
+    for (int j = 1; j < n; j++) {
+        const double *restrict f = powers + (size_t)(j - 1) * BLK;
+        double *restrict g = powers + (size_t)j * BLK;
+        for (size_t i = 0; i < BLK; i++) g[i] = f[i] * f[i];
+    }
 }
 
 static void k_lerp(double *restrict o, const double *restrict lo, const double *restrict hi,
@@ -251,11 +286,14 @@ static int may_be_uniform(int op)
     return op != TY_OP_EXT && op != TY_OP_DELAY && op >= 0 && op <= EVAL_FILL;
 }
 
-static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_t live)
+/* skip_invariant: a later year than the first of the program's years (invariants are set). */
+static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_t live,
+                     int skip_invariant)
 {
     const TyModel *m = r->m;
     for (size_t p = 0; p < nprog; p++) {
         const RunInstr *in = &prog[p];
+        if (in->invariant && skip_invariant) continue;
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
         if (in->uniform) {
@@ -297,7 +335,14 @@ static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_
         case TY_OP_FLOOR: k_floor(o, a); break;
         case TY_OP_STEP: k_step(o, a, b, year); break;
         case TY_OP_RAMP: k_ramp(o, a, b, c, year); break;
-        case TY_OP_GROWTH: k_growth(o, a, b, year - m->first_year); break;
+        case TY_OP_GROWTH:
+            if (!in->powers) {
+                k_growth(o, a, b, year - m->first_year);
+                break;
+            }
+            if (!skip_invariant) growth_powers(in->powers, b, r->npowers);
+            k_growth_kept(o, a, in->powers, year - m->first_year);
+            break;
         case TY_OP_YEAR: fill(o, (double)year); break;
         case TY_OP_INTERP: k_interp(r, in, year); break;
         case TY_OP_LOOKUP: k_lookup(o, a, &m->elems[in->aux]); break;
@@ -477,6 +522,152 @@ static void mark_uniform(Run *r, const EvalInstr *src, RunInstr *prog, size_t n,
     }
 }
 
+/* Operations whose lanes depend only on the same lanes of their arguments and not on the year. */
+static int year_free(int op)
+{
+    return may_be_uniform(op) && op != TY_OP_YEAR && op != TY_OP_STEP && op != TY_OP_RAMP
+        && op != TY_OP_GROWTH && op != TY_OP_INTERP;
+}
+
+enum { CHECK_ALL = 0, CHECK_LANE0, CHECK_ONCE_ALL, CHECK_ONCE_LANE0 };
+
+/* How check_finite looks at each element after a program: every lane; lane 0 of a uniform
+ * value (a fill); an invariant value only in the program's first year (after that it is the
+ * same values, already checked). */
+static void plan_checks(const Run *r, const RunInstr *prog, const EvalInstr *src, size_t n,
+                        int *last_writer, unsigned char *check)
+{
+    const TyModel *m = r->m;
+    for (int s = 0; s < m->nslots; s++) last_writer[s] = -1;
+    for (size_t i = 0; i < n; i++) last_writer[src[i].dst] = (int)i;
+    for (size_t k = 0; k < m->norder; k++) {
+        const MElem *e = &m->elems[m->order[k]];
+        int w = e->kind == TY_ELEM_STOCK ? -1 : last_writer[e->slot];
+        if (w < 0) check[k] = CHECK_ALL;
+        else if (prog[w].invariant) check[k] = prog[w].uniform ? CHECK_ONCE_LANE0 : CHECK_ONCE_ALL;
+        else check[k] = prog[w].uniform ? CHECK_LANE0 : CHECK_ALL;
+    }
+}
+
+/* ---- work done once a block ----
+ * In the years after the first, an instruction gives the same values every year when its
+ * arguments do: per-sample parameters, scalar inputs and constants, anything computed from
+ * those alone, and uniform values that come out the same (bit for bit) in every such year,
+ * found by computing them for each year here. Such an instruction runs in the second year of
+ * each block only; one that wrote a temporary (a slot other instructions reuse) writes a slot
+ * of its own instead, and the instructions that read it up to the temporary's next write read
+ * that. A growth whose rate is invariant keeps the squarings of 1 + rate for the block.
+ * Called once slots of constants and scalar inputs are filled (lane 0 of others is scratch). */
+static TyStatus plan_invariants(Run *r)
+{
+    const TyModel *m = r->m;
+    RunInstr *prog = r->rest;
+    const EvalInstr *src = m->prog_rest;
+    size_t n = m->nrest, ns = (size_t)m->nslots;
+    TyStatus st = TY_OK;
+    unsigned char *inv = ty_calloc(ns + 1, 1);
+    unsigned char *same = ty_calloc(n + 1, 1);
+    uint64_t *bits = ty_calloc(n + 1, sizeof *bits);
+    int *writes = ty_calloc(ns + 1, sizeof *writes);
+    const double **cur = ty_calloc(ns + 1, sizeof *cur);
+    if (!inv || !same || !bits || !writes || !cur) {
+        st = ty_error_set(r->err, TY_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* Uniform values in every later year: the same bits each year? */
+    for (size_t i = 0; i < n; i++) same[i] = 1;
+    for (int year = m->first_year + 1; year <= m->last_year; year++) {
+        for (size_t e = 0; e < m->nelems; e++) {
+            const TyValue *v = &r->inputs[e];
+            if (is_input(m->elems[e].kind) && r->has_input[e] && v->kind == TY_VALUE_SERIES)
+                slot_ptr(r, m->elems[e].slot)[0] = v->values[year - v->first_year];
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!prog[i].uniform) continue;
+            double v = uniform_value(r, &prog[i], year);
+            uint64_t b;
+            memcpy(&b, &v, sizeof b);
+            prog[i].dst[0] = v;
+            if (year == m->first_year + 1) bits[i] = b;
+            else if (b != bits[i]) same[i] = 0;
+        }
+    }
+    /* Which instructions are invariant, in program order. */
+    for (size_t k = 0; k < m->nconsts; k++) inv[m->const_slots[k]] = 1;
+    for (size_t e = 0; e < m->nelems; e++) {
+        if (!is_input(m->elems[e].kind) || !r->has_input[e]) continue;
+        TyValueKind kind = r->inputs[e].kind;
+        inv[m->elems[e].slot] = kind == TY_VALUE_SCALAR || kind == TY_VALUE_SAMPLES;
+    }
+    for (size_t i = 0; i < n; i++) writes[src[i].dst]++;
+    for (size_t k = 0; k < m->nstocks; k++) writes[m->elems[m->stocks[k]].slot]++;
+    size_t nown = 0, ngrowth = 0;
+    for (size_t i = 0; i < n; i++) {
+        const EvalInstr *e = &src[i];
+        const int *args = e->nargs > 0 ? m->args + e->arg0 : NULL;
+        int ok;
+        if (prog[i].uniform) {
+            ok = m->first_year < m->last_year && same[i];
+        } else {
+            ok = year_free(e->op);
+            for (int j = 0; j < e->nargs && ok; j++) ok = inv[args[j]];
+        }
+        /* An element's slot keeps its value only when nothing else writes it. */
+        if (ok && e->dst < (int)m->nelems && writes[e->dst] != 1) ok = 0;
+        prog[i].invariant = ok;
+        inv[e->dst] = (unsigned char)ok;
+        if (ok && e->dst >= (int)m->nelems) nown++;
+        if (!ok && !prog[i].uniform && e->op == TY_OP_GROWTH && inv[args[1]]) {
+            prog[i].powers = prog[i].dst;   /* marked; placed below */
+            ngrowth++;
+        }
+    }
+    (void)nown;
+    (void)ngrowth;   /* within what run_alloc counted */
+    /* Own slots for invariant temporaries; readers follow each slot's latest writer. */
+    double *next = r->own;
+    for (size_t s = 0; s < ns; s++) cur[s] = slot_ptr(r, (int)s);
+    for (size_t i = 0; i < n; i++) {
+        const EvalInstr *e = &src[i];
+        const int *args = e->nargs > 0 ? m->args + e->arg0 : NULL;
+        RunInstr *d = &prog[i];
+        for (int j = 0; j < e->nargs; j++) r->argv[e->arg0 + (size_t)j] = cur[args[j]];
+        d->a = e->nargs > 0 ? cur[args[0]] : NULL;
+        d->b = e->nargs > 1 ? cur[args[1]] : NULL;
+        d->c = e->nargs > 2 ? cur[args[2]] : NULL;
+        if (d->powers) {
+            d->powers = next;
+            next += (size_t)r->npowers * BLK;
+        }
+        if (d->invariant && e->dst >= (int)m->nelems) {
+            d->dst = next;
+            next += BLK;
+        }
+        cur[e->dst] = d->dst;
+    }
+    /* A temporary that only invariant instructions read (the year in year == first_year) is
+     * needed in the second year only. */
+    for (size_t i = 0; i < n; i++) {
+        RunInstr *d = &prog[i];
+        if (d->invariant || src[i].dst < (int)m->nelems) continue;
+        int needed = 0;
+        for (size_t k = i + 1; k < n && !needed; k++) {
+            const RunInstr *q = &prog[k];
+            if (!q->invariant)
+                for (int j = 0; j < src[k].nargs && !needed; j++) needed = q->argv[j] == d->dst;
+            if (q->dst == d->dst) break;
+        }
+        if (!needed) d->invariant = 1;
+    }
+done:
+    ty_free(inv);
+    ty_free(same);
+    ty_free(bits);
+    ty_free(writes);
+    ty_free(cur);
+    return st;
+}
+
 static TyStatus check_options(const TyModel *m, const TyRunOptions *opt, TyError *err)
 {
     if (opt->nsamples == 0) return ty_error_set(err, TY_ESCRIPT, "a run needs at least one sample");
@@ -510,6 +701,8 @@ static void run_free(Run *r)
     ty_free(r->argv);
     ty_free(r->inputs);
     ty_free(r->has_input);
+    ty_free(r->check_first);
+    ty_free(r->check_rest);
 }
 
 static TyStatus run_alloc(Run *r)
@@ -522,7 +715,17 @@ static TyStatus run_alloc(Run *r)
         r->ring_off[i] = ring_total;
         ring_total += (size_t)m->elems[m->ring_elems[i]].ring_depth * BLK;
     }
-    r->slots = ty_calloc((size_t)m->nslots * BLK + 1, sizeof(double));
+    /* Room for plan_invariants: an own slot for each instruction that writes a temporary,
+     * npowers slots for each growth. */
+    size_t nown = 0;
+    r->npowers = 1;
+    while (r->npowers < 31 && (1L << r->npowers) <= (long)(m->last_year - m->first_year)) r->npowers++;
+    for (size_t i = 0; i < m->nrest; i++) {
+        if (m->prog_rest[i].dst >= (int)m->nelems) nown++;
+        if (m->prog_rest[i].op == TY_OP_GROWTH) nown += (size_t)r->npowers;
+    }
+    r->slots = ty_calloc(((size_t)m->nslots + nown) * BLK + 1, sizeof(double));
+    if (r->slots) r->own = r->slots + (size_t)m->nslots * BLK;
     r->rings = ty_calloc(ring_total + 1, sizeof(double));
     r->scratch = ty_calloc(m->nstocks * BLK + 1, sizeof(double));
     r->argv = ty_calloc(m->nargs + 1, sizeof(double *));
@@ -561,13 +764,17 @@ static int block_finite(const double *restrict v)
     return (a0 | a1 | a2 | a3) == 0;
 }
 
-static TyStatus check_finite(Run *r, int year, size_t offset, size_t live)
+static TyStatus check_finite(Run *r, const unsigned char *check, int later, int year,
+                             size_t offset, size_t live)
 {
     const TyModel *m = r->m;
     for (size_t k = 0; k < m->norder; k++) {
         const MElem *e = &m->elems[m->order[k]];
         const double *v = slot_ptr(r, e->slot);
-        if (block_finite(v)) continue;
+        int how = check[k];
+        if (later && (how == CHECK_ONCE_ALL || how == CHECK_ONCE_LANE0)) continue;
+        if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : block_finite(v))
+            continue;
         for (size_t i = 0; i < live; i++) {
             if (isfinite(v[i])) continue;
             const char *what = isnan(v[i]) ? "NaN" : v[i] > 0 ? "inf" : "-inf";
@@ -648,9 +855,11 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
             else if (v->kind == TY_VALUE_SAMPLES_BY_YEAR)
                 fill_samples(o, v->values + yi * r->nsamples + offset, live);
         }
-        TyStatus st = year == m->first_year ? exec(r, r->first, m->nfirst, year, live)
-                                            : exec(r, r->rest, m->nrest, year, live);
-        if (!st && !r->opt->allow_nonfinite) st = check_finite(r, year, offset, live);
+        int first = year == m->first_year, later = year > m->first_year + 1;
+        TyStatus st = first ? exec(r, r->first, m->nfirst, year, live, 0)
+                            : exec(r, r->rest, m->nrest, year, live, later);
+        if (!st && !r->opt->allow_nonfinite)
+            st = check_finite(r, first ? r->check_first : r->check_rest, later, year, offset, live);
         if (!st) st = deliver(r, year, offset, live);
         if (st) return st;
         for (int i = 0; i < m->nrings; i++) {
@@ -688,6 +897,21 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
     for (size_t e = 0; e < m->nelems; e++)
         if (is_input(m->elems[e].kind) && r.inputs[e].kind == TY_VALUE_SCALAR)
             fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
+
+    if ((st = plan_invariants(&r))) goto done;
+    {
+        int *last_writer = ty_malloc(((size_t)m->nslots + 1) * sizeof(int));
+        r.check_first = ty_malloc(m->norder + 1);
+        r.check_rest = ty_malloc(m->norder + 1);
+        if (!last_writer || !r.check_first || !r.check_rest) {
+            ty_free(last_writer);
+            st = ty_error_set(err, TY_ENOMEM, "out of memory");
+            goto done;
+        }
+        plan_checks(&r, r.first, m->prog_first, m->nfirst, last_writer, r.check_first);
+        plan_checks(&r, r.rest, m->prog_rest, m->nrest, last_writer, r.check_rest);
+        ty_free(last_writer);
+    }
 
     for (size_t off = 0; off < opt->nsamples && !st; off += BLK) {
         size_t live = opt->nsamples - off < BLK ? opt->nsamples - off : BLK;

@@ -661,6 +661,58 @@ static void eval_should_reject_bad_overrides(void **state)
     model_free(m);
 }
 
+/* Values computed from parameters alone are computed once a block after the first year, in
+ * slots of their own: temporaries reused by year-dependent work around them must not disturb
+ * them, and every year must still equal a run of the sample alone. */
+static void eval_should_keep_invariant_values_across_years(void **state)
+{
+    (void)state;
+    TyModelBuilder *b = model_builder_new();
+    param(b, "g", "1", 0.05);
+    param(b, "k", "1", 3);
+    int yr;
+    ok(model_node_year(b, &yr, &eval_test_err));
+    /* h = (k * 2 + g) * (k - g): temporaries, no year; w mixes them with the year's values. */
+    int h = call(b, TY_OP_MUL, 2, call(b, TY_OP_ADD, 2, call(b, TY_OP_MUL, 2, ref(b, "k"), num(b, 2)),
+                                      ref(b, "g")),
+                 call(b, TY_OP_SUB, 2, ref(b, "k"), ref(b, "g")));
+    aux(b, "w", "1", call(b, TY_OP_ADD, 2,
+                          call(b, TY_OP_MUL, 2, call(b, TY_OP_GROWTH, 2, ref(b, "k"), ref(b, "g")), h),
+                          call(b, TY_OP_SUB, 2, yr, call(b, TY_OP_MUL, 2,
+                                                                               ref(b, "g"), ref(b, "k")))));
+    aux(b, "v", "1", call(b, TY_OP_IF, 3, call(b, TY_OP_EQ, 2, yr, num(b, 2021)),
+                          ref(b, "k"), call(b, TY_OP_DIV, 2, ref(b, "w"), ref(b, "k"))));
+    TyModel *m = compile(b, 2021, 2040);
+    model_builder_free(b);
+    int tracked[] = { model_element_find(m, "w"), model_element_find(m, "v") };
+    enum { S = 300, NY = 20 };
+    double g[S], k[S];
+    static double out[2 * NY * S];
+    for (size_t i = 0; i < S; i++) {
+        g[i] = -0.02 + 0.0003 * (double)i;
+        k[i] = 1 + (double)(i % 5);
+    }
+    TyOverride ov[] = { { "g", model_value_samples(g, S) }, { "k", model_value_samples(k, S) } };
+    TyRunOptions opt = { .nsamples = S, .overrides = ov, .noverrides = 2, .tracked = tracked,
+                         .ntracked = 2, .out = out };
+    TyError err;
+    assert_int_equal(model_run(m, &opt, &err), TY_OK);
+    for (size_t i = 0; i < S; i += 7) {
+        TyOverride one[] = { { "g", model_value_scalar(g[i]) }, { "k", model_value_scalar(k[i]) } };
+        TyRunResult res = run1(m, one, 2);
+        for (int t = 0; t < 2; t++)
+            for (int yi = 0; yi < NY; yi++) {
+                double want = model_result_get(&res, tracked[t], 2021 + yi);
+                double got = out[((size_t)t * NY + (size_t)yi) * S + i];
+                if (got != want)
+                    fail_msg("sample %zu elem %d year %d: %.17g != %.17g", i, tracked[t], 2021 + yi,
+                             got, want);
+            }
+        model_result_free(&res);
+    }
+    model_free(m);
+}
+
 /* ---- non-finite values ---- */
 
 static void eval_should_name_the_first_non_finite_value(void **state)
@@ -767,6 +819,7 @@ int main(void)
         cmocka_unit_test(eval_should_take_per_sample_values_by_year),
         cmocka_unit_test(eval_should_apply_overrides_in_order),
         cmocka_unit_test(eval_should_reject_bad_overrides),
+        cmocka_unit_test(eval_should_keep_invariant_values_across_years),
         cmocka_unit_test(eval_should_name_the_first_non_finite_value),
         cmocka_unit_test(eval_should_stop_when_the_output_callback_fails),
         cmocka_unit_test(eval_should_fail_cleanly_on_every_allocation_failure),
