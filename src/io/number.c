@@ -68,6 +68,8 @@ static char ascii_equivalent(uint32_t cp)
     if (cp >= 0xFF10 && cp <= 0xFF19) return (char)('0' + (cp - 0xFF10));  /* full-width digits */
     if (cp == 0xFF0E) return '.';                                          /* full-width point */
     if (cp == 0x2212 || cp == 0xFF0D) return '-';                          /* minus signs */
+    if (cp == 0xFF05) return '%';                                          /* full-width ％ */
+    if (cp == 0xFF0B) return '+';                                          /* full-width ＋ */
     if (cp == ' ' || cp == '\t') return ' ';
     return '\x01';
 }

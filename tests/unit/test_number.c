@@ -118,6 +118,10 @@ static void number_should_read_percent_only_in_a_percent_column(void **state)
     assert_invalid("%12", NUM_ALLOW_PERCENT, 1, "expected a number, found \"%12\"");
     assert_invalid("1,234%", NUM_ALLOW_GROUPING, 6, "\"1,234%\" has a percent sign; write 1,234 in a % column");
     assert_value("1,234.5%", NUM_ALLOW_GROUPING | NUM_ALLOW_PERCENT, 1234.5);
+    /* the full-width sign of Chinese documents, as the full-width digits */
+    assert_value("12.5\xef\xbc\x85", NUM_ALLOW_PERCENT, 12.5);
+    assert_value("\xef\xbc\x8b\xef\xbc\x91\xef\xbc\x92\xef\xbc\x85", NUM_ALLOW_PERCENT, 12);
+    assert_invalid("12\xef\xbc\x85", 0, 3, "\"12\xef\xbc\x85\" has a percent sign; write 12 in a % column");
 }
 
 static void number_should_reject_hex_inf_and_nan(void **state)
