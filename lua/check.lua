@@ -10,8 +10,11 @@
 --               is `return ...` — only defines things, so check loads it, and when it returns a
 --               model, or a table whose build() makes one, builds and compiles the model (units,
 --               cycles, unknown names). For any .lua file, the local modules it requires
---               (found on package.path or in the script's folder) are checked as modules, and
---               plan files it names literally (tuiyan.plan.load("x.csv")) are checked as plans.
+--               (found on package.path or in the script's folder; inside a package — a folder
+--               with tuiyan-package.json above the file — through the manifest's modules, as
+--               the sandbox finds them) are checked as modules, and plan files it names
+--               literally (tuiyan.plan.load("x.csv")) are checked as plans (in a package,
+--               those among its own files; the rest may come from a county's --data).
 --
 -- Problems go to standard output, one a line: "file:line:col: message" (the parts that are known).
 -- Exit 0 when all is well, else the most severe code found: 3 (bad data) over 1 (a script or
@@ -230,6 +233,38 @@ local function references(text)
   return mods, plans
 end
 
+-- The package a file belongs to: the nearest folder above it (up to 8 levels) holding a
+-- tuiyan-package.json that reads as JSON. Returns root, manifest or nil.
+local function package_of(path)
+  local dir = path:match("^(.*)/[^/]*$") or "."
+  for _ = 1, 8 do
+    local mpath = dir .. "/tuiyan-package.json"
+    if io_native.kind(mpath) == "file" then
+      local text = io_native.read_file(mpath, 1 << 20)
+      local ok, doc = pcall(require("_tuiyan.json").decode, text or "", mpath)
+      if ok and type(doc) == "table" then return dir, doc end
+      return nil
+    end
+    local up = dir:match("^(.*)/[^/]*$")
+    if not up or up == dir then return nil end
+    dir = up
+  end
+  return nil
+end
+
+-- The file of module `name` in a package: its manifest's modules, a map { name = path } or a
+-- list of paths (lib/x.lua is lib.x).
+local function package_module(root, manifest, name)
+  local mods = type(manifest.modules) == "table" and manifest.modules or {}
+  local rel = mods[name]
+  if rel == nil then
+    for _, p in ipairs(mods) do
+      if type(p) == "string" and p:gsub("%.lua$", ""):gsub("/init$", ""):gsub("/", ".") == name then rel = p end
+    end
+  end
+  return type(rel) == "string" and (root .. "/" .. rel) or nil
+end
+
 function check_lua(r, path, visited)
   local text, rerr = io_native.read_file(path)
   if not text then r:add_error(rerr, path, host.exit.usage) return end
@@ -243,22 +278,34 @@ function check_lua(r, path, visited)
     return
   end
   local mods, plans = references(text)
+  local root, manifest = package_of(path)
   for _, m in ipairs(mods) do
     if not package.preload[m.name] and not package.loaded[m.name] then
       -- package.path as the script starts with it, then the script's own folder (a script
-      -- often adds that to package.path before it requires its modules)
+      -- often adds that to package.path before it requires its modules); in a package, only
+      -- its manifest's modules
       local dir = path:match("^(.*)/[^/]*$") or "."
-      local file = package.searchpath(m.name, package.path)
-        or package.searchpath(m.name, dir .. "/?.lua;" .. dir .. "/?/init.lua")
+      local file
+      if root then
+        file = package_module(root, manifest, m.name)
+      else
+        file = package.searchpath(m.name, package.path)
+          or package.searchpath(m.name, dir .. "/?.lua;" .. dir .. "/?/init.lua")
+      end
       if file then
         M.check_file(r, file, visited)
       else
-        r:add(host.exit.script, path, m.line, m.col, ("module '%s' not found (no tuiyan module and no file on package.path)"):format(m.name))
+        r:add(host.exit.script, path, m.line, m.col, root
+          and ("module '%s' not found (not among the modules of %s/tuiyan-package.json)"):format(m.name, root)
+          or ("module '%s' not found (no tuiyan module and no file on package.path)"):format(m.name))
       end
     end
   end
   for _, p in ipairs(plans) do
-    if io_native.kind(p.path) ~= "file" then
+    if root then p.path = root .. "/" .. p.path end
+    if root and io_native.kind(p.path) ~= "file" then
+      -- a package's file may come from the county's --data directory: nothing to check here
+    elseif io_native.kind(p.path) ~= "file" then
       r:add(host.exit.data, path, p.line, p.col, ("plan file '%s' not found"):format(p.path))
     else
       M.check_file(r, p.path, visited)

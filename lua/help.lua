@@ -82,7 +82,8 @@ Validates without running an analysis, and lists every problem of every file as 
   .lua    compiled, never run. A module (a file whose last statement is `return ...`) is loaded,
           and when it returns a model, or a table whose build() makes one, the model is built and
           compiled (units, cycles, unknown names). Local modules a file requires and plan files it
-          names literally (tuiyan.plan.load("plan.csv")) are checked too.
+          names literally (tuiyan.plan.load("plan.csv")) are checked too. Inside a package (a
+          tuiyan-package.json above the file) modules are those its manifest names.
 Exit 0 when all is well, else the most severe code found: 3 (bad data) over 1 (a script or model
 does not compile) over 2 (a file is missing or of an unknown kind).
 ]],

@@ -70,6 +70,22 @@ run "$BIN" check scenarios/*.lua examples/*.lua stdlib/tuiyan/models/wuwei.lua s
 expect_code 0 "the shipped scripts and plans check clean"
 checks=$((checks + 1))
 [ -s "$TMP/out" ] && fail_check "problems reported for clean files: $(head -n 5 "$TMP/out")"
+# A package's scripts require the modules its manifest names, as the sandbox resolves them.
+P=examples/county_package
+run "$BIN" check $P/package/scenarios/progress.lua $P/package/lib/county.lua $P/package/data/defaults.csv \
+    $P/city.lua $P/counties/*/plan.csv
+expect_code 0 "the example package and the county data check clean"
+mkdir -p "$TMP/pkg/scenarios"
+printf '{"format": 1, "name": "p", "modules": {"p.util": "lib/util.lua"}}\n' >"$TMP/pkg/tuiyan-package.json"
+printf 'local u = require "p.util"\nlocal v = require "p.nothere"\n' >"$TMP/pkg/scenarios/main.lua"
+mkdir -p "$TMP/pkg/lib"
+printf 'return {}\n' >"$TMP/pkg/lib/util.lua"
+run "$BIN" check "$TMP/pkg/scenarios/main.lua"
+expect_code 1 "a package script requiring a module its manifest lacks"
+expect_out "main.lua:2:20: module 'p.nothere' not found (not among the modules of $TMP/pkg/tuiyan-package.json)" \
+    "names the manifest"
+checks=$((checks + 1))
+grep -q "p.util" "$TMP/out" && fail_check "a module the manifest names was reported: $(cat "$TMP/out")"
 run "$BIN" check --quiet tests/data/plans/multi_year.csv
 checks=$((checks + 1))
 [ -s "$TMP/err" ] && fail_check "--quiet still printed a summary"
