@@ -5,7 +5,8 @@
 --               cell; check then blanks that cell and reads again, so every bad value of the file
 --               is listed (up to MAX_PER_FILE); a problem with the file's structure (encoding,
 --               header, quoting, field count) ends the file's list.
---   .json       a plan when it has "indicators", else any strict JSON document.
+--   .json       a plan when it has "indicators" (every bad actual or target value, as for CSV),
+--               else any strict JSON document.
 --   .lua        compiled (syntax). A script is never run. A *module* — a file whose last statement
 --               is `return ...` — only defines things, so check loads it, and when it returns a
 --               model, or a table whose build() makes one, builds and compiles the model (units,
@@ -133,16 +134,67 @@ local function check_csv_plan(r, path)
   if seen == M.MAX_PER_FILE then r:add(host.exit.data, path, nil, nil, ("more than %d problems; stopped"):format(M.MAX_PER_FILE)) end
 end
 
+-- A JSON plan's bad actual or target value at (line, col: characters) replaced by null (missing),
+-- so the reader can go on to the next problem. Returns the new text and the edit { line, col,
+-- delta = characters added }, or nil when the value is not a plain scalar there.
+local function null_json_value(text, line, col)
+  local start, l = 1, 1
+  while l < line do
+    local nl = text:find("\n", start, true)
+    if not nl then return nil end
+    start, l = nl + 1, l + 1
+  end
+  local line_end = text:find("\n", start, true) or #text + 1
+  local at = utf8.offset(text:sub(start, line_end - 1), col)
+  if not at then return nil end
+  at = start + at - 1
+  local c, stop = text:sub(at, at), nil
+  if c == '"' then
+    local j = at + 1
+    while j < line_end do
+      local d = text:sub(j, j)
+      if d == "\\" then j = j + 2 elseif d == '"' then stop = j break else j = j + 1 end
+    end
+  else
+    local _, e = text:find("^[%w%.%+%-]+", at)
+    stop = e
+  end
+  if not stop then return nil end
+  local token = text:sub(at, stop)
+  return text:sub(1, at - 1) .. "null" .. text:sub(stop + 1), { line = line, col = col, delta = 4 - utf8.len(token) }
+end
+
 local function check_json(r, path)
   local json = require "_tuiyan.json"
   local text, rerr = io_native.read_file(path)
   if not text then r:add_error(rerr, path, host.exit.data) return end
   local doc, err = json.decode(text, path)
   if doc == nil then r:add_error(err, path, host.exit.data) return end
-  if type(doc) == "table" and doc.indicators ~= nil then
+  if type(doc) ~= "table" or doc.indicators == nil then return end
+  -- As for CSV: each bad actual or target value is set aside (null) and the plan read again, so
+  -- every such problem is listed; columns are reported in the file as it is.
+  local edits = {}   -- in order; each edit's col is in the text as it was when it was made
+  for _ = 1, M.MAX_PER_FILE do
     local plan, perr = require("_tuiyan.plan").parse(text, path, "json")
-    if not plan then r:add_error(perr, path, host.exit.data) end
+    if plan then return end
+    local line, col = nil, nil
+    if host.is_error(perr) then line, col = perr.line, perr.col end
+    if line and col then
+      local orig = col
+      for k = #edits, 1, -1 do
+        local e = edits[k]
+        if e.line == line and orig > e.col then orig = orig - e.delta end
+      end
+      perr.col = orig
+    end
+    r:add_error(perr, path, host.exit.data)
+    local msg = host.is_error(perr) and perr.message or ""
+    if not (line and col and (msg:find("%.actual%.") or msg:find("%.target%."))) then return end
+    local nxt, edit = null_json_value(text, line, col)
+    if not nxt or nxt == text then return end
+    text, edits[#edits + 1] = nxt, edit
   end
+  r:add(host.exit.data, path, nil, nil, ("more than %d problems; stopped"):format(M.MAX_PER_FILE))
 end
 
 -- ---------------------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ tuiyan check FILE... [--quiet]
 
 Validates without running an analysis, and lists every problem of every file as file:line:col:
   .csv    a plan, read as tuiyan.plan.load reads it; every bad cell is listed, not only the first
-  .json   a plan when it has "indicators", else any strict JSON document
+  .json   a plan when it has "indicators" (every bad actual or target value listed), else
+          any strict JSON document
   .lua    compiled, never run. A module (a file whose last statement is `return ...`) is loaded,
           and when it returns a model, or a table whose build() makes one, the model is built and
           compiled (units, cycles, unknown names). Local modules a file requires and plan files it

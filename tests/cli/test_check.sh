@@ -70,6 +70,15 @@ run "$BIN" check scenarios/*.lua examples/*.lua stdlib/tuiyan/models/wuwei.lua s
 expect_code 0 "the shipped scripts and plans check clean"
 checks=$((checks + 1))
 [ -s "$TMP/out" ] && fail_check "problems reported for clean files: $(head -n 5 "$TMP/out")"
+# A JSON plan: every bad actual or target value, each at its column in the file as it is (a
+# value set aside earlier on the same line does not shift the next one's column).
+printf '{"name": "t", "indicators": [\n  {"id": "a", "name": "指标", "unit": "%%", "actual": {"2021": "x", "2022": 1, "2023": "12,5"}},\n  {"id": "b", "name": "B", "unit": "%%", "target": {"2025": true}}\n]}\n' >"$TMP/many.json"
+run "$BIN" check "$TMP/many.json"
+expect_code 3 "a JSON plan with three bad values"
+expect_out "many.json:2:61: indicators[0].actual.\"2021\": expected a number or null, found a string" "first"
+expect_out "many.json:2:85: indicators[0].actual.\"2023\": expected a number or null, found a string" "second, same line"
+expect_out "many.json:3:60: indicators[1].target.\"2025\": expected a number or null, found a boolean" "third"
+
 # A package's scripts require the modules its manifest names, as the sandbox resolves them.
 P=examples/county_package
 run "$BIN" check $P/package/scenarios/progress.lua $P/package/lib/county.lua $P/package/data/defaults.csv \
