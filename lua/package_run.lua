@@ -44,6 +44,21 @@ function M.resolve(spec_name, version)
   return info, dir
 end
 
+-- Is `path` (existing or not) `dir` or below it? Checked on the inodes of path and of each of
+-- its existing parents, so another spelling of the same directory is caught too.
+local function inside(path, dir)
+  local p = path
+  while p do
+    if io_native.same_file(p, dir) then return true end
+    local up = p:match("^(.*)/[^/]*$")
+    if up == nil then up = (p ~= "." and p ~= "..") and "." or nil   -- a relative name: the cwd
+    elseif up == "" then up = "/" end
+    if up == p then break end
+    p = up
+  end
+  return false
+end
+
 --- main(opts, pos [, argv]) -> exit code. argv: the command line after `tuiyan`, for the manifest.
 function M.main(opts, pos, argv)
   local spec = pos[1]
@@ -75,6 +90,11 @@ function M.main(opts, pos, argv)
   end
   if opts.out and io_native.kind(opts.out) == "file" then
     usage_error("--out %s is a file, not a directory", opts.out)
+  end
+  -- The county's data is an input: results never go into it (a package could otherwise name a
+  -- result after a file it read and replace the county's own data).
+  if opts.out and opts.data and inside(opts.out, opts.data) then
+    usage_error("--out %s is inside --data %s: results must go elsewhere", opts.out, opts.data)
   end
   local args = {}
   for i = 2, #pos do args[i - 1] = pos[i] end
@@ -145,6 +165,9 @@ function M.publish(result, opts, dir, info, run)
   end
   -- The package's own files are inputs: a result never overwrites one.
   for _, f in ipairs(info.files) do inputs[#inputs + 1] = dir .. "/" .. f.path end
+  for _, r in ipairs(result.reads or {}) do
+    if r.origin == "data" then inputs[#inputs + 1] = opts.data .. "/" .. r.path end
+  end
   local manifest = { path = opts.out .. "/manifest.json",
     data = manifest_text(result, opts, dir, info, run or { argv = {} }) }
   for _, f in ipairs(files) do

@@ -82,6 +82,19 @@ expect_err "plan.csv:2:" "names file and line"
 checks=$((checks + 1))
 [ ! -e "$TMP/bad_out" ] || fail_check "a failed run wrote $TMP/bad_out"
 
+# Results never go into the county's data, however --out is spelled.
+mkdir -p "$TMP/cdata"
+cp "$ROOT/examples/county_package/counties/gulang/plan.csv" "$TMP/cdata/plan.csv"
+cp "$TMP/cdata/plan.csv" "$TMP/plan.orig"
+for out in "$TMP/cdata" "$TMP/cdata/sub" "$TMP/cdata/../cdata/x"; do
+    run "$BIN" run wuwei_counties:progress --data "$TMP/cdata" --format csv --out "$out" --force
+    expect_code 2 "--out $out inside --data"
+    expect_err "is inside --data" "says why"
+done
+checks=$((checks + 1))
+[ -e "$TMP/cdata/sub" ] || [ -e "$TMP/cdata/x" ] || [ -e "$TMP/cdata/progress.csv" ] && fail_check "wrote into --data"
+expect_same "$TMP/plan.orig" "$TMP/cdata/plan.csv" "the county's file is untouched"
+
 # ---------------------------------------------------------------- hostile packages
 "$BIN" keygen hostile >/dev/null 2>&1 || fail_check "keygen"
 mv hostile.key hostile.pub "$TMP/" 2>/dev/null || true
