@@ -169,6 +169,10 @@ function M.progress(args)
   return with_results(opts, inputs, function()
     local plan, err = tuiyan.plan.load(pos[1])
     if not plan then error(err, 0) end
+    if not opts.as_of and plan:latest_year() == nil then
+      error(host.error(host.exit.data, ("%s: no actual value in any row, so no year to measure "
+        .. "progress at; add actuals or give --as-of YEAR"):format(pos[1] or "the plan")), 0)
+    end
     local p = plan:progress{ as_of = opts.as_of }
     tuiyan.report.emit(p, "progress")
   end)

@@ -117,4 +117,15 @@ LC_ALL=de_DE.UTF-8 "$BIN" progress --format csv >"$TMP/c.csv"
 "$BIN" progress --format csv >"$TMP/d.csv"
 expect_same "$TMP/c.csv" "$TMP/d.csv" "decimal comma locale does not leak"
 
+# A plan with targets but no actuals: a data problem, not a crash; --as-of makes it a report.
+printf 'id,name,unit,target_2025\nrd,R,%%,1.5\n' >"$TMP/noact.csv"
+run "$BIN" progress "$TMP/noact.csv"
+expect_code 3 "a plan without actuals"
+expect_err "noact.csv: no actual value in any row, so no year to measure progress at; add actuals or give --as-of YEAR" "says what to do"
+checks=$((checks + 1))
+grep -q "traceback" "$TMP/err" && fail_check "a traceback for a data problem"
+run "$BIN" progress "$TMP/noact.csv" --as-of 2022
+expect_code 0 "the same plan with --as-of"
+expect_out "no_data" "reported as no data"
+
 finish
