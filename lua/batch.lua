@@ -138,6 +138,11 @@ local function run_one(script, script_args, opts, seed, out_dir)
     ok, err = false, host.error(host.exit.script, lerr)
   else
     ok, err = xpcall(chunk, cli.traced, table.unpack(a, 1, #a))
+    -- --set that nothing used would leave the analyst believing it changed the numbers
+    if ok and #(o.set or {}) > 0 and not o.set_used then
+      ok, err = false, host.error(host.exit.usage, ("--set %s: this script built no scenario, so nothing used it "
+        .. "(--set overrides a model's params and levers)"):format(table.concat(o.set, ", ")))
+    end
   end
   if not ok and host.is_error(err) and err.traced then
     -- the traceback ends at the script: the runner's own frames say nothing to the analyst

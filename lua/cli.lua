@@ -164,6 +164,7 @@ end
 function M.progress(args)
   local opts, pos = M.parse(args, 2)
   if #pos > 1 then usage_error("progress takes at most one plan file, got %d", #pos) end
+  if #opts.set > 0 then usage_error("progress takes no --set: it reports the plan's own figures") end
   local tuiyan = set_options(opts)
   local inputs = { pos[1] }
   return with_results(opts, inputs, function()

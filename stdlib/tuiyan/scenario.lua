@@ -108,6 +108,7 @@ end
 local function cli_layer(model)
   local tuiyan = require "tuiyan"
   local set = tuiyan.options.set or {}
+  if #set > 0 then tuiyan.options.set_used = true end   -- checked when the run ends (lua/batch.lua)
   local layer = {}
   for _, k in ipairs(set) do
     local ok, err = pcall(check_override, model, "--set", k, set[k], 1)

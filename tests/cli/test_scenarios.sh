@@ -98,4 +98,14 @@ LANG=zh_CN.UTF-8 TZ=Asia/Shanghai "$BIN" run scenarios/wuwei_combined.lua --form
 LC_ALL=C TZ=UTC "$BIN" run scenarios/wuwei_combined.lua --format json >"$TMP/b.json"
 expect_same "$TMP/a.json" "$TMP/b.json" "combined JSON independent of LANG/TZ"
 
+# --set that nothing uses is an error, never a silent no-op.
+run "$BIN" run scenarios/wuwei_progress.lua --set hte_renewal_rate=0.3
+expect_code 2 "--set in a script that builds no scenario"
+expect_err "--set hte_renewal_rate: this script built no scenario, so nothing used it" "says so"
+run "$BIN" progress --set hte_renewal_rate=0.3
+expect_code 2 "--set for progress"
+expect_err "progress takes no --set" "says so"
+run "$BIN" run scenarios/wuwei_uncertainty.lua --set gdp_growth=0.06 --samples 200
+expect_code 0 "--set used through a Monte Carlo run"
+
 finish
