@@ -43,6 +43,31 @@ static int io_write_atomic(lua_State *L)
     return 1;
 }
 
+/* write_all({ {path =, data =}, ... }) -> true | nil, err : all the files or none (atomic.h). */
+static int io_write_all(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 1);
+    luaL_argcheck(L, n >= 0 && n <= 100000, 1, "too many files");
+    const char **paths = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *paths, 0);
+    const char **bufs = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *bufs, 0);
+    size_t *lens = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *lens, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);                       /* kept on the stack: the strings stay alive */
+        luaL_argcheck(L, lua_istable(L, -1), 1, "a list of {path =, data =} expected");
+        lua_getfield(L, -1, "path");
+        paths[i - 1] = luaL_checkstring(L, -1);
+        lua_getfield(L, -2, "data");
+        bufs[i - 1] = luaL_checklstring(L, -1, &lens[i - 1]);
+        luaL_checkstack(L, 3, "write_all");
+    }
+    TyError err;
+    ty_error_clear(&err);
+    if (atomic_write_all((size_t)n, paths, bufs, lens, &err) != TY_OK) return host_fail(L, &err);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 /* same_file(a, b) -> boolean: both exist and are the same inode */
 static int io_same_file(lua_State *L)
 {
@@ -93,6 +118,7 @@ static int io_mkdir_p(lua_State *L)
 static const luaL_Reg io_funcs[] = {
     {"read_file", io_read_file},
     {"write_atomic", io_write_atomic},
+    {"write_all", io_write_all},
     {"same_file", io_same_file},
     {"kind", io_kind},
     {"mkdir_p", io_mkdir_p},

@@ -151,7 +151,8 @@ static int sync_dir(const char *path)
     return e;
 }
 
-TyStatus atomic_commit(TyAtomicFile *f, TyError *err)
+/* fsync and close the temp: its content is on disk, the target not yet replaced. */
+static TyStatus atomic_prepare(TyAtomicFile *f, TyError *err)
 {
     if (f->fd < 0 || !f->path || !f->tmp) return fail_abort(f, err, EBADF);
     int r;
@@ -161,6 +162,16 @@ TyStatus atomic_commit(TyAtomicFile *f, TyError *err)
     r = close(f->fd);
     f->fd = -1;                        /* closed even on error: never close it twice */
     if (r != 0 && errno != EINTR) return fail_abort(f, err, errno);
+    return TY_OK;
+}
+
+TyStatus atomic_commit(TyAtomicFile *f, TyError *err)
+{
+    if (f->fd >= 0) {
+        TyStatus ps = atomic_prepare(f, err);
+        if (ps != TY_OK) return ps;
+    }
+    if (!f->path || !f->tmp) return fail_abort(f, err, EBADF);
     if (rename(f->tmp, f->path) != 0) return fail_abort(f, err, errno);
     ty_free(f->tmp);
     f->tmp = NULL;                     /* renamed: nothing left to unlink */
@@ -190,6 +201,26 @@ TyStatus atomic_write_file(const char *path, const void *buf, size_t len, int se
     st = atomic_write(&f, buf, len, err);
     if (st == TY_OK) st = atomic_commit(&f, err);
     atomic_abort(&f);                  /* no-op unless something above left it open */
+    return st;
+}
+
+TyStatus atomic_write_all(size_t n, const char *const *paths, const char *const *bufs,
+                          const size_t *lens, TyError *err)
+{
+    TyAtomicFile *fs = ty_calloc(n ? n : 1, sizeof *fs);
+    if (!fs) return fail_nomem(err, n ? paths[0] : "(no file)");
+    for (size_t i = 0; i < n; i++) fs[i].fd = -1;
+    TyStatus st = TY_OK;
+    /* 1. Every temp written and on disk; any failure removes them all, targets untouched. */
+    for (size_t i = 0; i < n && st == TY_OK; i++) {
+        st = atomic_open(&fs[i], paths[i], 0, err);
+        if (st == TY_OK) st = atomic_write(&fs[i], bufs[i], lens[i], err);
+        if (st == TY_OK) st = atomic_prepare(&fs[i], err);
+    }
+    /* 2. Only then the renames, in order (the caller puts its manifest last). */
+    for (size_t i = 0; i < n && st == TY_OK; i++) st = atomic_commit(&fs[i], err);
+    for (size_t i = 0; i < n; i++) atomic_abort(&fs[i]);
+    ty_free(fs);
     return st;
 }
 

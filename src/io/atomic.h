@@ -22,6 +22,11 @@ TyStatus atomic_commit(TyAtomicFile *f, TyError *err);
 /* Closes and unlinks the temp file; the target is untouched. Safe to call twice. */
 void atomic_abort(TyAtomicFile *f);
 
+/* Several files as one: every temp written and fsynced first, and only if all succeeded are
+ * they renamed, in order; a failure before the renames leaves every target as it was. */
+TyStatus atomic_write_all(size_t n, const char *const *paths, const char *const *bufs,
+                          const size_t *lens, TyError *err);
+
 /* One-shot: the whole buffer to path atomically. */
 TyStatus atomic_write_file(const char *path, const void *buf, size_t len, int secret, TyError *err);
 

@@ -210,10 +210,12 @@ function M._publish(input_paths, force, files, manifest)
       local ok, err = io_native.mkdir_p(dir)
       if not ok then error(err, 0) end
     end
-    local ok, err = io_native.write_atomic(f.path, f.data)
-    if not ok then error(err, 0) end
     written[#written + 1] = f.path
   end
+  -- All or nothing: every file is written and synced beside its target before any replaces it
+  -- (the manifest, last in the list, last of all).
+  local ok, err = io_native.write_all(all)
+  if not ok then error(err, 0) end
   return written
 end
 

@@ -526,6 +526,36 @@ static void path_same_file_should_compare_device_and_inode(void **state)
     assert_int_equal(path_same_file(missing, missing), 0);
 }
 
+static void atomic_write_all_should_write_every_file_or_none(void **state)
+{
+    char a[128], b[128], c[128], bad[160];
+    in_dir(state, "a.csv", a, sizeof a);
+    in_dir(state, "b.csv", b, sizeof b);
+    in_dir(state, "manifest.json", c, sizeof c);
+    snprintf(bad, sizeof bad, "%s/no-such-dir/x.csv", ((Dir *)*state)->path);
+    write_plain(a, "old a\n");
+    write_plain(b, "old b\n");
+    TyError err;
+    /* the third cannot be written: the first two stay as they were, no temp is left */
+    const char *paths[] = {a, b, bad};
+    const char *bufs[] = {"new a\n", "new b\n", "x"};
+    const size_t lens[] = {6, 6, 1};
+    assert_int_not_equal(atomic_write_all(3, paths, bufs, lens, &err), TY_OK);
+    assert_file_is(a, "old a\n");
+    assert_file_is(b, "old b\n");
+    assert_int_equal(count_temps(((Dir *)*state)->path), 0);
+    /* all writable: all replaced */
+    const char *paths2[] = {a, b, c};
+    const char *bufs2[] = {"new a\n", "new b\n", "{}\n"};
+    const size_t lens2[] = {6, 6, 3};
+    assert_int_equal(atomic_write_all(3, paths2, bufs2, lens2, &err), TY_OK);
+    assert_file_is(a, "new a\n");
+    assert_file_is(b, "new b\n");
+    assert_file_is(c, "{}\n");
+    assert_int_equal(count_temps(((Dir *)*state)->path), 0);
+    assert_int_equal(atomic_write_all(0, NULL, NULL, NULL, &err), TY_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +579,7 @@ int main(void)
         T(file_read_all_should_refuse_files_over_the_cap),
         T(atomic_and_read_should_fail_cleanly_on_every_allocation_failure),
         T(path_same_file_should_compare_device_and_inode),
+        T(atomic_write_all_should_write_every_file_or_none),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
