@@ -58,6 +58,8 @@ local function error_code(e)
   return host.exit.script
 end
 
+local previous_outputs, remove_stale     -- defined below, used by main
+
 local function ordered(t, order) return setmetatable(t, { __jsonorder = order }) end
 local function array(t) return setmetatable(t, json.array_meta) end
 
@@ -203,6 +205,40 @@ local function manifest_text(argv, seed, records, out)
   return json.encode(m, true)
 end
 
+-- The results the manifest already in DIR lists (paths relative to DIR), or {}: what an earlier
+-- run published there.
+function previous_outputs(dir)
+  local text = io_native.read_file(dir .. "/" .. M.MANIFEST, 64 << 20)
+  local ok, doc = pcall(json.decode, text or "", M.MANIFEST)
+  local out = {}
+  if not ok or type(doc) ~= "table" or type(doc.outputs) ~= "table" then return out end
+  for _, o in ipairs(doc.outputs) do
+    local p = type(o) == "table" and o.path
+    -- only plain relative paths below DIR: a hand-edited manifest must not reach elsewhere
+    if type(p) == "string" and p ~= "" and p:sub(1, 1) ~= "/" and not ("/" .. p .. "/"):find("/%.%.?/") then
+      out[#out + 1] = p
+    end
+  end
+  return out
+end
+
+-- After a run has replaced the results in DIR (which takes --force), the earlier run's results
+-- that this run did not write (a script that failed this time, one no longer in the batch) are
+-- removed: old numbers must not sit beside a manifest that does not list them.
+function remove_stale(dir, previous, written, quiet)
+  if not dir then return end
+  local now = {}
+  for _, p in ipairs(written) do now[p] = true end
+  for _, rel in ipairs(previous) do
+    local path = dir .. "/" .. rel
+    if not now[path] and io_native.kind(path) == "file" then
+      local ok, err = os.remove(path)
+      if not ok then io.stderr:write("tuiyan: could not remove an earlier result ", tostring(err), "\n")
+      elseif not quiet then io.stderr:write("removed ", path, " (an earlier run's result)\n") end
+    end
+  end
+end
+
 --- main(opts, pos, n_before, argv) -> exit code. argv: the command line after `tuiyan`.
 function M.main(opts, pos, n_before, argv)
   local scripts, script_args = M.split(pos, n_before)
@@ -263,10 +299,12 @@ function M.main(opts, pos, n_before, argv)
   end
   if succeeded and (opts.out or #files > 0) then
     local manifest = opts.out and { path = opts.out .. "/" .. M.MANIFEST, data = manifest_text(argv, seed, records, opts.out) }
+    local previous = opts.out and previous_outputs(opts.out) or {}
     local written = require("tuiyan.report")._publish(input_paths, opts.force, files, manifest)
     if not opts.quiet then
       for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
     end
+    remove_stale(opts.out, previous, written, opts.quiet)
   end
   if first_failure then
     if batch then

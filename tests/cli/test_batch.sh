@@ -137,6 +137,29 @@ assert s == {"script": "c.lua", "sha256": s["sha256"], "status": "failed", "exit
 assert [x["status"] for x in m["scripts"]] == ["ok", "ok", "failed"]
 PY
 
+# Re-run into the same folder with --force when a script that succeeded before now fails: its
+# old results are removed, not left beside a manifest that says it failed.
+cat >flip.lua <<'LUA'
+if arg[1] == "fail" then error("flip fails") end
+tuiyan.report.emit("flip ok\n", "flip")
+LUA
+run "$BIN" run a.lua flip.lua --out res8 --quiet -- ok
+expect_code 0 "both scripts succeed"
+checks=$((checks + 1))
+[ -f res8/flip/flip.txt ] || fail_check "flip's result was not written"
+run "$BIN" run a.lua flip.lua --out res8 --force -- fail
+expect_code 1 "flip fails the second time"
+expect_err "removed res8/flip/flip.txt (an earlier run's result)" "says what it removed"
+checks=$((checks + 1))
+[ -e res8/flip/flip.txt ] && fail_check "the earlier result of a now failing script was left behind"
+checks=$((checks + 1))
+[ -f res8/a/progress.txt ] || fail_check "the succeeding script's result is there"
+printf '{"outputs": [{"path": "../escape.txt"}, {"path": "/etc/hostname"}]}\n' >res8/manifest.json
+echo keep >escape.txt
+run "$BIN" run a.lua flip.lua --out res8 --force --quiet -- ok
+checks=$((checks + 1))
+[ -f escape.txt ] || fail_check "a hand-edited manifest made tuiyan remove a file outside --out"
+
 # The exit code is the first failure's: bad data is 3.
 run "$BIN" run b.lua bad.lua c.lua --out res4
 expect_code 3 "the first failure's exit code"
