@@ -231,7 +231,7 @@ function M.install(args)
     kept[#kept + 1] = { name = info.name, version = info.version, manifest_sha256 = info.manifest_sha256,
       key = info.key, publisher = info.publisher, expires = info.expires, log = log }
     local exchanged = ok(pkg.move_dir(tmp, target))
-    local wrote, werr = pcall(store.write_registry, kept)
+    local wrote, werr = pcall(store.write_registry, kept, entries.newest)
     if not wrote then
       -- Put things back as they were: the registry and the directories must agree.
       if exchanged then pkg.move_dir(tmp, target) else pkg.move_dir(target, tmp) end
@@ -299,7 +299,7 @@ function M.remove(args)
       moved[#moved + 1] = aside
     end
   end
-  store.write_registry(kept)
+  store.write_registry(kept, entries.newest)
   for _, p in ipairs(moved) do ok(pkg.remove_tree(p)) end
   local remaining = store.installed(kept, name)
   if #remaining == 0 and #ok(pkg.list_dir(dir .. "/" .. name)) == 0 then

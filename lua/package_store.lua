@@ -180,7 +180,17 @@ function M.read_registry()
     bad("expected {\"format\": 1, \"packages\": [...]}")
   end
   for k in pairs(reg) do
-    if k ~= "format" and k ~= "packages" then bad("unknown key \"%s\"", tostring(k)) end
+    if k ~= "format" and k ~= "packages" and k ~= "newest" then bad("unknown key \"%s\"", tostring(k)) end
+  end
+  -- The newest version of each package ever installed here (by the key that signed it): kept
+  -- after `remove`, so that removing a version does not open the door to a rollback.
+  local newest = {}
+  for i, n in ipairs(type(reg.newest) == "table" and reg.newest or {}) do
+    if type(n) ~= "table" or type(n.name) ~= "string" or not M.version_parse(n.version)
+      or type(n.key) ~= "string" or not n.key:match("^" .. ("[0-9a-f]"):rep(64) .. "$") then
+      bad("newest[%d]: damaged entry", i)
+    end
+    newest[n.name] = { version = n.version, key = n.key }
   end
   local entries = {}
   for i, e in ipairs(reg.packages) do
@@ -204,6 +214,7 @@ function M.read_registry()
       key = e.key, publisher = e.publisher, expires = e.expires, log = log }
   end
   M.sort_entries(entries)
+  entries.newest = newest
   return entries
 end
 
@@ -214,7 +225,24 @@ function M.sort_entries(entries)
   end)
 end
 
-function M.write_registry(entries)
+--- write_registry(entries [, newest]) : newest (name -> {version, key}, as read) is raised to
+--- every entry's version and written with them.
+function M.write_registry(entries, newest)
+  newest = newest or entries.newest or {}
+  for _, e in ipairs(entries) do
+    local n = newest[e.name]
+    if not n or n.key ~= e.key or M.version_cmp(e.version, n.version) > 0 then
+      newest[e.name] = { version = e.version, key = e.key }
+    end
+  end
+  local names = {}
+  for name in pairs(newest) do names[#names + 1] = name end
+  table.sort(names)
+  local newest_list = setmetatable({}, { __jsonarray = true })
+  for i, name in ipairs(names) do
+    newest_list[i] = setmetatable({ name = name, version = newest[name].version, key = newest[name].key },
+      { __jsonorder = { "name", "version", "key" } })
+  end
   M.sort_entries(entries)
   local order = { __jsonorder = ENTRY_ORDER }
   local list = setmetatable({}, { __jsonarray = true })
@@ -224,7 +252,8 @@ function M.write_registry(entries)
     list[i] = setmetatable({ name = e.name, version = e.version, manifest_sha256 = e.manifest_sha256,
       key = e.key, publisher = e.publisher, expires = e.expires, log = log }, order)
   end
-  local doc = setmetatable({ format = 1, packages = list }, { __jsonorder = { "format", "packages" } })
+  local doc = setmetatable({ format = 1, packages = list, newest = newest_list },
+    { __jsonorder = { "format", "packages", "newest" } })
   M.ok(io_native.write_atomic(M.registry_path(), json.encode(doc, true)))
 end
 
@@ -291,16 +320,23 @@ function M.check_installed(info, entries, where, allow_downgrade)
       action = "replace"
     end
   end
-  local newest = mine[#mine]
-  if newest and M.version_cmp(info.version, newest.version) < 0 then
+  -- The newest version installed now, or installed before by the same key and removed since.
+  local newest, removed = mine[#mine] and mine[#mine].version, false
+  local seen = entries.newest and entries.newest[info.name]
+  if seen and seen.key == info.key and (not newest or M.version_cmp(seen.version, newest) > 0) then
+    newest, removed = seen.version, true
+  end
+  if newest and M.version_cmp(info.version, newest) < 0 then
+    local what = removed and ("%s, installed here before and removed since"):format(newest)
+      or ("the installed %s"):format(newest)
     if not allow_downgrade then
-      fail("package", "%s: %s is older than the installed %s (a rollback): refused; "
-        .. "--allow-downgrade installs it anyway", where, label(info), newest.version)
+      fail("package", "%s: %s is older than %s (a rollback): refused; "
+        .. "--allow-downgrade installs it anyway", where, label(info), what)
     end
-    M.warn("installing %s although %s is installed, because of --allow-downgrade (run it as %s@%s)",
-      label(info), newest.version, info.name, info.version)
+    M.warn("installing %s although it is older than %s, because of --allow-downgrade (run it as %s@%s)",
+      label(info), what, info.name, info.version)
     notes[#notes + 1] = string.format("%s installed although %s was installed (--allow-downgrade)",
-      today, newest.version)
+      today, newest)
   end
   return action, notes
 end

@@ -351,7 +351,7 @@ expect_err "is older than the installed 1.1.0 (a rollback): refused" "rollback r
 unchanged "rollback"
 run "$BIN" install w1.tpkg --allow-downgrade
 expect_code 0 "install an older version with --allow-downgrade"
-expect_err "warning: installing wuwei_county 1.0.0 although 1.1.0 is installed" "downgrade warned"
+expect_err "warning: installing wuwei_county 1.0.0 although it is older than the installed 1.1.0" "downgrade warned"
 checks=$((checks + 1))
 grep -q 'installed although 1.1.0 was installed (--allow-downgrade)' "$PKGS/registry.json" ||
     fail_check "downgrade not logged in the registry"
@@ -422,6 +422,13 @@ checks=$((checks + 1))
 [ ! -e "$PKGS/wuwei_county" ] || fail_check "package directory left after remove"
 run "$BIN" list
 expect_err "no packages installed" "list after remove"
+# Removing a version does not open the door to a rollback: the newest ever installed is kept.
+run "$BIN" install w1.tpkg
+expect_code 4 "an older version after the newer one was removed"
+expect_err "wuwei_county 1.0.0 is older than 3.0.0, installed here before and removed since (a rollback): refused" \
+    "the removed newer version is remembered"
+checks=$((checks + 1))
+grep -q '"newest"' "$PKGS/registry.json" || fail_check "the registry does not record the newest version"
 run "$BIN" remove wuwei_county
 expect_code 2 "remove what is not installed"
 run "$BIN" remove 'Bad Name'
