@@ -16,7 +16,16 @@ function M.new(spec)
     Tabular)
 end
 
+--- add(row) : a row { key = value }; nil is undefined. A number must be finite: inf and NaN are
+--- refused here, where the script makes them, not later in some format that cannot show them.
 function Tabular:add(row)
+  for _, col in ipairs(self.columns) do
+    local v = row[col.key]
+    if type(v) == "number" and (v ~= v or v == math.huge or v == -math.huge) then
+      error(("tabular row %d, column '%s': %s is not a finite number (use nil for undefined)"):format(
+        #self.rows + 1, col.key, tostring(v)), 2)
+    end
+  end
   self.rows[#self.rows + 1] = row
   return self
 end
