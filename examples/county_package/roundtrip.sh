@@ -7,7 +7,8 @@
 # caller's own trust store and packages are left alone.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-tuiyan=$(realpath "${1:-$here/../../tuiyan}")
+# the binary: the first argument, else the one under test (make test sets TUIYAN_BIN), else ../../tuiyan
+tuiyan=$(realpath "${1:-${TUIYAN_BIN:-$here/../../tuiyan}}")
 if [ $# -ge 2 ]; then
     work=$2                     # kept, for a test to look at
     mkdir -p "$work"

@@ -5,7 +5,7 @@
 # with a visible notice) with no console errors, and a screenshot kept in BUILD/screenshots/.
 . tests/cli/lib.sh
 BUILD=${2:-build}
-SHOTS="$ROOT/$BUILD/screenshots"
+case "$BUILD" in /*) SHOTS="$BUILD/screenshots" ;; *) SHOTS="$ROOT/$BUILD/screenshots" ;; esac
 mkdir -p "$SHOTS"
 names=$(tail -n +2 stdlib/data/wuwei_2021_2025.csv | cut -d, -f2)
 
