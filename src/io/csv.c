@@ -10,6 +10,7 @@
  * The streaming reader buffers its input (capped by max_bytes) and does all the work in
  * csv_reader_finish, so any chunking gives the same table or error by construction. */
 #include "csv.h"
+#include "core/alloc.h"
 #include "utf8.h"
 
 #include <csv.h>   /* libcsv (the system header; ours is "csv.h" above) */
@@ -126,7 +127,7 @@ static int grow(void **buf, size_t *cap, size_t need, size_t elem)
         ncap *= 2;
     }
     if (ncap > SIZE_MAX / elem) return 0;
-    void *nb = realloc(*buf, ncap * elem);
+    void *nb = ty_realloc(*buf, ncap * elem);
     if (!nb) return 0;
     *buf = nb;
     *cap = ncap;
@@ -376,7 +377,7 @@ static TyStatus check_text(Parse *ps)
 /* Moves the cells and their text into out. */
 static TyStatus build_table(Parse *ps, TyCsvTable *out)
 {
-    out->name = strdup(ps->name);
+    out->name = ty_strdup(ps->name);
     if (!out->name) return no_memory(ps);
     out->nrows = ps->nrows;
     out->ncols = ps->ncols;
@@ -413,17 +414,19 @@ static TyStatus parse_buffer(const char *name, const char *buf, size_t len, cons
         struct csv_parser p;
         csv_init(&p, TY_CSV_OPTIONS);
         csv_set_space_func(&p, no_spaces);
+        csv_set_realloc_func(&p, ty_realloc);   /* libcsv's buffer too: failures can be injected */
+        csv_set_free_func(&p, ty_free);
         st = run_parser(&ps, &p);
         csv_free(&p);
     }
     if (st == TY_OK) st = build_table(&ps, out);
     if (st != TY_OK) {
-        free(out->name);
+        ty_free(out->name);
         memset(out, 0, sizeof *out);
     }
-    free(ps.cells);
-    free(ps.offs);
-    free(ps.text);
+    ty_free(ps.cells);
+    ty_free(ps.offs);
+    ty_free(ps.text);
     return st;
 }
 
@@ -444,9 +447,9 @@ TyStatus csv_read_buffer(const char *name, const char *buf, size_t len,
 void csv_table_free(TyCsvTable *t)
 {
     if (!t) return;
-    if (t->cells) free(t->cells[0].text);   /* the text arena, see build_table */
-    free(t->cells);
-    free(t->name);
+    if (t->cells) ty_free(t->cells[0].text);   /* the text arena, see build_table */
+    ty_free(t->cells);
+    ty_free(t->name);
     memset(t, 0, sizeof *t);
 }
 
@@ -463,10 +466,10 @@ struct TyCsvReader {
 
 TyCsvReader *csv_reader_new(const char *name, const TyCsvLimits *lim)
 {
-    TyCsvReader *r = calloc(1, sizeof *r);
+    TyCsvReader *r = ty_calloc(1, sizeof *r);
     if (!r) return NULL;
-    r->name = strdup(name ? name : "");
-    if (!r->name) { free(r); return NULL; }
+    r->name = ty_strdup(name ? name : "");
+    if (!r->name) { ty_free(r); return NULL; }
     TyCsvLimits def;
     r->lim = *limits_or_default(lim, &def);
     return r;
@@ -492,7 +495,7 @@ static TyStatus reader_reserve(TyCsvReader *r, size_t n)
     size_t ncap = r->cap ? r->cap : 4096;
     while (ncap < need) ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
     if (ncap > r->lim.max_bytes) ncap = r->lim.max_bytes;
-    char *nb = realloc(r->buf, ncap ? ncap : 1);
+    char *nb = ty_realloc(r->buf, ncap ? ncap : 1);
     if (!nb) {
         ty_error_at(&r->error, TY_ENOMEM, r->name, 0, 0, "not enough memory to read this file");
         return TY_ENOMEM;
@@ -529,9 +532,9 @@ TyStatus csv_reader_finish(TyCsvReader *r, TyCsvTable *out, TyError *err)
 void csv_reader_free(TyCsvReader *r)
 {
     if (!r) return;
-    free(r->buf);
-    free(r->name);
-    free(r);
+    ty_free(r->buf);
+    ty_free(r->name);
+    ty_free(r);
 }
 
 TyStatus csv_read_file(const char *path, const TyCsvLimits *lim, TyCsvTable *out, TyError *err)

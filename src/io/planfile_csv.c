@@ -4,6 +4,7 @@
  * Any other column is an error, so a typo never silently drops data. */
 #include "planfile.h"
 #include "csv.h"
+#include "core/alloc.h"
 #include "number.h"
 
 #include <stdio.h>
@@ -212,7 +213,7 @@ TyPlan *planfile_read_csv(const char *name, const char *buf, size_t len, TyError
         ty_error_at(err, TY_EDATA, name, 1, 0, "empty file; expected a header row id,name,unit,...");
         goto done;
     }
-    cols = calloc(t.ncols, sizeof *cols);
+    cols = ty_calloc(t.ncols, sizeof *cols);
     p = plan_new(name);
     if (!cols || !p) {
         ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
@@ -226,7 +227,7 @@ fail:
     plan_free(p);
     p = NULL;
 done:
-    free(cols);
+    ty_free(cols);
     csv_table_free(&t);
     return p;
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "io/csv.h"
+#include "io/planfile.h"
+#include "core/alloc.h"
 
 #define CORPUS "tests/data/csv/"
 
@@ -477,10 +479,52 @@ static void csv_should_read_byte_by_byte_like_whole(void **state)
     csv_table_free(&whole.t);
 }
 
+/* Every allocation of the reader, libcsv's buffer included, failing in turn: a clean TY_ENOMEM
+ * each time (and no leak, which the ASan run checks), until the read succeeds. */
+static void csv_should_fail_cleanly_on_every_allocation_failure(void **state)
+{
+    (void)state;
+    const char text[] = "id,name,unit,actual_2021,target_2025\n"
+                        "rd,\"研发, 强度\",%,0.62,1.5\nhte,高企,家,59,100\n";
+    long n;
+    for (n = 0; n < 10000; n++) {
+        TyCsvTable t;
+        TyError err;
+        ty_error_clear(&err);
+        ty_alloc_fail_after(n);
+        TyStatus st = csv_read_buffer("t.csv", text, sizeof text - 1, NULL, &t, &err);
+        ty_alloc_fail_after(-1);
+        if (st == TY_OK) {
+            assert_int_equal(t.nrows, 3);
+            assert_string_equal(csv_cell(&t, 1, 1)->text, "研发, 强度");
+            csv_table_free(&t);
+            break;
+        }
+        assert_int_equal(st, TY_ENOMEM);
+        assert_non_null(strstr(err.msg, "memory"));
+    }
+    assert_true(n > 2 && n < 10000);
+    for (n = 0; n < 10000; n++) {
+        TyError err;
+        ty_error_clear(&err);
+        ty_alloc_fail_after(n);
+        TyPlan *p = planfile_read_csv("t.csv", text, sizeof text - 1, &err);
+        ty_alloc_fail_after(-1);
+        if (p) {
+            assert_int_equal(p->n, 2);
+            plan_free(p);
+            break;
+        }
+        assert_int_equal(err.code, TY_ENOMEM);
+    }
+    assert_true(n > 3 && n < 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_should_read_lf_crlf_cr_bom_and_no_final_newline_identically),
+        cmocka_unit_test(csv_should_fail_cleanly_on_every_allocation_failure),
         cmocka_unit_test(csv_should_drop_bom_from_first_header),
         cmocka_unit_test(csv_should_keep_spaces_as_they_are),
         cmocka_unit_test(csv_should_give_the_start_line_of_multiline_fields),
