@@ -21,11 +21,7 @@ local opts = tuiyan.options
 local samples, seed = opts.samples or 100000, opts.seed or 1
 local plan = assert(tuiyan.plan.load())
 
-local function indicators(model)
-  local mapping, ids = model:indicators(), {}
-  for _, id in ipairs(plan:ids()) do if mapping[id] then ids[#ids + 1] = id end end
-  return ids
-end
+local function indicators(model) return model:indicator_ids(plan) end
 
 local function all_years(model)
   local ys = {}

@@ -134,16 +134,23 @@ local function check_csv_plan(r, path)
   if seen == M.MAX_PER_FILE then r:add(host.exit.data, path, nil, nil, ("more than %d problems; stopped"):format(M.MAX_PER_FILE)) end
 end
 
+-- The byte offset where line `line` (1-based) of text starts, or nil past its end.
+local function line_start(text, line)
+  local start = 1
+  for _ = 2, line do
+    local nl = text:find("\n", start, true)
+    if not nl then return nil end
+    start = nl + 1
+  end
+  return start
+end
+
 -- A JSON plan's bad actual or target value at (line, col: characters) replaced by null (missing),
 -- so the reader can go on to the next problem. Returns the new text and the edit { line, col,
 -- delta = characters added }, or nil when the value is not a plain scalar there.
 local function null_json_value(text, line, col)
-  local start, l = 1, 1
-  while l < line do
-    local nl = text:find("\n", start, true)
-    if not nl then return nil end
-    start, l = nl + 1, l + 1
-  end
+  local start = line_start(text, line)
+  if not start then return nil end
   local line_end = text:find("\n", start, true) or #text + 1
   local at = utf8.offset(text:sub(start, line_end - 1), col)
   if not at then return nil end
@@ -161,7 +168,7 @@ local function null_json_value(text, line, col)
   end
   if not stop then return nil end
   local token = text:sub(at, stop)
-  return text:sub(1, at - 1) .. "null" .. text:sub(stop + 1), { line = line, col = col, delta = 4 - utf8.len(token) }
+  return text:sub(1, at - 1) .. "null" .. text:sub(stop + 1), { line = line, col = col, delta = 4 - (utf8.len(token) or #token) }
 end
 
 local function check_json(r, path)
@@ -205,12 +212,8 @@ end
 -- with the offending token. nil when that does not settle it.
 local function error_col(text, path, line, err, token)
   if token == "<eof>" then return nil end
-  local start, l = 1, 1
-  while l < line do
-    local nl = text:find("\n", start, true)
-    if not nl then return nil end
-    start, l = nl + 1, l + 1
-  end
+  local start = line_start(text, line)
+  if not start then return nil end
   local stop = (text:find("\n", start, true) or #text + 1) - 1
   if stop - start > 2000 then return nil end
   for c = start, stop do

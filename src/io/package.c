@@ -567,14 +567,23 @@ done:
     return st;
 }
 
+/* The options of a read or a verification with their defaults filled in: *opt points at `none`
+ * when NULL, and the limits returned are the caller's or the defaults (written into def). */
+static const TyPkgLimits *read_setup(const TyPkgReadOptions **opt, TyPkgReadOptions *none,
+                                     TyPkgLimits *def)
+{
+    if (!*opt) *opt = none;
+    if ((*opt)->limits) return (*opt)->limits;
+    package_limits_default(def);
+    return def;
+}
+
 TyStatus package_read(const char *name, const unsigned char *buf, size_t len,
                       const TyPkgReadOptions *opt, TyPackage *out, TyError *err)
 {
     TyPkgLimits def;
-    const TyPkgLimits *lim = opt && opt->limits ? opt->limits : NULL;
     TyPkgReadOptions none = { 0 };
-    if (!opt) opt = &none;
-    if (!lim) { package_limits_default(&def); lim = &def; }
+    const TyPkgLimits *lim = read_setup(&opt, &none, &def);
     memset(out, 0, sizeof *out);
     if (sodium_init() < 0) return ty_error_set(err, TY_EINTERNAL, "libsodium cannot start");
     unsigned char *tar = NULL;
@@ -710,10 +719,8 @@ TyStatus package_verify_dir(const char *dir, const TyPkgReadOptions *opt, TyPack
                             TyError *err)
 {
     TyPkgLimits def;
-    const TyPkgLimits *lim = opt && opt->limits ? opt->limits : NULL;
     TyPkgReadOptions none = { 0 };
-    if (!opt) opt = &none;
-    if (!lim) { package_limits_default(&def); lim = &def; }
+    const TyPkgLimits *lim = read_setup(&opt, &none, &def);
     memset(out, 0, sizeof *out);
     if (sodium_init() < 0) return ty_error_set(err, TY_EINTERNAL, "libsodium cannot start");
     int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

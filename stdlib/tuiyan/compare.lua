@@ -29,13 +29,7 @@ function M.compare(spec)
   for i, s in ipairs(scen) do runs[i] = s:run() end
   local plan = spec.plan
   local mapping = model:indicators()
-  local ids = {}
-  if plan then
-    for _, id in ipairs(plan:ids()) do if mapping[id] then ids[#ids + 1] = id end end
-  else
-    for id in pairs(mapping) do ids[#ids + 1] = id end
-    table.sort(ids)
-  end
+  local ids = model:indicator_ids(plan)
   local rows = {}
   for _, id in ipairs(ids) do
     local info = plan and plan:info(id) or { id = id, name = id, unit = model:element(mapping[id]).unit, direction = "up" }

@@ -194,14 +194,7 @@ local function tracked(model, plan, track)
     end
     return out
   end
-  local ids = {}
-  if plan then
-    for _, id in ipairs(plan:ids()) do if mapping[id] then ids[#ids + 1] = id end end
-  else
-    for id in pairs(mapping) do ids[#ids + 1] = id end
-    table.sort(ids)
-  end
-  for _, id in ipairs(ids) do out[#out + 1] = { id = id, element = mapping[id] } end
+  for _, id in ipairs(model:indicator_ids(plan)) do out[#out + 1] = { id = id, element = mapping[id] } end
   return out
 end
 

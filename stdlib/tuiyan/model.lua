@@ -240,6 +240,19 @@ function Model:indicators()
   return out
 end
 
+--- indicator_ids([plan]) -> the ids of the plan indicators this model explains: in the plan's
+--- order with a plan, else sorted.
+function Model:indicator_ids(plan)
+  local mapping, ids = self:indicators(), {}
+  if plan then
+    for _, id in ipairs(plan:ids()) do if mapping[id] then ids[#ids + 1] = id end end
+  else
+    for id in pairs(mapping) do ids[#ids + 1] = id end
+    table.sort(ids)
+  end
+  return ids
+end
+
 -- Replays expressions into the native builder; nodes are memoised per Expr table.
 local function emit(b, e, memo)
   local id = memo[e]
