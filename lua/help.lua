@@ -30,7 +30,7 @@ options:
 exit codes: 0 ok · 1 script error · 2 usage · 3 bad input data · 4 package verification ·
             5 limit exceeded · 6 output not written · 70 internal error
 
-topics: progress, plan, run, check, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
+topics: progress, plan, targets, run, check, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
 ]]
 
 local TOPICS = {
@@ -40,17 +40,44 @@ tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md] [--out DIR] [-
 For each indicator and target: base and latest actual, the change needed per year and the growth
 rate needed from the latest actual to reach the target, the actual rate so far, the projection to
 the target year, progress P = (projected − base)/(target − base), completion − time share (序时进度),
-and a status: achieved, on_track (P ≥ 0.95), behind (0.10 ≤ P < 0.95), stalled, regressing,
-no_trend (only one actual), missed (target year passed), no_data.
+and a status: achieved, exceeded (a range's stretch met), on_track (P ≥ 0.95), behind
+(0.10 ≤ P < 0.95), stalled, regressing, no_trend (only one actual), missed (the target year has
+passed and its own actual falls short), no_data (no actual for the target year, or none at all),
+pending / overdue (milestones). Every target shows the words it was written in beside the
+threshold they resolve to (tuiyan help targets).
 With --out DIR the report is written to DIR/progress.<ext>.
+]],
+  targets = [[
+A target cell holds the target as the document writes it, Chinese or ASCII (one example each):
+  level        100   100以上   不低于100   >=100        value ≥ 100
+  strictly     突破600   超过120亿元   >600            value > 600
+  at most      0.5以内   不高于0.5   <=0.5           value ≤ 0.5
+  range        3-5个   确保100力争120   100..120      floor met: achieved; stretch met: exceeded
+  new (flow)   新增30家以上   +30                    the target year's own increase ≥ 30
+  window       新增300(2023-2025)   +300@2023..2025   the increases of 2023–2025 add up to ≥ 300
+  points       提高1.5个百分点   +1.5pp               value ≥ base-year value + 1.5
+  growth       增长15%   +15%                        value ≥ 1.15 × the year before
+  multiple     倍增   翻一番   翻两番   x2            value ≥ 2 × base-year value
+  benchmark    高于province_avg   >province_avg       value > that row's value in the year
+  rank         前3位   第2   rank<=3                  rank ≤ 3 (the row's values are ranks)
+  milestone    完成   通过验收   done                 done (actual 是/否, yes/no or a date) by the year
+A unit after a number must be the row's unit. Relative targets (points, growth, multiple,
+benchmark) are resolved from the actuals each time, so they follow new data. The base year is a
+`base_year` column or a `# base_year: 2020` line above the header; `# title: …` names the plan.
+A target year that has passed is judged only on that year's own actual. See docs/targets.md.
 ]],
   plan = [[
 A plan file is CSV (UTF-8) with one row per indicator:
   id,name,unit                          required
   category,direction,measure,trend,     optional (direction up|down, measure level|flow,
   aggregate,owner,note,on_track,behind    trend cagr|linear|wls, aggregate sum|ratio|mean|none)
-  actual_YYYY, target_YYYY              any number of years
+  base_year,flow_of                     the row's base year; flow_of = the level row whose
+                                          yearly change this flow row is (actuals derived)
+  actual_YYYY, target_YYYY              any number of years; target cells as written
+  target_YYYY_note                      the source sentence of a target
+Lines above the header: `# title: 武威市强科技行动` and `# base_year: 2020`.
 An empty cell, -, —, N/A, NA or 无 is a missing value (never 0). Unknown columns are errors.
+Target cells are read as written (tuiyan help targets).
 The same content can be written as JSON: {"name", "thresholds", "indicators": [{..., "actual":
 {"2021": 55.35}, "target": {"2025": 65}}]}.
 ]],
@@ -124,7 +151,7 @@ written (nothing published) · 70 internal error
 ]],
 }
 
-local TOPIC_NAMES = "progress, plan, run, check, repl, package, exit"
+local TOPIC_NAMES = "progress, plan, targets, run, check, repl, package, exit"
 
 -- ---------------------------------------------------------------------------------------------
 -- The documentation index

@@ -10,7 +10,7 @@ local esc = svg.escape
 
 M.STATUS_CLASS = { achieved = "st-achieved", on_track = "st-on_track", behind = "st-behind",
   stalled = "st-stalled", regressing = "st-regressing", no_trend = "st-none", missed = "st-missed",
-  no_data = "st-none" }
+  no_data = "st-none", exceeded = "st-achieved", pending = "st-none", overdue = "st-missed" }
 
 M.CSS = [[
 :root { --ink: #1d1d1f; --muted: #666; --rule: #d8d8d8; --accent: #1f5fa8; }

@@ -19,14 +19,52 @@ M.STATUS_LABEL = {
   no_trend = "no_trend 无趋势",
   missed = "missed 未完成",
   no_data = "no_data 无数据",
+  exceeded = "exceeded 超额完成",
+  pending = "pending 待完成",
+  overdue = "overdue 逾期未完成",
 }
+
+-- The order of the status summary: from done, through at risk, to not known.
+M.STATUS_ORDER = { "exceeded", "achieved", "on_track", "behind", "stalled", "regressing", "missed",
+  "overdue", "pending", "no_trend", "no_data" }
+
+local OP_SIGN = { [">="] = "≥", [">"] = ">", ["<="] = "≤", ["<"] = "<" }
+
+--- target_form(t) -> the normalised form of a resolved target, for people: "≥ 2.12", "3..5",
+--- "Σ ≥ 300 (2023–2025)", "rank ≤ 3", "done"; "?" when the threshold could not be resolved.
+function M.target_form(t)
+  if t.shape == "milestone" then return "done 完成" end
+  if t.value == nil then return "?" end
+  local sign = OP_SIGN[t.op] or t.op or ""
+  if t.shape == "range" then return ("%s..%s"):format(format.value(t.value), format.value(t.stretch)) end
+  if t.shape == "rank" then return ("rank %s %s"):format(sign, format.value(t.value)) end
+  if t.shape == "window" and t.window then
+    return ("Σ %s %s (%d–%d)"):format(sign, format.value(t.value), t.window[1], t.window[2])
+  end
+  return ("%s %s"):format(sign, format.value(t.value))
+end
+
+--- target_display(t) -> the target as written beside its normalised form: "突破600 → > 600";
+--- a plain number stays a number.
+function M.target_display(t)
+  local form = M.target_form(t)
+  if t.text == nil or t.text == format.value(t.value) then return t.value and format.value(t.value) or form end
+  return ("%s → %s"):format(t.text, form)
+end
+
+-- A report heading: the plan's title, the as-of year and the declared base year.
+local function heading(self)
+  local base = self.base_year and ("; base year %d / 基期%d年"):format(self.base_year, self.base_year) or ""
+  return ("%s — progress as of %d / 截至%d年进展%s"):format(self.title, self.as_of, self.as_of, base)
+end
 
 -- The per-target quantities, in the order of the JSON contract; one list for every format.
 M.QUANTITIES = { "required_rate", "required_change", "actual_rate", "projected", "progress",
   "completion", "time_share" }
 
 function M.new(plan, as_of, rows)
-  return setmetatable({ plan = plan, as_of = as_of, indicators = rows, title = plan:title() }, Progress)
+  return setmetatable({ plan = plan, as_of = as_of, indicators = rows, title = plan:title(),
+    base_year = plan.base_year and plan:base_year() or nil }, Progress)
 end
 
 --- rows() -> flat list, one entry per indicator × target (an indicator without targets: one row).
@@ -60,14 +98,14 @@ end
 
 function Progress:tabular()
   local T = tabular.new{
-    title = ("%s — progress as of %d / 截至%d年进展"):format(self.title, self.as_of, self.as_of),
+    title = heading(self),
     columns = {
       { key = "name", title = "指标 indicator" },
       { key = "unit", title = "单位" },
       { key = "base", title = "基期 base", fmt = point_text },
       { key = "latest", title = "最新 latest", fmt = point_text },
       { key = "target_year", title = "目标年", align = "right" },
-      { key = "target", title = "目标值 target", align = "right" },
+      { key = "target", title = "目标 target (as written → threshold)" },
       { key = "required_change", title = "年需增 req/yr", align = "right" },
       { key = "required_rate", title = "需增速 req rate", align = "right", fmt = format.percent },
       { key = "actual_rate", title = "实际增速 rate", align = "right", fmt = format.percent },
@@ -90,7 +128,7 @@ function Progress:tabular()
     end
     if row.blank == nil and starred[ind.id] then row.name = ("%s [%d]"):format(ind.name, starred[ind.id]) end
     if t then
-      row.target_year, row.target, row.status = t.year, t.value, t.status
+      row.target_year, row.target, row.status = t.year, M.target_display(t), t.status
       for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
       row.schedule_gap = t.schedule_gap
     else
@@ -113,16 +151,19 @@ function Progress:to_csv()
   for _, k in ipairs{ "id", "name", "unit", "direction", "base_year", "base_value", "latest_year",
     "latest_value", "target_year", "target_value" } do cols[#cols + 1] = { key = k } end
   for _, q in ipairs(M.QUANTITIES) do cols[#cols + 1] = { key = q } end
-  cols[#cols + 1] = { key = "schedule_gap" }
-  cols[#cols + 1] = { key = "status" }
+  for _, k in ipairs{ "schedule_gap", "status", "target_text", "target_shape", "target_op", "target_stretch",
+    "target_resolved", "base_how", "status_why" } do cols[#cols + 1] = { key = k } end
   local T = tabular.new{ columns = cols }
   for _, r in ipairs(self:rows()) do
     local ind, t = r.indicator, r.target
     local row = { id = ind.id, name = ind.name, unit = ind.unit, direction = ind.direction,
       base_year = ind.base and ind.base.year, base_value = ind.base and ind.base.value,
-      latest_year = ind.latest and ind.latest.year, latest_value = ind.latest and ind.latest.value }
+      latest_year = ind.latest and ind.latest.year, latest_value = ind.latest and ind.latest.value,
+      base_how = ind.base and ind.base.how }
     if t then
       row.target_year, row.target_value, row.status, row.schedule_gap = t.year, t.value, t.status, t.schedule_gap
+      row.target_text, row.target_shape, row.target_op, row.target_stretch = t.text, t.shape, t.op, t.stretch
+      row.target_resolved, row.status_why = t.resolved, t.status_why
       for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
     end
     T:add(row)
@@ -136,8 +177,11 @@ end
 
 local function point_json(p)
   if not p then return json.null end
+  if p.how then return ordered({ year = p.year, value = p.value, how = p.how }, { "year", "value", "how" }) end
   return ordered({ year = p.year, value = p.value }, { "year", "value" })
 end
+
+local function nullable(x) if x == nil then return json.null end return x end
 
 --- The JSON of the CLI contract; extra keys (status_why, why) come after the contract's.
 function Progress:to_table()
@@ -145,8 +189,11 @@ function Progress:to_table()
   for _, ind in ipairs(self.indicators) do
     local targets = setmetatable({}, json.array_meta)
     for _, t in ipairs(ind.targets) do
-      local o = { year = t.year, value = t.value, status = t.status, status_why = t.status_why }
-      local order = { "year", "value" }
+      local o = { year = t.year, text = nullable(t.text), shape = t.shape, op = nullable(t.op),
+        value = nullable(t.value), stretch = nullable(t.stretch), ref = nullable(t.ref),
+        window = t.window and setmetatable({ t.window[1], t.window[2] }, json.array_meta) or json.null,
+        resolved = nullable(t.resolved), status = t.status, status_why = t.status_why }
+      local order = { "year", "text", "shape", "op", "value", "stretch", "window", "ref", "resolved" }
       for _, q in ipairs(M.QUANTITIES) do
         o[q] = t[q] == nil and json.null or t[q]
         order[#order + 1] = q
@@ -159,10 +206,11 @@ function Progress:to_table()
       targets[#targets + 1] = ordered(o, order)
     end
     inds[#inds + 1] = ordered({ id = ind.id, name = ind.name, unit = ind.unit, direction = ind.direction,
-      base = point_json(ind.base), latest = point_json(ind.latest), targets = targets },
-      { "id", "name", "unit", "direction", "base", "latest", "targets" })
+      measure = ind.measure, base = point_json(ind.base), latest = point_json(ind.latest), targets = targets },
+      { "id", "name", "unit", "direction", "measure", "base", "latest", "targets" })
   end
-  return ordered({ as_of = self.as_of, indicators = inds }, { "as_of", "indicators" })
+  return ordered({ as_of = self.as_of, title = self.title, base_year = nullable(self.base_year), indicators = inds },
+    { "as_of", "title", "base_year", "indicators" })
 end
 
 function Progress:to_json() return json.encode(self:to_table(), true) end
@@ -180,8 +228,12 @@ function Progress:chart(ind)
   local path = ind.base and { { ind.base.year, ind.base.value } } or {}
   local proj = ind.latest and { { ind.latest.year, ind.latest.value } } or {}
   for _, t in ipairs(ind.targets) do
-    markers[#markers + 1] = { x = t.year, y = t.value, label = ("%d: %s"):format(t.year, format.value(t.value)) }
-    if ind.base and t.year > ind.base.year then path[#path + 1] = { t.year, t.value } end
+    -- A window's sum, a rank, a milestone or an unresolved threshold is not a point on the value axis.
+    local on_axis = t.value ~= nil and t.shape ~= "window" and t.shape ~= "rank" and t.shape ~= "milestone"
+    if on_axis then
+      markers[#markers + 1] = { x = t.year, y = t.value, label = ("%d: %s"):format(t.year, t.text or format.value(t.value)) }
+      if ind.base and t.year > ind.base.year then path[#path + 1] = { t.year, t.value } end
+    end
     if t.projected and ind.latest and t.year > ind.latest.year then proj[#proj + 1] = { t.year, t.projected } end
   end
   if #path > 1 then series[#series + 1] = { name = "required path 目标路径", points = path, style = "dashed", color = "#c0392b" } end
@@ -203,7 +255,7 @@ end
 --- chart per indicator.
 function Progress:html_sections()
   local html = require "tuiyan.html"
-  local counts, order = {}, { "achieved", "on_track", "behind", "stalled", "regressing", "missed", "no_trend", "no_data" }
+  local counts, order = {}, M.STATUS_ORDER
   for _, r in ipairs(self:rows()) do
     if r.target then counts[r.target.status] = (counts[r.target.status] or 0) + 1 end
   end
@@ -231,7 +283,8 @@ function Progress:html_sections()
     if #ind.targets > 0 then charts[#charts + 1] = html.figure(self:chart(ind)) end
   end
   return {
-    { title = ("概览 Summary — as of %d"):format(self.as_of), html = table.concat(badges) },
+    { title = ("概览 Summary — as of %d%s"):format(self.as_of,
+        self.base_year and (", base year %d"):format(self.base_year) or ""), html = table.concat(badges) },
     { title = "指标进展 Indicators", html = T:to_html_fragment() },
     { title = "图表 Charts", html = html.charts(charts) },
   }
@@ -240,7 +293,8 @@ end
 --- to_html() -> the progress report as one self-contained HTML document.
 function Progress:to_html()
   return require("tuiyan.html").document{ title = self.title,
-    subtitle = ("进展评估 progress as of %d — 序时进度: completion − time share, in percentage points"):format(self.as_of),
+    subtitle = ("进展评估 progress as of %d%s — 序时进度: completion − time share, in percentage points"):format(
+      self.as_of, self.base_year and ("; base year %d / 基期%d年"):format(self.base_year, self.base_year) or ""),
     sections = self:html_sections() }
 end
 
