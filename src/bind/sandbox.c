@@ -51,15 +51,22 @@ static const char *end_name(TySandboxEnd end)
 }
 
 /* spawn(spec) -> { ["end"] = "exited"|"signaled"|"wall"|"reply_cap", status, signal,
- *                  signal_text, cpu_seconds, wall_seconds, reply, setup_failed }
+ *                  signal_text, cpu_seconds, wall_seconds, reply, setup_failed, landlock }
+ * landlock: whether Landlock confined the child's reading to spec.root and spec.data.
  * spec: { root = DIR, data = DIR|nil, limits = { cpu_seconds, wall_seconds, memory_bytes,
  *         instructions, reply_bytes }, ... } — the rest is read by lua/sandbox_child.lua. */
 static int sandbox_lspawn(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
+    TySandboxDirs dirs = {NULL, NULL};        /* anchored in the spec, which stays at index 1 */
     lua_getfield(L, 1, "root");
     luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, 1, "spec.root must be a directory name");
+    dirs.root = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "data");
+    luaL_argcheck(L, lua_isnil(L, -1) || lua_type(L, -1) == LUA_TSTRING, 1, "spec.data must be a directory name");
+    dirs.data = lua_tostring(L, -1);
     lua_pop(L, 1);
     luaL_argcheck(L, lua_getfield(L, 1, "limits") == LUA_TTABLE, 1, "spec.limits must be a table");
     TySandboxLimits lim;
@@ -75,8 +82,8 @@ static int sandbox_lspawn(lua_State *L)
     SpawnCtx c = {L, 1};
     TyError err;
     ty_error_clear(&err);
-    if (sandbox_spawn(&lim, spawn_child, &c, out, &err) != TY_OK) return host_raise(L, &err);
-    lua_createtable(L, 0, 8);
+    if (sandbox_spawn(&lim, &dirs, spawn_child, &c, out, &err) != TY_OK) return host_raise(L, &err);
+    lua_createtable(L, 0, 9);
     lua_pushstring(L, end_name(out->end));
     lua_setfield(L, -2, "end");
     lua_pushinteger(L, out->status);
@@ -94,6 +101,8 @@ static int sandbox_lspawn(lua_State *L)
     lua_setfield(L, -2, "cpu_seconds");
     lua_pushnumber(L, out->wall_seconds);
     lua_setfield(L, -2, "wall_seconds");
+    lua_pushboolean(L, out->landlock);
+    lua_setfield(L, -2, "landlock");
     lua_pushlstring(L, out->reply ? out->reply : "", out->reply_len);
     lua_setfield(L, -2, "reply");
     sandbox_outcome_free(out);

@@ -1,11 +1,15 @@
 /* sandbox.c — running a function in a child process that cannot hurt its parent: CPU-time,
  * address-space, file-size, descriptor and process limits; nothing inherited but the reply
- * pipe (as fd 3); killed when the parent dies; and a seccomp filter that refuses the system
- * calls a compromised child could do harm with (network, new processes, changing files, signals
- * to others, raising its limits). The parent reads the reply up to a cap and kills the child
+ * pipe (as fd 3) and the two directories it may read (fds 4 and 5); killed when the parent dies;
+ * then Landlock confines its reading to those directories (sandbox_landlock.c), root becomes
+ * nobody, and a seccomp allow-list (sandbox_seccomp.c) kills it at any system call it has no
+ * need for. The parent reads the reply up to a cap and kills the child
  * when its wall-clock time is up. The parent installs no signal handler: its timer is poll()'s
  * timeout, so a hung child costs it nothing. */
+#define _GNU_SOURCE                /* setresuid, setresgid, getresuid */
 #include "sandbox.h"
+#include "sandbox_landlock.h"
+#include "sandbox_seccomp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,11 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <linux/sched.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -77,125 +80,70 @@ static size_t current_vm_bytes(void)
 }
 #endif
 
-/* ---- the seccomp filter: a deny-list (the allocator, stdio, threads of the Monte Carlo core
- * and sanitizer runtimes keep working); a refused call fails with EPERM, it does not kill. ---- */
+/* ---- giving up root ---- */
 
-#if defined(__x86_64__)
-#define SECCOMP_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
-#endif
+#define NOBODY ((uid_t)65534)      /* Debian's nobody and nogroup */
 
-#ifdef SECCOMP_ARCH
-static const int denied_calls[] = {
-    /* network */
-    SYS_socket, SYS_socketpair, SYS_connect, SYS_bind, SYS_listen, SYS_accept, SYS_accept4,
-    SYS_sendto, SYS_sendmsg, SYS_sendmmsg,
-    /* new programs and processes (threads are allowed: see clone below) */
-    SYS_execve, SYS_execveat, SYS_ptrace, SYS_process_vm_readv, SYS_process_vm_writev,
-    SYS_unshare, SYS_setns, SYS_pidfd_open, SYS_pidfd_send_signal, SYS_pidfd_getfd,
-    /* changing files */
-    SYS_unlinkat, SYS_renameat, SYS_renameat2, SYS_mkdirat, SYS_linkat, SYS_symlinkat,
-    SYS_fchmod, SYS_fchmodat, SYS_fchown, SYS_fchownat, SYS_truncate, SYS_ftruncate, SYS_fallocate,
-    SYS_mknodat, SYS_utimensat, SYS_setxattr, SYS_lsetxattr, SYS_fsetxattr, SYS_removexattr,
-    SYS_lremovexattr, SYS_fremovexattr, SYS_name_to_handle_at, SYS_open_by_handle_at,
-    SYS_mount, SYS_umount2, SYS_pivot_root, SYS_chroot, SYS_quotactl, SYS_acct,
-    /* limits, the machine, the kernel */
-    SYS_setrlimit, SYS_ioctl, SYS_bpf, SYS_perf_event_open, SYS_keyctl, SYS_add_key,
-    SYS_request_key, SYS_init_module, SYS_finit_module, SYS_delete_module, SYS_kexec_load,
-    SYS_reboot, SYS_swapon, SYS_swapoff, SYS_sethostname, SYS_setdomainname, SYS_settimeofday,
-    SYS_clock_settime, SYS_adjtimex, SYS_userfaultfd, SYS_io_uring_setup, SYS_fanotify_init,
-    SYS_personality,
-    /* other processes' memory and queues */
-    SYS_shmget, SYS_shmat, SYS_msgget, SYS_msgsnd, SYS_semget, SYS_semop, SYS_mq_open,
-#ifdef SYS_open   /* the older calls x86_64 still has */
-    SYS_unlink, SYS_rename, SYS_mkdir, SYS_rmdir, SYS_link, SYS_symlink, SYS_chmod, SYS_chown,
-    SYS_lchown, SYS_mknod, SYS_utime, SYS_utimes, SYS_futimesat, SYS_fork, SYS_vfork,
-#endif
-};
-
-#define ARG_LO(n) (offsetof(struct seccomp_data, args) + (n) * sizeof(uint64_t))  /* little-endian */
-#define DENY (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
-#define TMPFILE_BIT 020000000u   /* O_TMPFILE without O_DIRECTORY (x86_64 and aarch64) */
-#define OPEN_WRITES ((unsigned)(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND) | TMPFILE_BIT)
-
-/* Installs the filter (no_new_privs is already set). 0 on success. */
-static int install_seccomp(pid_t self)
+/* Leaves the calling process (uid nobody, KEEPCAPS set) with one capability, or none (cap < 0). */
+static int keep_only_capability(int cap)
 {
-    struct sock_filter f[sizeof denied_calls / sizeof denied_calls[0] * 2 + 64];
-    size_t n = 0;
-#define OP(code, k) (f[n++] = (struct sock_filter)BPF_STMT(code, k))
-#define JEQ(k, t, e) (f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, e))
-    OP(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-    JEQ(SECCOMP_ARCH, 1, 0);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);           /* another ABI: no */
-    OP(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-#ifdef __x86_64__
-    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);  /* x32 */
-    OP(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-#endif
-    for (size_t i = 0; i < sizeof denied_calls / sizeof denied_calls[0]; i++) {
-        JEQ((unsigned)denied_calls[i], 0, 1);
-        OP(BPF_RET | BPF_K, DENY);
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+    memset(data, 0, sizeof data);
+    if (cap >= 0) {
+        data[cap / 32].effective = data[cap / 32].permitted = 1u << (cap % 32);
     }
-    /* openat(dirfd, path, flags): reading only */
-    JEQ(SYS_openat, 0, 4);
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
-    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, OPEN_WRITES, 0, 1);
-    OP(BPF_RET | BPF_K, DENY);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-#ifdef SYS_open
-    JEQ(SYS_open, 0, 4);                                        /* open(path, flags) */
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
-    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, OPEN_WRITES, 0, 1);
-    OP(BPF_RET | BPF_K, DENY);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    JEQ(SYS_creat, 0, 1);
-    OP(BPF_RET | BPF_K, DENY);
-#endif
-    /* clone: threads only; clone3 hides its flags, so glibc is told to fall back to clone */
-    JEQ(SYS_clone3, 0, 1);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
-    JEQ(SYS_clone, 0, 4);
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 1, 0);
-    OP(BPF_RET | BPF_K, DENY);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    /* prlimit64: reading limits only (new_limit == NULL) */
-    JEQ(SYS_prlimit64, 0, 6);
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
-    JEQ(0, 0, 3);
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2) + 4);
-    JEQ(0, 0, 1);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    OP(BPF_RET | BPF_K, DENY);
-    /* kill and tgkill: this process only (abort() signals itself) */
-    JEQ(SYS_kill, 1, 0);
-    JEQ(SYS_tgkill, 0, 3);
-    OP(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
-    JEQ((unsigned)self, 1, 0);
-    OP(BPF_RET | BPF_K, DENY);
-    OP(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-#undef OP
-#undef JEQ
-    struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0) return 0;
-    return errno == EINVAL || errno == ENOSYS ? 0 : -1;   /* a kernel without seccomp: the rest holds */
+    if (syscall(SYS_capset, &hdr, data) != 0) return -1;
+    return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0 || errno == EINVAL ? 0 : -1;
 }
-#endif
+
+/* If any of our uids is root: no supplementary groups, then nogroup and nobody for real,
+ * effective and saved ids, so nothing can take root back. A package store or a --data directory
+ * of root's is often closed to nobody (the store's version directories are 0700), so with
+ * `keep_read` the child keeps CAP_DAC_READ_SEARCH alone — only when Landlock already confines
+ * its reading to those two directories, so that the capability cannot reach past them.
+ * Changing uid clears the parent-death signal, so it is set again. 0 on success (or nothing to
+ * do), -1 on failure. */
+static int drop_root(pid_t parent, int keep_read)
+{
+    uid_t r, e, s;
+    if (getresuid(&r, &e, &s) != 0) return -1;
+    if (r != 0 && e != 0 && s != 0) return 0;
+    if (setgroups(0, NULL) != 0) return -1;
+    if (setresgid((gid_t)NOBODY, (gid_t)NOBODY, (gid_t)NOBODY) != 0) return -1;
+    if (keep_read && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return -1;
+    if (setresuid(NOBODY, NOBODY, NOBODY) != 0) return -1;
+    if (keep_only_capability(keep_read ? CAP_DAC_READ_SEARCH : -1) != 0) return -1;
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) return -1;
+    if (getresuid(&r, &e, &s) != 0 || r != NOBODY || e != NOBODY || s != NOBODY) return -1;
+    if (setresuid(0, 0, 0) == 0) return -1;                     /* root must be gone for good */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) return -1;
+    return 0;
+}
+
+/* What the child tells the parent about its set-up, in a shared page it unmaps before running
+ * anything it was given (so the code that runs cannot write to it). */
+typedef struct SetupReport {
+    int landlock;
+} SetupReport;
 
 /* In the child: descriptors, signals and limits. 0 on success. */
-static int child_setup(const TySandboxLimits *lim, int pipe_w, pid_t parent)
+static int child_limits(const TySandboxLimits *lim, int pipe_w, const int dirfd[2], pid_t parent)
 {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) return -1;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
     if (pipe_w != REPLY_FD && dup2(pipe_w, REPLY_FD) != REPLY_FD) return -1;
+    /* The directories go to fixed numbers above the reply; dirfd[] are above them (see spawn). */
+    if (dirfd[0] >= 0 && dup2(dirfd[0], SANDBOX_ROOT_FD) != SANDBOX_ROOT_FD) return -1;
+    if (dirfd[1] >= 0 && dup2(dirfd[1], SANDBOX_DATA_FD) != SANDBOX_DATA_FD) return -1;
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0 || dup2(devnull, 0) != 0 || dup2(devnull, 1) != 1) return -1;
 #ifndef TY_SANITIZED
     if (dup2(devnull, 2) != 2) return -1;      /* nothing of the child reaches the terminal */
 #endif
-    closefrom(REPLY_FD + 1);
+    if (dirfd[0] < 0) close(SANDBOX_ROOT_FD);
+    if (dirfd[1] < 0) close(SANDBOX_DATA_FD);
+    closefrom(SANDBOX_DATA_FD + 1);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -207,17 +155,28 @@ static int child_setup(const TySandboxLimits *lim, int pipe_w, pid_t parent)
     if (lower_limit(RLIMIT_CORE, 0, 0) != 0) return -1;
     if (lower_limit(RLIMIT_NOFILE, 32, 32) != 0) return -1;
 #ifndef TY_SANITIZED
-    if (lower_limit(RLIMIT_NPROC, 0, 0) != 0) return -1;      /* no fork (not enforced for root) */
+    if (lower_limit(RLIMIT_NPROC, 0, 0) != 0) return -1;      /* no fork (root is exempt until it drops) */
     size_t vm = current_vm_bytes();
     if (vm > 0) {
         rlim_t as = (rlim_t)vm + (rlim_t)lim->memory_bytes * 2 + (rlim_t)AS_SLACK;
         if (lower_limit(RLIMIT_AS, as, as) != 0) return -1;
     }
 #endif
-#ifdef SECCOMP_ARCH
-    if (install_seccomp(getpid()) != 0) return -1;
-#endif
     return 0;
+}
+
+/* In the child, after child_limits: Landlock, nobody, the allow-list, in that order (Landlock
+ * and setresuid are not on the list). Returns 1 or 0 (Landlock active or not), -1 on failure. */
+static int child_confine(const int dirfd[2], pid_t parent)
+{
+    /* os.date's localtime() reads /etc/localtime once; later calls only stat it (allowed). */
+    tzset();
+    int dirs[2] = {dirfd[0] >= 0 ? SANDBOX_ROOT_FD : -1, dirfd[1] >= 0 ? SANDBOX_DATA_FD : -1};
+    int landlock = sandbox_landlock_confine(dirs, 2);
+    if (landlock < 0) return -1;
+    if (drop_root(parent, landlock == 1) != 0) return -1;
+    if (sandbox_seccomp_install() != 0) return -1;
+    return landlock;
 }
 
 /* Reaps pid, killing it if the deadline passes first. Returns the wait status or -1. */
@@ -246,17 +205,61 @@ void sandbox_outcome_free(TySandboxOutcome *out)
     out->reply_len = 0;
 }
 
-TyStatus sandbox_spawn(const TySandboxLimits *lim, TySandboxChild child, void *ud,
+/* Opens a directory the child may read, at a descriptor number of 10 or more (so the child's
+ * dup2 onto 3..5 cannot overwrite it). -1 + errno. */
+static int open_dir_high(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return high;
+}
+
+static void close_dirs(int dirfd[2])
+{
+    for (int i = 0; i < 2; i++) {
+        if (dirfd[i] >= 0) close(dirfd[i]);
+        dirfd[i] = -1;
+    }
+}
+
+TyStatus sandbox_spawn(const TySandboxLimits *lim, const TySandboxDirs *dirs, TySandboxChild child, void *ud,
                        TySandboxOutcome *out, TyError *err)
 {
     memset(out, 0, sizeof *out);
+    int dirfd[2] = {-1, -1};
+    const char *names[2] = {dirs ? dirs->root : NULL, dirs ? dirs->data : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!names[i]) continue;
+        dirfd[i] = open_dir_high(names[i]);
+        if (dirfd[i] < 0) {
+            int e = errno;
+            close_dirs(dirfd);
+            return ty_error_set(err, TY_EINTERNAL, "sandbox: cannot open directory %s: %s", names[i], strerror(e));
+        }
+    }
+    SetupReport *report = mmap(NULL, sizeof *report, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (report == MAP_FAILED) {
+        close_dirs(dirfd);
+        return ty_error_set(err, TY_ENOMEM, "sandbox: out of memory");
+    }
+    report->landlock = 0;
     size_t cap = lim->reply_bytes;
     char *buf = malloc(cap < 65536 ? cap + 1 : 65536);
     size_t size = cap < 65536 ? cap + 1 : 65536, len = 0;
-    if (!buf) return ty_error_set(err, TY_ENOMEM, "sandbox: out of memory");
+    if (!buf) {
+        close_dirs(dirfd);
+        munmap(report, sizeof *report);
+        return ty_error_set(err, TY_ENOMEM, "sandbox: out of memory");
+    }
     int fds[2];
     if (pipe(fds) != 0 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) != 0) {
         free(buf);
+        close_dirs(dirfd);
+        munmap(report, sizeof *report);
         return ty_error_set(err, TY_EINTERNAL, "sandbox: cannot create a pipe: %s", strerror(errno));
     }
     fflush(NULL);                      /* nothing buffered here is written twice */
@@ -268,13 +271,20 @@ TyStatus sandbox_spawn(const TySandboxLimits *lim, TySandboxChild child, void *u
         close(fds[0]);
         close(fds[1]);
         free(buf);
+        close_dirs(dirfd);
+        munmap(report, sizeof *report);
         return ty_error_set(err, TY_EINTERNAL, "sandbox: cannot start a child process: %s", strerror(e));
     }
     if (pid == 0) {
         close(fds[0]);
-        if (child_setup(lim, fds[1], parent) != 0) _exit(SANDBOX_SETUP_FAILED);
+        if (child_limits(lim, fds[1], dirfd, parent) != 0) _exit(SANDBOX_SETUP_FAILED);
+        int landlock = child_confine(dirfd, parent);
+        if (landlock < 0) _exit(SANDBOX_SETUP_FAILED);
+        report->landlock = landlock;
+        munmap(report, sizeof *report);
         _exit(child(ud, REPLY_FD, lim));
     }
+    close_dirs(dirfd);
     close(fds[1]);
     int killed = 0, read_error = 0;
     TySandboxEnd end = SANDBOX_EXITED;
@@ -329,6 +339,7 @@ TyStatus sandbox_spawn(const TySandboxLimits *lim, TySandboxChild child, void *u
     if (killed && end == SANDBOX_EXITED && !read_error) end = SANDBOX_WALL;   /* hung after replying */
     if (st < 0 || read_error) {
         free(buf);
+        munmap(report, sizeof *report);
         return ty_error_set(err, TY_EINTERNAL, "sandbox: lost the child process: %s",
                             strerror(read_error ? read_error : errno));
     }
@@ -344,6 +355,8 @@ TyStatus sandbox_spawn(const TySandboxLimits *lim, TySandboxChild child, void *u
         }
     }
     out->end = end;
+    out->landlock = report->landlock;
+    munmap(report, sizeof *report);
     out->reply = buf;
     out->reply_len = len > cap ? cap : len;
     return TY_OK;

@@ -1,5 +1,7 @@
 /* sandbox.h — running untrusted package code. sandbox.c runs a function in a child process
- * with resource limits and kills it from the parent when its wall-clock time is up;
+ * with resource limits, a system-call allow-list (sandbox_seccomp.c), Landlock where the kernel
+ * has it (sandbox_landlock.c) and, when started as root, the uid of nobody; the parent kills it
+ * when its wall-clock time is up;
  * sandbox_state.c is that function for packages: a fresh Lua state built from the allow-list in
  * lua/sandbox_policy.lua, with an allocator cap and an instruction budget, whose reply travels
  * back over a pipe. The parent alone writes files. */
@@ -18,6 +20,17 @@ typedef struct TySandboxLimits {
     size_t reply_bytes;        /* most the parent reads from the child; more and it is killed */
 } TySandboxLimits;
 
+/* The directories a child may read beneath (either may be NULL). The parent opens them; the child
+ * finds them open at SANDBOX_ROOT_FD and SANDBOX_DATA_FD (absent ones closed), opened before it
+ * gave up root, so their parents need not be open to nobody. */
+typedef struct TySandboxDirs {
+    const char *root;          /* the package */
+    const char *data;          /* the county's --data */
+} TySandboxDirs;
+
+#define SANDBOX_ROOT_FD 4
+#define SANDBOX_DATA_FD 5
+
 typedef enum TySandboxEnd {
     SANDBOX_EXITED,      /* the child exited by itself (its reply may still be incomplete) */
     SANDBOX_SIGNALED,    /* died of a signal the parent did not send (a crash, RLIMIT_CPU) */
@@ -33,6 +46,7 @@ typedef struct TySandboxOutcome {
     double wall_seconds; /* wall-clock time from fork to reaping */
     char *reply;         /* everything the child wrote to the pipe (malloc'd), */
     size_t reply_len;    /* at most reply_bytes */
+    int landlock;        /* 1 when Landlock confined the child's file access (0: the kernel has none) */
 } TySandboxOutcome;
 
 /* Exit status of a child that could not set up its limits (it ran nothing). */
@@ -41,11 +55,13 @@ typedef struct TySandboxOutcome {
 /* The code a child runs: writes its reply to reply_fd and returns an exit status (or _exits). */
 typedef int (*TySandboxChild)(void *ud, int reply_fd, const TySandboxLimits *lim);
 
-/* Forks; the child sets its limits, closes every other descriptor and runs child(ud, ...);
+/* Forks; the child sets its limits, closes every other descriptor, confines itself (Landlock
+ * to reading beneath dirs, which may be NULL; nobody's uid if it was root; the seccomp
+ * allow-list) and runs child(ud, ...);
  * the parent collects the reply, kills the child at the wall-clock deadline or when the reply
  * grows past lim->reply_bytes, and reaps it. TY_OK with *out filled (free it with
  * sandbox_outcome_free) whatever became of the child; an error only if no child could run. */
-TyStatus sandbox_spawn(const TySandboxLimits *lim, TySandboxChild child, void *ud,
+TyStatus sandbox_spawn(const TySandboxLimits *lim, const TySandboxDirs *dirs, TySandboxChild child, void *ud,
                        TySandboxOutcome *out, TyError *err);
 void sandbox_outcome_free(TySandboxOutcome *out);
 

@@ -340,20 +340,6 @@ static void load_embedded_chunk(lua_State *L, const char *path)
     lua_remove(L, -2);
 }
 
-/* Opens the directory named by spec[field] (may be absent). [-0, +0, e] */
-static int open_dir_field(lua_State *L, int spec, const char *field)
-{
-    lua_pushstring(L, field);
-    if (lua_rawget(L, spec) != LUA_TSTRING) {
-        lua_pop(L, 1);
-        return -1;
-    }
-    int fd = open(lua_tostring(L, -1), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) luaL_error(L, "sandbox: cannot open directory %s: %s", lua_tostring(L, -1), strerror(errno));
-    lua_pop(L, 1);
-    return fd;
-}
-
 /* In protected mode: builds the state and runs lua/sandbox_child.lua; returns its reply table. */
 static int child_pmain(lua_State *L)
 {
@@ -383,9 +369,11 @@ static int child_pmain(lua_State *L)
     lua_call(L, 0, 1);                                           /* [preload, boot, policy] */
     lua_pushvalue(L, 1);
     copy_plain(parent, spec_idx, L, 0);                          /* [.., policy, preload, spec] */
-    ctx.root_fd = open_dir_field(L, lua_gettop(L), "root");
-    ctx.data_fd = open_dir_field(L, lua_gettop(L), "data");
-    if (ctx.root_fd < 0) luaL_error(L, "sandbox: no package directory");
+    /* sandbox.c opened spec.root and spec.data for us, before the child gave up root */
+    ctx.root_fd = SANDBOX_ROOT_FD;
+    lua_pushliteral(L, "data");
+    ctx.data_fd = lua_rawget(L, lua_gettop(L) - 1) == LUA_TSTRING ? SANDBOX_DATA_FD : -1;
+    lua_pop(L, 1);
     luaL_newlib(L, sys_funcs);                                   /* [.., spec, sys] */
     lua_rawgeti(L, LUA_REGISTRYINDEX, ctx.log_ref);
     lua_setfield(L, -2, "log");

@@ -4,7 +4,8 @@
  * The manifest is read with the strict JSON reader (no duplicate keys, valid UTF-8, …), then
  * every key is checked here: unknown keys are errors, every file is listed under exactly one
  * role (scenario, module, data), and the set of paths is safe to unpack on any system a county
- * may use: no two paths equal when ASCII case is ignored, no path both a file and a directory,
+ * may use: no two paths equal once Unicode-normalised (NFC) and case-folded (libutf8proc: "café"
+ * and "cafe\u0301", "Ä" and "ä" are one name on macOS and Windows), no path both a file and a directory,
  * no path that shadows the manifest or the signature. Messages name the key and show the
  * offending value quoted and escaped, so a hostile manifest cannot write to the terminal.
  */
@@ -15,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <utf8proc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -399,8 +401,24 @@ static int cmp_str_ptr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Paths equal ignoring ASCII case, a path that is also another's directory, a path that
- * shadows the manifest or the signature: all refused, checked on ASCII-folded copies. */
+/* A path as file systems that normalise or ignore case may see it: NFC, then Unicode case
+ * folding (utf8proc decomposes, folds and recomposes in one pass). malloc'd, or NULL when the
+ * bytes are not UTF-8 utf8proc accepts (*bad set) or memory ran out. */
+static char *fold_path(const char *path, int *bad)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)path, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                      UTF8PROC_CASEFOLD);
+    *bad = n < 0 && n != UTF8PROC_ERROR_NOMEM;
+    if (n < 0) return NULL;
+    char *copy = dup_str((const char *)out);      /* ours to ty_free, not utf8proc's malloc */
+    free(out);
+    return copy;
+}
+
+/* Paths equal once normalised and case-folded, a path that is also another's directory, a path
+ * that shadows the manifest or the signature: all refused, checked on folded copies. */
 static TyStatus check_path_set(Ctx *c)
 {
     TyManifest *m = c->m;
@@ -409,18 +427,26 @@ static TyStatus check_path_set(Ctx *c)
     if (!folded) return nomem(c);
     TyStatus st = TY_OK;
     size_t n = 0;
+    char *prefix = NULL;
     for (; n < m->nfiles; n++) {
-        folded[n] = dup_str(m->files[n].path);
-        if (!folded[n]) { st = nomem(c); goto done; }
-        for (char *p = folded[n]; *p; p++) *p = ascii_fold(*p);
+        int badutf = 0;
+        folded[n] = fold_path(m->files[n].path, &badutf);
+        if (!folded[n]) {
+            char shown[80];
+            package_show(m->files[n].path, strlen(m->files[n].path), shown, sizeof shown);
+            st = badutf ? bad(c, "\"%s\" is not a name Unicode can normalise", shown) : nomem(c);
+            goto done;
+        }
     }
     qsort(folded, n, sizeof *folded, cmp_str_ptr);
     for (size_t i = 0; i < n; i++) {
         char shown[80];
         package_show(folded[i], strlen(folded[i]), shown, sizeof shown);
         if (i > 0 && strcmp(folded[i], folded[i - 1]) == 0) {
-            st = bad(c, "two files named \"%s\" when case is ignored (they would collide on "
-                     "Windows and macOS)", shown);
+            /* a package that unpacks differently elsewhere: refused (exit 4) even at pack */
+            st = ty_error_at(c->err, TY_EPACKAGE, c->name, 0, 0, "two files named \"%s\" when case "
+                             "is ignored and Unicode is normalised (NFC): they would collide on "
+                             "Windows and macOS", shown);
             goto done;
         }
         const char *slash = strchr(folded[i], '/');
@@ -431,18 +457,23 @@ static TyStatus check_path_set(Ctx *c)
                      PKG_SIGNATURE_NAME);
             goto done;
         }
-        /* Each parent directory must not also be a file. */
-        for (const char *p = strchr(folded[i], '/'); p; p = strchr(p + 1, '/')) {
-            char prefix[PKG_PATH_MAX + 1];
-            snprintf(prefix, sizeof prefix, "%.*s", (int)(p - folded[i]), folded[i]);
+        /* Each parent directory must not also be a file (folding may lengthen a path: a copy). */
+        ty_free(prefix);
+        prefix = dup_str(folded[i]);
+        if (!prefix) { st = nomem(c); goto done; }
+        for (char *p = strchr(prefix, '/'); p; p = strchr(p + 1, '/')) {
+            *p = '\0';
             char *key = prefix;
-            if (bsearch(&key, folded, n, sizeof *folded, cmp_str_ptr)) {
+            void *hit = bsearch(&key, folded, n, sizeof *folded, cmp_str_ptr);
+            *p = '/';
+            if (hit) {
                 st = bad(c, "\"%s\" needs a directory where the package has a file", shown);
                 goto done;
             }
         }
     }
 done:
+    ty_free(prefix);
     for (size_t i = 0; i < n; i++) ty_free(folded[i]);
     ty_free(folded);
     return st;

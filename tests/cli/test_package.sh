@@ -310,6 +310,37 @@ del m["files"][0]
 print(json.dumps(m, ensure_ascii=False, indent=2))
 EOF
 
+# ---------------------------------------------------------------- one name after NFC + case folding
+# café in NFC and in NFD, Ä and ä: two files on Linux, one on macOS or Windows. Refused at pack,
+# verify and install, exit 4, even when everything else about the package is right.
+for kind in nfd case; do
+    $CRAFT "$BIN" city.key w1.tpkg bad.tpkg twins $kind
+    run "$BIN" verify bad.tpkg
+    expect_code 4 "verify: $kind twins"
+    expect_err "when case is ignored and Unicode is normalised" "verify: $kind twins, says why"
+    run "$BIN" install bad.tpkg
+    expect_code 4 "install: $kind twins"
+    expect_err "when case is ignored and Unicode is normalised" "install: $kind twins, says why"
+    unchanged "$kind twins"
+    make_src twin 1.0.0
+    python3 - twin "$kind" <<'EOF'
+import json, os, sys, unicodedata
+d, kind = sys.argv[1], sys.argv[2]
+a = "data/caf\u00e9.csv" if kind == "nfd" else "data/\u00c4.csv"
+b = unicodedata.normalize("NFD", a) if kind == "nfd" else "data/\u00e4.csv"
+m = json.load(open(os.path.join(d, "tuiyan-package.json"), encoding="utf-8"))
+for p in (a, b):
+    open(os.path.join(d, p), "w", encoding="utf-8").write("x,1\n")
+    m["data"].append(p)
+json.dump(m, open(os.path.join(d, "tuiyan-package.json"), "w", encoding="utf-8"), ensure_ascii=False)
+EOF
+    run "$BIN" pack twin -o twin.tpkg --key city.key
+    expect_code 4 "pack: $kind twins"
+    expect_err "when case is ignored and Unicode is normalised" "pack: $kind twins, says why"
+    checks=$((checks + 1))
+    [ ! -e twin.tpkg ] || fail_check "pack: $kind twins: twin.tpkg was written"
+done
+
 # ---------------------------------------------------------------- archive bombs and entry counts
 $CRAFT "$BIN" city.key w1.tpkg bad.tpkg bomb 40
 run "$BIN" install bad.tpkg --max-bytes 1000000

@@ -64,6 +64,49 @@ scenario baddata 'assert(tuiyan.plan.load("bad.csv"))'
 expect_code 3 "bad county data"
 expect_err "bad.csv:2:" "the place of the bad value"
 
+
+# ---------------------------------------------------------------- the system calls the child makes
+# Under strace -f: the example county package (packed, installed, run as a county does) and
+# tests/cli/sandbox_exercise.lua (every call package code can reach), then a run stopped by its
+# CPU limit (the SIGXCPU handler returns: rt_sigreturn). The calls made under the filter must be
+# exactly tests/data/sandbox_syscalls.txt. strace is required: without it this FAILS.
+checks=$((checks + 1))
+if ! command -v strace >/dev/null 2>&1; then
+    fail_check "strace is not installed (apt-get install strace): the allow-list cannot be checked"
+else
+    (
+        export HOME="$TMP/county" XDG_CONFIG_HOME="$TMP/county/config" XDG_DATA_HOME="$TMP/county/data"
+        mkdir -p "$HOME" && cd "$HOME" &&
+        "$BIN" keygen city >/dev/null &&
+        "$BIN" pack "$ROOT/examples/county_package/package" -o p.tpkg --key city.key >/dev/null &&
+        "$BIN" install p.tpkg --trust city.pub >/dev/null 2>&1 &&
+        strace -f -qq -o "$TMP/trace.example" "$BIN" run wuwei_counties:progress 天祝藏族自治县 \
+            --data "$ROOT/examples/county_package/counties/tianzhu" --format csv --out "$TMP/county/out" --quiet
+    ) >"$TMP/ex.out" 2>&1 || fail_check "the example package under strace: $(cat "$TMP/ex.out")"
+    cp "$ROOT/tests/cli/sandbox_exercise.lua" "$TMP/pkg/exercise.lua"
+    cp "$ROOT/examples/county_package/counties/tianzhu/plan.csv" "$TMP/data/plan.csv"
+    cat >"$TMP/driver_big.lua" <<'EOF'
+local dir = arg[1]:match("^(.*)/[^/]*$")
+local r = require("_host.sandbox").run{
+  root = dir, manifest = { name = "clitest", entry = { main = arg[1]:match("[^/]*$") } },
+  scenario = "main", data = dir .. "/../data",
+  options = { limits = { wall_seconds = 20, cpu_seconds = tonumber(arg[2]) or 20, memory_mb = 512 } },
+}
+for _, o in ipairs(r.outputs) do io.stdout:write(o.name, ": ", o.data, "\n") end
+EOF
+    run strace -f -qq -o "$TMP/trace.exercise" "$BIN" run "$TMP/driver_big.lua" -- "$TMP/pkg/exercise.lua"
+    expect_code 0 "the exercise scenario under strace"
+    expect_out "exercised.txt: " "the exercise scenario ran to its end"
+    printf 'while true do end\n' >"$TMP/pkg/spin.lua"
+    run strace -f -qq -o "$TMP/trace.cpu" "$BIN" run "$TMP/driver_big.lua" -- "$TMP/pkg/spin.lua" 1
+    expect_code 5 "a spin under strace, stopped by its CPU limit"
+    expect_err "CPU time limit of 1 s exceeded" "the SIGXCPU handler stopped it"
+    checks=$((checks + 1))
+    python3 "$ROOT/tests/cli/sandbox_syscalls.py" "$ROOT/tests/data/sandbox_syscalls.txt" \
+        "$TMP/trace.example" "$TMP/trace.exercise" "$TMP/trace.cpu" >"$TMP/sys.out" 2>&1 \
+        || fail_check "the allow-list and the child's calls differ: $(cat "$TMP/sys.out")"
+fi
+
 # No sandbox child outlives its run.
 checks=$((checks + 1))
 if ps -eo args 2>/dev/null | grep -v grep | grep -qF "$TMP/driver.lua"; then

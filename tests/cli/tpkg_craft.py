@@ -9,7 +9,8 @@ tests/cli/package_sign.lua) so the signature is valid and only the change is wro
 Cases: extra, missing, tamper-file, tamper-manifest, bad-sig, no-sig, swap-order,
   manifest JSON_FILE (replace the manifest and re-sign), entry PATH (add an entry named PATH),
   symlink, hardlink, device, fifo, dir, pax, huge-declared, bomb MB, flip OFFSET,
-  gzip-mtime, crc, trailing, many N, resign (re-sign the manifest unchanged)
+  gzip-mtime, crc, trailing, many N, resign (re-sign the manifest unchanged),
+  twins nfd|case (two data files, one name after NFC + case folding)
 """
 import io
 import json
@@ -161,6 +162,24 @@ def main():
             m["data"].append(p)
             m["files"].append({"path": p, "size": 1, "sha256": "2e7d2c03a9507ae265ecf5b5356885a53393a2029d241394997265a1a25aefc6"})
             extra.append((info(p, 1), b"a"))
+        m["files"].sort(key=lambda f: f["path"].encode())
+        mt = (json.dumps(m, ensure_ascii=False, indent=2) + "\n").encode()
+        all_files = sorted(files + extra, key=lambda e: e[0].name.encode())
+        entries = with_manifest(entries[:2], mt, sign(bin_, key, mt)) + all_files
+    elif case == "twins":
+        # Two data files whose names are one name once NFC-normalised and case-folded (ARG:
+        # "nfd" = café in NFC and in NFD, "case" = Ä and ä), both listed in a signed manifest
+        # with their true hashes, so the collision is the only defect.
+        import hashlib, unicodedata
+        a = "data/caf\u00e9.csv" if arg == "nfd" else "data/\u00c4.csv"
+        b = unicodedata.normalize("NFD", a) if arg == "nfd" else "data/\u00e4.csv"
+        assert a != b
+        m = json.loads(manifest)
+        extra = []
+        for p, d in ((a, b"x,1\n"), (b, b"x,2\n")):
+            m["data"].append(p)
+            m["files"].append({"path": p, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()})
+            extra.append((info(p, len(d)), d))
         m["files"].sort(key=lambda f: f["path"].encode())
         mt = (json.dumps(m, ensure_ascii=False, indent=2) + "\n").encode()
         all_files = sorted(files + extra, key=lambda e: e[0].name.encode())
