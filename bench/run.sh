@@ -10,8 +10,10 @@
 # tuiyan draws the samples once and writes them (build/bench/inputs.f64) for every peer; each
 # peer times its evaluation and reduction to per indicator-year means and sds (several runs,
 # medians) and bench/compare.py checks they all agree with tuiyan. Then tuiyan's scaling
-# (samples ×10, years ×2, elements ×2) and its peak memory at 1,000,000 samples. Prints a table
-# and writes build/bench.json. Benchmarks are measurements: nothing here fails on a slow time.
+# (samples ×10, years ×2, elements ×2) and its peak memory at 1,000,000 samples; then plans of
+# 100,000 and 1,000,000 rows through `check` and `progress` (bench/plan_rows.py: time and peak
+# memory). Prints tables and writes build/bench.json. Benchmarks are measurements: nothing here
+# fails on a slow time.
 #
 #   BENCH_SAMPLES (100000) BENCH_REPS (7) BENCH_LUA_REPS (3) BENCH_SCALE_REPS (3) TUIYAN_BIN
 set -eu
@@ -84,3 +86,6 @@ echo "bench: peak memory of the full analysis at $((SAMPLES * 10)) samples"
 measure tuiyan_1e6 "$BIN" run bench/wuwei_bench.lua memory --samples "$((SAMPLES * 10))" --seed 1 >"$DIR/memory.json"
 
 "$PY" bench/compare.py "$DIR" build/bench.json
+
+echo "bench: reading large plans (100,000 and 1,000,000 rows: check and progress)"
+"$PY" bench/plan_rows.py "$BIN" "$DIR" build/bench.json

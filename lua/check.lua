@@ -1,10 +1,10 @@
 -- lua/check.lua — `tuiyan check FILE...`: validates plans, data files and scripts without running
 -- an analysis, and lists every problem found in every file as file:line:col, not just the first.
 --
---   .csv        a plan, read as tuiyan.plan.load reads it. The reader stops at the first bad
---               cell; check then blanks that cell and reads again, so every bad value of the file
---               is listed (up to MAX_PER_FILE); a problem with the file's structure (encoding,
---               header, quoting, field count) ends the file's list.
+--   .csv        a plan: every cell validated at the line and column the C reader gives it
+--               (lua/check_plan_csv.lua), so every bad value of the file is listed (up to
+--               MAX_PER_FILE); a problem with the file's structure (encoding, header, quoting,
+--               field count) ends the file's list.
 --   .json       a plan when it has "indicators" (every bad actual or target value, as for CSV),
 --               else any strict JSON document.
 --   .lua        compiled (syntax). A script is never run. A *module* — a file whose last statement
@@ -19,7 +19,8 @@
 --
 -- Problems go to standard output, one a line: "file:line:col: message" (the parts that are known).
 -- Exit 0 when all is well, else the most severe code found: 3 (bad data) over 1 (a script or
--- model does not compile) over 2 (a file is missing or of an unknown kind).
+-- model does not compile) over 2 (a file is missing, is not a regular file — a directory named
+-- x.csv — or of an unknown kind: a mistake in the command, as `tuiyan progress` says too).
 local host = require "_tuiyan.host"
 local io_native = require "_tuiyan.io"
 
@@ -69,69 +70,10 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- Plans and data files
 
--- A CSV line's fields, respecting double quotes (for a line the reader found well formed).
-local function split_csv_line(line)
-  local fields, i, n = {}, 1, #line
-  while i <= n + 1 do
-    if line:sub(i, i) == '"' then
-      local j = i + 1
-      while j <= n do
-        if line:sub(j, j) == '"' then
-          if line:sub(j + 1, j + 1) == '"' then j = j + 2 else break end
-        else
-          j = j + 1
-        end
-      end
-      fields[#fields + 1] = { i, j }
-      i = j + 2
-    else
-      local j = line:find(",", i, true) or n + 1
-      fields[#fields + 1] = { i, j - 1 }
-      i = j + 1
-    end
-  end
-  return fields
-end
-
--- Columns whose cells may be blanked to read on past a bad value (a blank is "missing").
-local function blankable(column)
-  return column ~= nil and (column:match("^actual_%d+$") or column:match("^target_%d+$")
-    or column == "on_track" or column == "behind" or column == "note")
-end
-
--- text with the cell at (line, col) emptied, or nil when that cannot be done safely.
-local function blank_cell(text, line, col)
-  local lines = {}
-  for l in (text .. "\n"):gmatch("([^\n]*)\n") do lines[#lines + 1] = l end
-  if text:find('"[^"\n]*\n') then return nil end       -- a quoted field spans lines
-  local header = split_csv_line((lines[1] or ""):gsub("\r$", ""):gsub("^\239\187\191", ""))
-  local h = header[col] and (lines[1]:gsub("^\239\187\191", "")):sub(header[col][1], header[col][2])
-  if not blankable(h) then return nil end
-  local target = lines[line]
-  if not target then return nil end
-  local cr = target:match("\r$") and "\r" or ""
-  target = target:gsub("\r$", "")
-  local f = split_csv_line(target)[col]
-  if not f then return nil end
-  lines[line] = target:sub(1, f[1] - 1) .. target:sub(f[2] + 1) .. cr
-  return table.concat(lines, "\n"):gsub("\n$", "")
-end
-
 local function check_csv_plan(r, path)
-  local plan_native = require "_tuiyan.plan"
   local text, rerr = io_native.read_file(path)
   if not text then r:add_error(rerr, path, host.exit.data) return end
-  local seen = 0
-  for _ = 1, M.MAX_PER_FILE do
-    local plan, err = plan_native.parse(text, path, "csv")
-    if plan then break end
-    r:add_error(err, path, host.exit.data)
-    seen = seen + 1
-    local nxt = host.is_error(err) and err.line and err.col and blank_cell(text, err.line, err.col)
-    if not nxt or nxt == text then break end
-    text = nxt
-  end
-  if seen == M.MAX_PER_FILE then r:add(host.exit.data, path, nil, nil, ("more than %d problems; stopped"):format(M.MAX_PER_FILE)) end
+  require("_host.check_plan_csv").check(r, path, text, M.MAX_PER_FILE)
 end
 
 -- The byte offset where line `line` (1-based) of text starts, or nil past its end.

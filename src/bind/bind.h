@@ -18,5 +18,6 @@ int luaopen_tuiyan_mc(lua_State *L);
 int luaopen_tuiyan_package(lua_State *L);
 int luaopen_tuiyan_readline(lua_State *L);
 int luaopen_tuiyan_regions(lua_State *L);
+int luaopen_tuiyan_csv(lua_State *L);
 
 #endif

@@ -2,6 +2,7 @@
  * deep copies. Every allocation failure is a TY_ENOMEM that leaves the plan as it was. */
 #include "plan.h"
 #include "alloc.h"
+#include "plan_index.h"
 
 #include <string.h>
 
@@ -47,6 +48,7 @@ void plan_free(TyPlan *p)
     if (!p) return;
     for (size_t i = 0; i < p->n; i++) indicator_free(&p->ind[i]);
     ty_free(p->ind);
+    plan_index_free(p);
     ty_free(p->name);
     ty_free(p);
 }
@@ -110,6 +112,7 @@ TyStatus plan_add(TyPlan *p, const char *id, const char *name, const char *unit,
     if (!name || !name[0]) return ty_error_set(err, TY_EDATA, "indicator %s: empty name", id);
     if (!unit || !unit[0]) return ty_error_set(err, TY_EDATA, "indicator %s: empty unit", id);
     if ((st = reserve_indicator(p, err)) != TY_OK) return st;
+    if ((st = plan_index_reserve(p, err)) != TY_OK) return st;   /* so the put below cannot fail */
     TyIndicator ind;
     indicator_init(&ind);
     ind.id = ty_strdup(id);
@@ -120,6 +123,7 @@ TyStatus plan_add(TyPlan *p, const char *id, const char *name, const char *unit,
         return ty_error_set(err, TY_ENOMEM, "not enough memory to add indicator %s", id);
     }
     p->ind[p->n] = ind;
+    plan_index_put(p, p->n);
     if (idx) *idx = p->n;
     p->n++;
     return TY_OK;
@@ -127,9 +131,7 @@ TyStatus plan_add(TyPlan *p, const char *id, const char *name, const char *unit,
 
 long plan_find(const TyPlan *p, const char *id)
 {
-    for (size_t i = 0; i < p->n; i++)
-        if (strcmp(p->ind[i].id, id) == 0) return (long)i;
-    return -1;
+    return plan_index_find(p, id);   /* a hash lookup: plan_add calls this for every row */
 }
 
 TyStatus plan_set_string(char **field, const char *value, TyError *err)
@@ -289,6 +291,10 @@ TyPlan *plan_clone(const TyPlan *p, TyError *err)
             plan_free(c);
             return NULL;
         }
+    }
+    if (plan_index_rebuild(c, err) != TY_OK) {   /* the copy's own index, over its own ids */
+        plan_free(c);
+        return NULL;
     }
     return c;
 }

@@ -49,6 +49,8 @@ typedef struct TyPlan {
     TyThresholds thresholds;
     size_t n, cap;
     TyIndicator *ind;
+    struct TyPlanIndex *index;   /* id -> position (plan_index.c); points at the ids, which
+                                  * plan_add sets and nothing changes afterwards */
 } TyPlan;
 
 TyPlan *plan_new(const char *name);

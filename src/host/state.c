@@ -23,6 +23,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.package", luaopen_tuiyan_package},
     {"_tuiyan.readline", luaopen_tuiyan_readline},
     {"_tuiyan.regions", luaopen_tuiyan_regions},
+    {"_tuiyan.csv", luaopen_tuiyan_csv},
     {NULL, NULL}
 };
 

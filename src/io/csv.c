@@ -36,7 +36,7 @@ void csv_limits_default(TyCsvLimits *lim)
 {
     lim->max_bytes = (size_t)64 << 20;
     lim->max_field = (size_t)64 << 10;
-    lim->max_rows = 1000000;
+    lim->max_rows = 1000000 + 1;   /* a million data rows and the header (RELIABILITY §B) */
     lim->max_cols = 4096;
 }
 

@@ -24,7 +24,7 @@
 typedef struct TyCsvLimits {
     size_t max_bytes;    /* default 64 MiB */
     size_t max_field;    /* default 64 KiB */
-    size_t max_rows;     /* default 1,000,000 */
+    size_t max_rows;     /* header included; default 1,000,001: a million data rows */
     size_t max_cols;     /* default 4096 */
 } TyCsvLimits;
 

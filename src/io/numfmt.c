@@ -21,8 +21,9 @@ char *number_format(double x, char *buf, size_t size)
     if (x == 0) { snprintf(buf, size, "0"); return buf; }  /* also -0: no "-0" in outputs */
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, x);
+        int same = strtod(buf, NULL) == x;   /* read back in the locale it was written in */
         fix_decimal_mark(buf);
-        if (strtod(buf, NULL) == x) break;
+        if (same) break;
     }
     return buf;
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PLAN_MAX_BYTES ((size_t)64 << 20)
 
@@ -19,6 +20,13 @@ TyPlan *planfile_load(const char *path, TyError *err)
     int is_json = has_suffix(path, ".json") || has_suffix(path, ".JSON");
     if (!is_csv && !is_json) {
         ty_error_at(err, TY_EUSAGE, path, 0, 0, "a plan file must end in .csv or .json");
+        return NULL;
+    }
+    /* A directory (or device) where a plan file was named is a mistake in the command, like a
+     * missing file: exit 2, as `tuiyan check` says, not 3 (bad data). */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        ty_error_at(err, TY_EUSAGE, path, 0, 0, "not a regular file");
         return NULL;
     }
     char *buf = NULL;

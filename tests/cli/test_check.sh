@@ -16,10 +16,13 @@ m:param("b", 2, { unit = "家" })
 m:aux("bad", m.v.a + m.v.b, { unit = "亿元" })
 return m
 LUA
+# The marker is the script's first statement, before anything in it can fail, so a check that
+# ran the script would leave it (an earlier version wrote it after two failing lines: it could
+# never appear, and the test below could never fail).
 cat >script.lua <<'LUA'
+io.open("ran.marker", "w"):close()
 local p = tuiyan.plan.load("missing.csv")
 local w = require "nowhere"
-io.open("ran.marker", "w"):write("the script ran")
 LUA
 printf '{"a": 01}' >bad.json
 printf '{"indicators": [{"id": "x", "name": "n", "unit": "%%", "actual": {"2021": 1e999}}]}' >badplan.json
@@ -28,12 +31,12 @@ run "$BIN" check plan.csv syntax.lua model.lua script.lua bad.json badplan.json 
 expect_code 3 "problems of every kind: the most severe code (bad data)"
 cat >"$TMP/want" <<'EOF'
 plan.csv:2:4: expected a number, found "0x10"
-plan.csv:2:6: expected a number, found "inf"
+plan.csv:2:6: cannot read target "inf": "inf" is not a number
 plan.csv:4:4: "1e999" is out of range
 syntax.lua:2:11: unexpected symbol near '='
 model.lua:5: unit mismatch in 'bad': cannot add 亿元 (a) and 家 (b)
-script.lua:1:29: plan file 'missing.csv' not found
-script.lua:2:20: module 'nowhere' not found (no tuiyan module and no file on package.path)
+script.lua:2:29: plan file 'missing.csv' not found
+script.lua:3:20: module 'nowhere' not found (no tuiyan module and no file on package.path)
 bad.json:1:7: leading zero in number "01" (byte 6)
 notes.txt: no such file
 EOF
@@ -43,6 +46,45 @@ expect_out "badplan.json:" "a JSON plan is read as a plan"
 expect_err "checked 7 files: 10 problems" "the summary"
 checks=$((checks + 1))
 [ -e ran.marker ] && fail_check "check ran a script"
+# The same script run for real does leave the marker: the check above can fail.
+run "$BIN" run script.lua
+checks=$((checks + 1))
+[ -e ran.marker ] || fail_check "the marker script leaves no marker when run, so the check above proves nothing"
+rm -f ran.marker
+
+# Every bad cell of a plan, at the line and column the reader gives it, whatever precedes it on
+# the line: quoted fields with commas and doubled quotes, a field spanning two lines, and
+# several problems in one row (check once re-split lines by hand and lost its place after a
+# quoted field, listing only the first bad cell).
+printf 'id,name,unit,note,actual_2021,actual_2022,target_2025\nx,"名, quoted",%%,"a ""b"", c",0x10,abc,inf\n"y","名2\nsecond line",家,,1,2,3\nz,名3,家,"n,1",1e999,2,xx\nbad id,n,,,1,2,3\nx,dup,家,,1,1,1\n' >quoted.csv
+run "$BIN" check quoted.csv
+expect_code 3 "bad cells after quoted fields"
+cat >"$TMP/want" <<'EOF'
+quoted.csv:2:5: expected a number, found "0x10"
+quoted.csv:2:6: expected a number, found "abc"
+quoted.csv:2:7: cannot read target "inf": "inf" is not a number
+quoted.csv:5:5: "1e999" is out of range
+quoted.csv:5:7: cannot read target "xx": expected a number (100), a comparison (>=100, 100以上, 突破600), a range (3-5), 新增N, 提高N个百分点, 增长N%, 倍增, 前N位, 高于<row id> or 完成
+quoted.csv:6:1: invalid indicator id "bad id": expected a letter or _ followed by letters, digits or _
+quoted.csv:6:3: empty unit (write 1 for a pure number)
+quoted.csv:7:1: duplicate indicator id "x"
+EOF
+expect_same "$TMP/out" "$TMP/want" "every bad cell, quoted fields before it or not"
+# The plan reader is the judge: a problem only it knows (here an unknown column) is listed too.
+printf 'id,name,unit,actual_2021,tagret_2025\nx,n,家,abc,1\n' >unknown.csv
+run "$BIN" check unknown.csv
+expect_code 3 "an unknown column and a bad cell"
+expect_out 'unknown.csv:1:5: unknown column "tagret_2025"' "the reader's own problem"
+expect_out 'unknown.csv:2:4: expected a number, found "abc"' "and the bad cell"
+
+# A directory named like a plan: a mistake in the command (2) for check and progress alike.
+mkdir -p dir.csv
+run "$BIN" check dir.csv
+expect_code 2 "check: a directory named x.csv"
+expect_out "dir.csv: not a regular file" "check says what it is"
+run "$BIN" progress dir.csv
+expect_code 2 "progress: a directory named x.csv, as check"
+expect_err "dir.csv: not a regular file" "progress says what it is"
 
 # The exit code: scripts only -> 1; a missing file only -> 2; script + missing -> 1.
 run "$BIN" check syntax.lua

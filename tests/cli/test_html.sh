@@ -1,8 +1,9 @@
 #!/bin/sh
 # test_html.sh BIN BUILD — HTML reports (progress, scenarios, uncertainty with its fans and tornado,
 # county rankings): self-contained, every SVG well-formed, every indicator present and charted;
-# rendered in headless Chromium (installed here when absent and we are root, else skipped
-# with a visible notice) with no console errors, and a screenshot kept in BUILD/screenshots/.
+# rendered in headless Chromium (installed here when absent and we are root; without it the
+# test fails: a skipped rendering check would pass unnoticed) with no console errors, and a
+# screenshot kept in BUILD/screenshots/.
 . tests/cli/lib.sh
 BUILD=${2:-build}
 case "$BUILD" in /*) SHOTS="$BUILD/screenshots" ;; *) SHOTS="$ROOT/$BUILD/screenshots" ;; esac
@@ -144,6 +145,6 @@ if command -v chromium >/dev/null 2>&1; then
     done
     echo "screenshots: $SHOTS"
 else
-    echo "SKIPPED: chromium is not installed and cannot be installed here (not root); rendering not tested"
+    fail_check "chromium is not installed and cannot be installed here (not root): rendering not tested; run: apt-get install chromium fonts-noto-cjk"
 fi
 finish

@@ -106,16 +106,45 @@ cmp -s "$TMP/in/progress.csv" tests/data/plans/multi_year.csv || fail_check "the
 printf 'x' >"$TMP/afile"
 run "$BIN" progress --out "$TMP/afile/sub"
 expect_code 6 "output directory cannot be created"
+# A failure after the temp file was created: a 512-byte file size limit (SIGXFSZ ignored, as
+# the shell passes it on, so the write fails with EFBIG) stops the write half-way: exit 6. Its
+# temp, and every temp of the runs above, must be gone. Temps are made beside their target
+# (.<name>.tmp.<pid>.<n> in the --out folder), so the whole tree is searched: an earlier version
+# listed only $TMP itself, where no temp is ever made, and no run above made one to leave.
+mkdir -p "$TMP/res_fsize"
+run sh -c 'trap "" XFSZ; ulimit -f 1; exec "$0" progress --out "$1" --format json' "$BIN" "$TMP/res_fsize"
+expect_code 6 "a write stopped by the file size limit"
 checks=$((checks + 1))
-ls -a "$TMP" | grep -q "\.tmp\." && fail_check "temp files left behind"
+left=$(find "$TMP" -name '*.tmp.*')
+[ -z "$left" ] || fail_check "temp files left behind: $left"
 
-# Determinism: byte-identical under other LANG / TZ.
+# Determinism: byte-identical under other LANG / TZ, with real locales (require_locales fails
+# the test when they are missing, instead of comparing C with C). tuiyan never adopts the
+# environment's LC_NUMERIC (no setlocale(LC_ALL, "")): the text report, whose numbers are
+# printf-formatted, would show decimal commas under de_DE if it did.
+. "$ROOT/tests/cli/locales.sh"
+require_locales
 LANG=zh_CN.UTF-8 TZ=Asia/Shanghai "$BIN" progress tests/data/plans/multi_year.csv --as-of 2022 --format json >"$TMP/a.json"
 LANG=C TZ=UTC LC_ALL=C "$BIN" progress tests/data/plans/multi_year.csv --as-of 2022 --format json >"$TMP/b.json"
 expect_same "$TMP/a.json" "$TMP/b.json" "LANG/TZ independence"
 LC_ALL=de_DE.UTF-8 "$BIN" progress --format csv >"$TMP/c.csv"
 "$BIN" progress --format csv >"$TMP/d.csv"
 expect_same "$TMP/c.csv" "$TMP/d.csv" "decimal comma locale does not leak"
+LC_ALL=de_DE.UTF-8 LANG=de_DE.UTF-8 "$BIN" progress >"$TMP/c.txt"
+LC_ALL=C "$BIN" progress >"$TMP/d.txt"
+expect_same "$TMP/c.txt" "$TMP/d.txt" "the text report ignores the environment's decimal comma"
+# With the decimal-comma locale really in force in the process (a trusted script may set it),
+# the machine outputs still read back: numbers are written with '.' and round-trip.
+cat >"$TMP/comma.lua" <<'LUA'
+assert(os.setlocale("de_DE.UTF-8", "numeric"), "de_DE.UTF-8 cannot be set")
+assert(string.format("%.1f", 0.5) == "0,5", "the decimal comma is not in force")
+tuiyan.report.emit(tuiyan.plan.load("tests/data/plans/multi_year.csv"):progress{ as_of = 2022 }, "progress")
+LUA
+for f in csv json; do
+    "$BIN" run "$TMP/comma.lua" --format $f >"$TMP/comma.$f"
+    "$BIN" progress tests/data/plans/multi_year.csv --as-of 2022 --format $f >"$TMP/plain.$f"
+    expect_same "$TMP/comma.$f" "$TMP/plain.$f" "$f under a decimal-comma LC_NUMERIC in force"
+done
 
 # A plan with targets but no actuals: a data problem, not a crash; --as-of makes it a report.
 printf 'id,name,unit,target_2025\nrd,R,%%,1.5\n' >"$TMP/noact.csv"

@@ -23,6 +23,10 @@ checks=$((checks + 1))
 code=$?
 expect_code 0 "golden session"
 expect_same "$TMP/session.out" tests/cli/golden/repl_session.out "golden REPL session"
+# The REPL takes LC_CTYPE from the environment (UTF-8 input for readline), never LC_NUMERIC: under
+# a real decimal-comma locale its numbers are printed as in C.
+. "$ROOT/tests/cli/locales.sh"
+require_locales
 LANG=zh_CN.UTF-8 LC_ALL=de_DE.UTF-8 TZ=Asia/Shanghai "$BIN" <tests/cli/golden/repl_session.in >"$TMP/session2.out" 2>&1
 expect_same "$TMP/session2.out" tests/cli/golden/repl_session.out "golden session under another locale"
 

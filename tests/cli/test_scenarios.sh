@@ -93,7 +93,9 @@ LUA
 run "$BIN" run "$TMP/seek.lua"
 expect_out "true	true	true" "goal seek result meets the target within tolerance"
 
-# Deterministic under other LANG/TZ.
+# Deterministic under other LANG/TZ (real locales: require_locales fails when they are missing).
+. "$ROOT/tests/cli/locales.sh"
+require_locales
 LANG=zh_CN.UTF-8 TZ=Asia/Shanghai "$BIN" run scenarios/wuwei_combined.lua --format json >"$TMP/a.json"
 LC_ALL=C TZ=UTC "$BIN" run scenarios/wuwei_combined.lua --format json >"$TMP/b.json"
 expect_same "$TMP/a.json" "$TMP/b.json" "combined JSON independent of LANG/TZ"

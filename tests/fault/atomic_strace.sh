@@ -3,18 +3,19 @@
 # driver (atomic_driver.c, built here with cc into BUILD_DIR) under strace fault injection and
 # checks that a failed write reports TY_EOUTPUT (exit 6), leaves the earlier file byte-identical
 # and leaves no temp file; and that a SIGKILL at any step leaves the old or the new file, whole.
-# Run from the repo root. Skips (exit 0, with a visible line) when strace is missing or cannot
-# trace here. tests/run_all.sh passes BIN BUILD; by hand, BUILD_DIR alone is enough.
+# Run from the repo root. Fails when strace is missing or cannot trace here: a fault test that
+# cannot inject proves nothing, and a skip would pass unnoticed (tools/deps.sh test and .ci/run
+# install strace). tests/run_all.sh passes BIN BUILD; by hand, BUILD_DIR alone is enough.
 set -u
 if [ $# -ge 2 ]; then BUILD=$2; else BUILD=${1:-build}; fi
 
 if ! command -v strace >/dev/null 2>&1; then
-    echo "skipped: strace not available"
-    exit 0
+    echo "FAIL: strace not available (apt-get install strace, or run tools/deps.sh test as root)"
+    exit 1
 fi
 if ! strace -f -qq -o /dev/null true >/dev/null 2>&1; then
-    echo "skipped: strace cannot trace processes here (ptrace not permitted)"
-    exit 0
+    echo "FAIL: strace cannot trace processes here (ptrace not permitted)"
+    exit 1
 fi
 
 mkdir -p "$BUILD" || exit 1

@@ -2,13 +2,16 @@
 # publish_strace.sh BIN BUILD — a run's results are published all or nothing: `tuiyan run --out`
 # with two results (and its manifest) under strace fault injection. A failure while the new files
 # are written (write or fsync of any of them) leaves every old result byte-identical and no temp
-# file behind, and the run exits 6. Skips (exit 0, with a visible line) without a usable strace.
+# file behind, and the run exits 6. Fails without a usable strace (a skip would pass unnoticed;
+# tools/deps.sh test and .ci/run install it).
 set -u
 BIN=${1:-./tuiyan}
 case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
-if ! command -v strace >/dev/null 2>&1; then echo "skipped: strace not available"; exit 0; fi
+if ! command -v strace >/dev/null 2>&1; then
+    echo "FAIL: strace not available (apt-get install strace, or run tools/deps.sh test as root)"; exit 1
+fi
 if ! strace -f -qq -o /dev/null true >/dev/null 2>&1; then
-    echo "skipped: strace cannot trace processes here (ptrace not permitted)"; exit 0
+    echo "FAIL: strace cannot trace processes here (ptrace not permitted)"; exit 1
 fi
 # LeakSanitizer cannot run under ptrace and then fails the process (exit 1): under `make asan`
 # the leak check is left to the other suites.

@@ -109,7 +109,7 @@ T.test("check lists every bad cell of a plan and every kind of problem, by file 
   end
   T.eq(table.concat(lines, "\n"), table.concat({
     'plan.csv:2:4: expected a number, found "0x10"',
-    'plan.csv:2:5: expected a number, found "inf"',
+    'plan.csv:2:5: cannot read target "inf": "inf" is not a number',   -- target cells: the target-cell parser
     'plan.csv:4:4: "1e999" is out of range',
     "syntax.lua:2:11: unexpected symbol near '='",
     "model.lua:5:: unit mismatch in 'bad': cannot add 亿元 (a) and 家 (b)",

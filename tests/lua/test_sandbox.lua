@@ -458,7 +458,13 @@ T.test("everything a package can reach is in the allow-list", function()
           "package code reaches " .. path)
       end
     end
-    T.truthy(not path:find("^_ENV%.[%w_]+%.os%.remove") and not path:find("%.os%.exit"), "reaches " .. path)
+    -- os functions that touch files or the process, wherever os is reached from (_ENV.os.remove,
+    -- require(tuiyan).x.os.exit, ...): named here, not taken from the allow-list, so adding one
+    -- to the allow-list fails this test. (The pattern once required a name between _ENV and os,
+    -- never matched _ENV.os.remove, and let `remove = "lua"` in the policy's os pass.)
+    local os_fn = ("." .. path):match("%.os%.([%w_]+)$")
+    T.truthy(not (os_fn and ({ remove = 1, rename = 1, exit = 1, execute = 1, getenv = 1, tmpname = 1,
+      setlocale = 1 })[os_fn]), "package code reaches " .. path)
   end
   T.truthy(#listing > 1000, "the walk saw the modules")
 end)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -217,10 +218,18 @@ static void number_should_not_depend_on_lc_numeric(void **state)
     const char *got = NULL;
     for (size_t k = 0; k < sizeof comma_locales / sizeof comma_locales[0] && !got; k++)
         got = setlocale(LC_NUMERIC, comma_locales[k]);
-    if (!got) skip();   /* no decimal-comma locale installed here */
+    /* Not a skip: without the locale this test would prove nothing and still pass
+     * (tools/deps.sh test and .ci/run generate de_DE.UTF-8). */
+    if (!got) fail_msg("no decimal-comma locale (de_DE.UTF-8) installed; run tools/deps.sh test as root");
+    char buf[40];
+    snprintf(buf, sizeof buf, "%.1f", 0.5);
+    assert_string_equal(buf, "0,5");   /* the comma really is in force */
     assert_value("12.5", 0, 12.5);
     assert_value("1,234.5", NUM_ALLOW_GROUPING, 1234.5);
     assert_invalid("12,5", 0, 3, "\"12,5\" is ambiguous (decimal comma?)");
+    /* and numbers are written with '.', shortest form that reads back */
+    assert_string_equal(number_format(55.35, buf, sizeof buf), "55.35");
+    assert_string_equal(number_format(0.1 + 0.2, buf, sizeof buf), "0.30000000000000004");
     setlocale(LC_NUMERIC, "C");
 }
 
