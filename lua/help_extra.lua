@@ -9,8 +9,23 @@
 
 --- Plan:name() -> the plan's name (its file name, or the name given to tuiyan.plan.new).
 
---- Plan:title() -> the title used in reports (the embedded plan's Chinese title, else its name).
---- Plan:set_title(text) sets it.
+--- Plan:title() -> the title used in reports: the file's (`# title: …` in CSV, "title" in JSON),
+--- the embedded plan's Chinese title, or one set by set_title; else the plan's name.
+
+--- Plan:set_title(text) -> the plan: sets the title reports use.
+
+--- Plan:header_title() -> the title the file gives or set_title set, or nil (never the name).
+
+--- Plan:base_year([id]) -> the declared base year in force (the row's own, else the plan's), or nil.
+
+--- Plan:set_base_year(year | nil [, id]) : declares the base year of the plan, or of one row.
+
+--- Plan:target_spec(id, year) -> { shape, op, a, b, from, to, ref, text } | nil: the target as read
+--- (docs/targets.md; op only when written).
+
+--- Plan:target_text(id, year) -> the target cell as written, or nil (a number set from Lua).
+
+--- Plan:actual_note(id, year) -> the note of that actual, or nil.
 
 --- Plan:ids() -> { id, ... } every indicator id, in plan order.
 
@@ -27,12 +42,15 @@
 
 --- Plan:actual(id, year) -> the actual value of indicator `id` in `year`, or nil when missing.
 
---- Plan:target(id, year) -> the target of indicator `id` for `year`, or nil when there is none.
+--- Plan:target(id, year) -> the threshold of indicator `id`'s target for `year`, resolved from the
+--- data (a relative target follows the actuals), or nil: no target, a milestone, or not resolvable yet.
 
---- Plan:set_actual(id, year, value | nil) : sets (or, with nil, removes) an actual.
+--- Plan:set_actual(id, year, value | nil [, note]) : sets (or, with nil, removes) an actual; a
+--- milestone row also takes true/false, 是/否, yes/no or a date of that year.
 
---- Plan:set_target(id, year, value | nil [, note]) : sets (or removes) a target, with an optional
---- note saying where it comes from.
+--- Plan:set_target(id, year, value | text | nil [, note]) : sets (or removes) a target: a number is
+--- a level, a string a target cell as written (突破600, 提高1.5个百分点, 新增30...; see help targets),
+--- with an optional note saying where it comes from.
 
 --- Plan:target_note(id, year) -> the note of that target, or nil.
 

@@ -1,35 +1,99 @@
 #!/usr/bin/env python3
-"""progress_reference.py — an independent implementation of DOMAIN.md §2 (progress against a
-target), written from the formulas, not from the C core, so a CLI test can compare
+"""progress_reference.py — an independent implementation of progress against a target
+(DOMAIN.md §1-2 and docs/targets.md, "targets as written"), written from the documents, not from
+the C core, so a CLI test can compare
 
     tuiyan progress plan.csv --as-of 2022 --format json
     python3 tests/progress_reference.py plan.csv --as-of 2022
 
-number by number (within 1e-9). Plain Python 3, standard library only.
+number by number (within 1e-9). Plain Python 3, standard library only. docs/targets.md wins
+where it and DOMAIN differ.
 
-It prints the JSON object of DESIGN.md's CLI contract:
-  {"as_of": Y, "indicators": [{"id", "name", "unit", "direction",
-     "base": {"year", "value"} | null, "latest": {"year", "value"} | null,
-     "targets": [{"year", "value", "required_rate", "required_change", "actual_rate",
-                  "projected", "progress", "completion", "time_share", "status"}]}]}
-with null for every undefined quantity, targets in ascending year order.
+Output (with null for every undefined quantity, targets in ascending year order):
+  {"as_of": Y, "title": S|null, "base_year": Y|null,
+   "indicators": [{"id", "name", "unit", "direction", "measure",
+     "base": {"year", "value", "how"} | null, "latest": {"year", "value"} | null,
+     "targets": [{"year", "text", "shape", "op", "value", "stretch", "window", "ref", "resolved",
+                  "required_rate", "required_change", "actual_rate", "projected", "progress",
+                  "completion", "time_share", "schedule_gap", "status", "status_why"}]}]}
+The strings "how", "resolved" and "status_why" are for people; tests compare only their presence.
+`--no-text` leaves them out (for a plain structural comparison with tests/cli/compare_json.py).
 
-Rules beyond DOMAIN's table, as decided in src/core/progress.h:
-  * only actuals in years <= as_of exist; base = the earliest of them, latest = the last;
-    none -> base and latest null, every target "no_data" with null quantities;
-  * a target whose year T <= latest is judged on the actual at T or the last one before it
-    (call its year j): "achieved" or "missed"; required_change and required_rate are null;
-    the other quantities are the same formulas with the latest point replaced by (j, x_j);
-    no actual at or before T -> "no_data", all quantities null;
-  * trend "cagr" projects with the linear formula when actual_rate is null; trend "wls" fits
-    ln(value) = a + s*(year - b) by weighted least squares with weight (year - b + 1) over
-    the actuals from b to the latest point, when there are at least 3 and all are > 0, and
-    projects exp(a + s*(T - b)); otherwise it behaves as "cagr";
-  * a result that overflows a double is null.
+Plan CSV: optional leading lines `# title: TEXT` and `# base_year: YYYY` (other `#` lines before
+the header are ignored as comments); columns id,name,unit required; optional category, direction,
+measure, trend, aggregate, owner, note, on_track, behind, base_year, flow_of; actual_YYYY,
+target_YYYY, target_YYYY_note. Unknown columns are an error.
+
+DECISIONS where the documents leave room (the lead reconciles these with the C implementation):
+ D1  Comparison op: a written word/sign wins; otherwise the row's direction (>= up, <= down) —
+     for every shape that has a threshold, windows, points, growth and multiples included (so
+     `+15%` on a down row means "grow at most 15 %", `新增30` on a down row "at most 30 new").
+     Benchmarks always carry a written op. Rank: always "<=" with d = -1 whatever the row's
+     direction. Milestones: op, value and every quantity null.
+ D2  Range: floor = the less demanding number (min for up, max for down), stretch = the other,
+     whatever order they are written in; op from the direction.
+ D3  Series: only actuals in years <= as_of exist. A flow row's series is its flows (typed, or
+     level(y) - level(y-1) of its flow_of row when both levels exist). Base of a series: the
+     declared base year (row's base_year, else the plan's) if the series has a value there
+     ("declared"), else its earliest value (how says "earliest", and if a year was declared,
+     that it had no actual). Latest: the last value at or before as_of and not before the base.
+     A level row's one-year window (`+30`, `新增30`) is judged on the row's flow series (same
+     base rule applied to the flows). The indicator's base/latest are those of the row's own
+     series (flows for a flow row).
+ D4  Passed target (T <= as_of), judged on the value of year T only: quantities are computed
+     with the latest replaced by (T, x_T) — time_share, completion, actual_rate, schedule_gap;
+     required_rate, required_change, projected and progress are null. T <= base year: all
+     null. no_data: every quantity null.
+ D5  Open target: required_change/required_rate are computed even when t = b (no_trend);
+     time_share, completion, actual_rate, projected, progress, schedule_gap are null when t = b.
+     Hold targets (d(V - x_b) <= 0): completion and progress null, other quantities computed.
+     An early exceeded/achieved keeps its quantities. schedule_gap = completion - time_share.
+ D6  Growth: x(T-1) is the actual when it exists (year <= as_of). A passed growth target whose
+     x(T-1) is missing cannot be resolved (no_data); an open one projects x(T-1) from the row's
+     (b, t) by its trend (unresolvable when t = b or there is no actual). A benchmark likewise:
+     the other row's actual of T for a passed target (missing: no_data), its projection to T by
+     its own trend and base for an open one.
+ D7  Points/multiples: x(base) is the declared base year's actual (<= as_of) or, undeclared,
+     the earliest actual; none: no_data. On a flow row they apply to its flows.
+ D8  Multi-year windows (F..T, F < T), with x_b taken as 0 (a window starts from nothing):
+     total = sum of the window's flows; for a level row level(T) - level(F-1) (the window is
+     known from those two levels alone, a missing level inside it does not matter). Passed:
+     total missing -> no_data, else met/missed; completion = total/N, time_share = 1.
+     Open: flows so far = 0 when as_of < F, else (flow row) every year F..as_of must have a
+     flow, (level row) level(as_of) - level(F-1) must exist — otherwise no_data. The rest are
+     projected year by year from the row's flow series (its base and latest, D3) by the row's
+     trend; no flow at all -> no_data; one flow -> no_trend. projected = so far + projected
+     rest, progress = projected/N, completion = so far/N, time_share = (window years <= as_of)
+     / window years (0 before the window starts — rule 3 taken literally, even with no_trend),
+     required_change = (N - so far)/(window years > as_of), required_rate null, actual_rate =
+     the flow series' rate. Hold (d*N <= 0, e.g. a down row): on_track when the projected
+     total meets N, else behind, completion/progress null. Regressing: d(x_t - x_b) < 0 on the
+     flow series.
+ D9  Rank: projections = max(1, floor(p + 0.5)) (half a position rounds to the worse rank);
+     progress uses the rounded projection. No peers in a plan file.
+ D10 Milestones: done in year D = the column year of a yes-word (是/yes/完成/已完成/done/y), or
+     the year of a date (YYYY-MM-DD) in a column; only columns <= as_of and D <= as_of count.
+     achieved when D <= T; else T <= as_of: overdue if some report (any non-missing cell)
+     is in a year >= T, else no_data; T > as_of: pending if anything was reported, else
+     no_data. A row with a milestone target reads all its actuals as milestone words; base,
+     latest and every quantity are null.
+ D11 An explicit op on a shape whose op the direction would give otherwise (e.g. `>=100` on a
+     down row) is kept as written; d (for progress, hold, regressing) still comes from the row.
+ D12 `text` is the cell with surrounding blanks removed. Default --as-of: the latest year with a
+     non-missing actual cell in the plan.
+ D14 Growth words in a `%` row: `增长p%`/`下降p%` are growth; `提高/提升/增加/降低/减少 p%` are
+     refused as ambiguous (the document names only `提高2%`; other verbs decided here).
+     Decreases (`下降`, `降低`, `减少`) negate the delta/percentage; `以上`/`以内` after them flip.
+ D13 A plain `+N` is a one-year window, never a level. `完成` alone is a milestone; `完成100`
+     is the level 100. `x2` is a multiple; a benchmark needs an op word or sign before the id.
+ Other errors (exit 3): an unreadable cell, a unit that is not the row's, a window whose last
+ year is not the target's year, a benchmark/flow_of to an unknown row or to itself, a flow_of
+ row with typed actuals or measure=level, a flow_of to a flow_of row.
 """
 
 import argparse
 import csv
+import io
 import json
 import math
 import re
@@ -39,7 +103,7 @@ DEFAULT_ON_TRACK = 0.95
 DEFAULT_BEHIND = 0.10
 
 FIXED_COLUMNS = {"id", "name", "unit", "category", "direction", "measure", "trend",
-                 "aggregate", "owner", "note", "on_track", "behind"}
+                 "aggregate", "owner", "note", "on_track", "behind", "base_year", "flow_of"}
 MISSING_TOKENS = {"", "-", "--", "\u2014", "\u2014\u2014", "\u2013", "N/A", "n/a", "NA",
                   "\u65e0", "/", "..."}
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\Z")
@@ -67,64 +131,348 @@ def parse_number(text, unit, where):
     return value
 
 
-def year_of(column, prefix):
-    rest = column[len(prefix):]
-    if column.startswith(prefix) and len(rest) == 4 and rest.isdigit():
+def year_of(column, prefix, suffix=""):
+    if not (column.startswith(prefix) and column.endswith(suffix)):
+        return None
+    rest = column[len(prefix):len(column) - len(suffix)]
+    if len(rest) == 4 and rest.isdigit():
         return int(rest)
     return None
 
 
+# ---------------------------------------------------------------------------------------------
+# Target cells
+
+NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+YEAR_SEP = r"\s*[-–—~～至到]\s*|\.\."
+RANGE_SEP = r"\s*(?:\.\.|[-~～—–至到])\s*"
+OP_PREFIXES = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="),
+               ("不超过", "<="), ("不多于", "<="), ("不大于", "<="),
+               ("突破", ">"), ("超过", ">"), ("高于", ">"), ("多于", ">"), ("大于", ">"),
+               ("低于", "<"), ("少于", "<"), ("小于", "<"),
+               (">=", ">="), ("≥", ">="), ("<=", "<="), ("≤", "<="), (">", ">"), ("<", "<")]
+NEUTRAL_PREFIXES = ["达到", "完成", "确保", "力争", "实现", "达"]
+OP_SUFFIXES = [("以上", ">="), ("以内", "<="), ("以下", "<=")]
+MILESTONE_WORDS = {"done", "完成", "通过验收", "建成", "建成投用", "获批", "投入使用", "挂牌"}
+MULTIPLE_WORDS = {"倍增": 2.0, "翻番": 2.0, "翻一番": 2.0, "翻两番": 4.0, "翻二番": 4.0,
+                  "翻三番": 8.0}
+UP_VERBS = ("增长", "提高", "提升", "增加")
+CHANGE = r"(?:同比)?(增长|提高|提升|增加|下降|降低|减少)\s*(" + NUM + r")\s*"
+ACCEPTED = ("accepted forms: 100, >=100, >600, <=0.5, <0.5, 100..120, 3-5, +30, "
+            "+300@2023..2025, +1.5pp, +15%, x2, >row_id, rank<=3, done; 突破600, 100以上, "
+            "不低于100, 0.5以内, 不高于0.5, 确保100力争120, 新增30, 新增300(2023-2025), "
+            "提高1.5个百分点, 增长15%, 倍增, 翻一番, 高于row_id, 前3位, 第2, 完成, 通过验收")
+
+
+def number_with_unit(text, unit):
+    """text = a number optionally followed by the row's unit (or % in a % row): the float,
+    or None when text is not of that form; PlanError when the unit is another one."""
+    m = re.fullmatch(r"\s*(" + NUM + r")\s*(.*?)\s*", text)
+    if not m:
+        return None
+    rest = m.group(2)
+    if rest and rest != unit:
+        if re.fullmatch(r"[A-Za-z0-9_.]*", rest):
+            return None
+        raise PlanError(f"unit {rest!r} after the number is not the row's unit {unit!r}")
+    value = float(m.group(1))
+    if not math.isfinite(value):
+        raise PlanError("number out of range")
+    return value
+
+
+def strip_prefix(s, table):
+    for word, op in table:
+        if s.startswith(word):
+            return s[len(word):], op
+    return s, None
+
+
+def strip_suffix(s, table):
+    for word, op in table:
+        if s.endswith(word):
+            return s[:-len(word)], op
+    return s, None
+
+
+def direction_op(direction):
+    return ">=" if direction == "up" else "<="
+
+
+def parse_target(text, year, row):
+    """One target cell as a dict (shape, op, value, stretch, window, ref, extra), or None for an
+    empty or missing cell. Raises PlanError for a cell it cannot read."""
+    raw = text.strip(" \t")
+    if raw in MISSING_TOKENS:
+        return None
+    s = raw.translate(FULL_WIDTH).strip()
+    unit = row["unit"]
+    dop = direction_op(row["direction"])
+    t = {"text": raw, "shape": None, "op": None, "value": None, "stretch": None, "window": None,
+         "ref": None, "year": year}
+
+    def done(shape, op=None, value=None, **extra):
+        t.update(shape=shape, op=op, value=value)
+        t.update(extra)
+        return t
+
+    s_m, _ = strip_prefix(s, [("力争", None), ("确保", None)])
+    if s_m in MILESTONE_WORDS or s_m.lower() == "done":
+        return done("milestone")
+    # rank
+    rank_lead = r"(?:排名|进入|位居|位列)?\s*"
+    m = (re.fullmatch(r"rank\s*<=\s*(\d+)", s)
+         or re.fullmatch(rank_lead + r"前\s*(\d+)\s*(?:[位名](?:以内)?)?", s)
+         or re.fullmatch(rank_lead + r"第\s*(\d+)\s*[位名]?", s))
+    if m:
+        n = int(m.group(1))
+        if n < 1:
+            raise PlanError("a rank must be 1 or more")
+        return done("rank", "<=", float(n))
+    # multiple
+    s_n, _ = strip_prefix(s, [(w, None) for w in NEUTRAL_PREFIXES])
+    if s_n in MULTIPLE_WORDS:
+        return done("multiple", dop, None, factor=MULTIPLE_WORDS[s_n])
+    m = re.fullmatch(r"[x×X]\s*(" + NUM + r")", s_n)
+    if m:
+        return done("multiple", dop, None, factor=float(m.group(1)))
+    # points
+    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*pp", s)
+    if m:
+        return done("points", dop, None, delta=float(m.group(1)))
+    m = re.fullmatch(CHANGE + r"(?:个百分点|pp)\s*(以上|以内)?", s)
+    if m:
+        return done("points", change_op(m, dop), None, delta=change_sign(m) * float(m.group(2)))
+    # growth
+    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*%", s)
+    if m:
+        return done("growth", dop, None, pct=float(m.group(1)))
+    m = re.fullmatch(CHANGE + r"%\s*(以上|以内)?", s)
+    if m:
+        if unit == "%" and m.group(1) not in ("增长", "下降"):
+            raise PlanError(f"{raw!r} in a % row: points or growth? write {m.group(2)}个百分点 "
+                            f"(points) or 增长{m.group(2)}% (growth)")
+        return done("growth", change_op(m, dop), None, pct=change_sign(m) * float(m.group(2)))
+    # window
+    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*@\s*(\d{4})\s*\.\.\s*(\d{4})", s)
+    if m:
+        return window(t, float(m.group(1)), int(m.group(2)), int(m.group(3)), dop, year)
+    m = re.fullmatch(r"\+\s*(" + NUM + r")", s)
+    if m:
+        return window(t, float(m.group(1)), year, year, dop, year)
+    m = re.fullmatch(r"新增\s*(" + NUM + r")\s*(.*?)\s*(以上)?\s*(?:[(（]\s*(\d{4})(?:" + YEAR_SEP
+                     + r")(\d{4})\s*[)）])?", s)
+    if m:
+        if m.group(2) and m.group(2) != unit:
+            raise PlanError(f"unit {m.group(2)!r} after the number is not the row's unit {unit!r}")
+        op = ">=" if m.group(3) else dop
+        first = int(m.group(4)) if m.group(4) else year
+        last = int(m.group(5)) if m.group(5) else year
+        return window(t, float(m.group(1)), first, last, op, year)
+    # range
+    m = re.fullmatch(r"确保(.+?)力争(.+)", s)
+    pair = None
+    if m:
+        a, b = number_with_unit(m.group(1), unit), number_with_unit(m.group(2), unit)
+        if a is None or b is None:
+            raise PlanError(f"cannot read {raw!r}; " + ACCEPTED)
+        pair = (a, b)
+    else:
+        m = re.fullmatch(r"(" + NUM + r")\s*(\D*?)" + RANGE_SEP + r"(" + NUM + r")\s*(\D*?)", s)
+        if m and not re.fullmatch(NUM, s) and "e" not in s.lower():
+            for u in (m.group(2), m.group(4)):
+                if u and u != unit:
+                    raise PlanError(f"unit {u!r} after the number is not the row's unit {unit!r}")
+            pair = (float(m.group(1)), float(m.group(3)))
+    if pair:
+        lo, hi = min(pair), max(pair)
+        floor, stretch = (lo, hi) if row["direction"] == "up" else (hi, lo)
+        return done("range", dop, floor, stretch=stretch)
+    # level and benchmark
+    body, op = strip_prefix(s, OP_PREFIXES)
+    if op is None and s.startswith("控制在"):
+        body = s[len("控制在"):]
+    body, _ = strip_prefix(body, [(w, None) for w in NEUTRAL_PREFIXES])
+    body2, sop = strip_suffix(body, OP_SUFFIXES)
+    if sop is not None:
+        if op is not None and op != sop:
+            raise PlanError(f"{raw!r} has two different comparisons")
+        op, body = sop, body2
+    value = number_with_unit(body, unit)
+    if value is not None:
+        return done("level", op or dop, value)
+    if op is not None and ID_RE.match(body.strip()):
+        return done("benchmark", op, None, ref=body.strip())
+    raise PlanError(f"cannot read {raw!r}; " + ACCEPTED)
+
+
+def change_sign(m):
+    return 1.0 if m.group(1) in UP_VERBS else -1.0
+
+
+def change_op(m, dop):
+    """以上/以内 after a change: at least / at most that change; flipped for a decrease."""
+    word = m.group(3)
+    if word is None:
+        return dop
+    at_least = word == "以上"
+    if change_sign(m) < 0:
+        at_least = not at_least
+    return ">=" if at_least else "<="
+
+
+def window(t, n, first, last, op, year):
+    if last != year:
+        raise PlanError(f"the window {first}-{last} must end in the target's year {year}")
+    if first > last:
+        raise PlanError(f"the window {first}-{last} runs backwards")
+    t.update(shape="window", op=op, value=n, first=first)
+    if first < last:
+        t["window"] = [first, last]
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the plan
+
+YES_WORDS = {"是", "yes", "y", "完成", "已完成", "done", "true"}
+NO_WORDS = {"否", "no", "n", "未完成", "false"}
+DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\Z")
+
+
 def read_plan(path):
-    """The plan CSV as a list of indicator dicts, in file order."""
+    """(meta, indicators): meta has title and base_year; indicators in file order."""
     with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
+        text = f.read()
+    lines = text.splitlines(keepends=True)
+    meta = {"title": None, "base_year": None}
+    skip = 0
+    for line in lines:
+        s = line.strip()
+        if not s.startswith("#"):
+            break
+        skip += 1
+        m = re.fullmatch(r"#\s*(\w+)\s*:\s*(.*)", s)
+        if m and m.group(1) == "title":
+            meta["title"] = m.group(2).strip()
+        elif m and m.group(1) == "base_year":
+            if not re.fullmatch(r"\d{4}", m.group(2).strip()):
+                raise PlanError(f"{path}:{skip}: base_year must be a year, found {m.group(2)!r}")
+            meta["base_year"] = int(m.group(2).strip())
+    rows = list(csv.reader(io.StringIO("".join(lines[skip:]), newline="")))
     if not rows:
         raise PlanError(f"{path}: empty file")
     header = rows[0]
+    hline = skip + 1
     for col in header:
         if col not in FIXED_COLUMNS and year_of(col, "actual_") is None \
-                and year_of(col, "target_") is None:
-            raise PlanError(f"{path}: unknown column {col!r}")
+                and year_of(col, "target_") is None and year_of(col, "target_", "_note") is None:
+            raise PlanError(f"{path}:{hline}: unknown column {col!r}")
+    for need in ("id", "name", "unit"):
+        if need not in header:
+            raise PlanError(f"{path}: missing required column {need!r}")
     indicators = []
-    for line, row in enumerate(rows[1:], start=2):
+    seen = set()
+    for line, row in enumerate(rows[1:], start=hline + 1):
+        if not row:
+            continue
         if len(row) != len(header):
             raise PlanError(f"{path}:{line}: expected {len(header)} fields, found {len(row)}")
         cells = dict(zip(header, row))
-        unit = cells["unit"]
-        ind = {"id": cells["id"], "name": cells["name"], "unit": unit,
+        if cells["id"] in seen:
+            raise PlanError(f"{path}:{line}: duplicate id {cells['id']!r}")
+        seen.add(cells["id"])
+        ind = {"id": cells["id"], "name": cells["name"], "unit": cells["unit"],
                "direction": cells.get("direction") or "up",
+               "measure": cells.get("measure") or "",
                "trend": cells.get("trend") or "cagr",
+               "flow_of": cells.get("flow_of") or None,
+               "base_year": None,
                "on_track": DEFAULT_ON_TRACK, "behind": DEFAULT_BEHIND,
-               "actual": {}, "target": {}}
-        for col, text in cells.items():
-            where = f"{path}:{line}: {col}"
-            if col in ("on_track", "behind"):
-                v = parse_number(text, "", where)
-                if v is not None:
-                    ind[col] = v
-            elif year_of(col, "actual_") is not None:
-                v = parse_number(text, unit, where)
-                if v is not None:
-                    ind["actual"][year_of(col, "actual_")] = v
-            elif year_of(col, "target_") is not None:
-                v = parse_number(text, unit, where)
-                if v is not None:
-                    ind["target"][year_of(col, "target_")] = v
+               "actual": {}, "marks": {}, "targets": [], "line": line}
+        where = f"{path}:{line}"
         if ind["direction"] not in ("up", "down"):
-            raise PlanError(f"{path}:{line}: direction must be up or down")
+            raise PlanError(f"{where}: direction must be up or down")
         if ind["trend"] not in ("cagr", "linear", "wls"):
-            raise PlanError(f"{path}:{line}: trend must be cagr, linear or wls")
+            raise PlanError(f"{where}: trend must be cagr, linear or wls")
+        if ind["measure"] not in ("", "level", "flow"):
+            raise PlanError(f"{where}: measure must be level or flow")
+        if ind["flow_of"]:
+            if ind["measure"] == "level":
+                raise PlanError(f"{where}: a flow_of row is a flow (measure=flow)")
+            ind["measure"] = "flow"
+        ind["measure"] = ind["measure"] or "level"
+        by = (cells.get("base_year") or "").strip()
+        if by:
+            if not re.fullmatch(r"\d{4}", by):
+                raise PlanError(f"{where}: base_year must be a year, found {by!r}")
+            ind["base_year"] = int(by)
+        for col in ("on_track", "behind"):
+            v = parse_number(cells.get(col, ""), "", f"{where}: {col}")
+            if v is not None:
+                ind[col] = v
+        for col, text in cells.items():
+            y = year_of(col, "target_")
+            if y is not None:
+                try:
+                    t = parse_target(text, y, ind)
+                except PlanError as e:
+                    col_no = header.index(col) + 1
+                    raise PlanError(f"{path}:{line}:{col_no}: {col}: {e}") from None
+                if t is not None:
+                    ind["targets"].append(t)
+        ind["targets"].sort(key=lambda t: t["year"])
+        milestone = any(t["shape"] == "milestone" for t in ind["targets"])
+        ind["milestone"] = milestone
+        for col, text in cells.items():
+            y = year_of(col, "actual_")
+            if y is None:
+                continue
+            s = text.strip(" \t")
+            if s in MISSING_TOKENS:
+                continue
+            if ind["flow_of"]:
+                raise PlanError(f"{where}: {col}: a flow_of row's actuals are derived from "
+                                f"{ind['flow_of']!r}, not typed")
+            if milestone:
+                low = s.lower()
+                if low in YES_WORDS:
+                    ind["marks"][y] = ("yes", y)
+                elif low in NO_WORDS:
+                    ind["marks"][y] = ("no", y)
+                elif DATE_RE.match(s):
+                    ind["marks"][y] = ("yes", int(s[:4]))
+                else:
+                    raise PlanError(f"{where}: {col}: expected 是/否, yes/no or a date, found {s!r}")
+            else:
+                ind["actual"][y] = parse_number(text, ind["unit"], f"{where}: {col}")
         indicators.append(ind)
-    return indicators
+    by_id = {ind["id"]: ind for ind in indicators}
+    for ind in indicators:
+        where = f"{path}:{ind['line']}"
+        if ind["flow_of"]:
+            other = by_id.get(ind["flow_of"])
+            if other is None or other is ind:
+                raise PlanError(f"{where}: flow_of {ind['flow_of']!r} is not another row")
+            if other["flow_of"] or other["measure"] == "flow":
+                raise PlanError(f"{where}: flow_of {ind['flow_of']!r} must be a level row")
+        for t in ind["targets"]:
+            if t["shape"] == "benchmark" and (t["ref"] not in by_id or t["ref"] == ind["id"]):
+                raise PlanError(f"{where}: target_{t['year']}: {t['ref']!r} is not another row")
+    return meta, indicators
 
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic
 
 def finite_or_none(compute):
     """compute() as a float, or None if it is undefined, overflows or is not finite."""
     try:
         value = compute()
-    except (OverflowError, ZeroDivisionError):
+    except (OverflowError, ZeroDivisionError, ValueError):
         return None
-    if value is None or not math.isfinite(value):
+    if value is None or isinstance(value, complex) or not math.isfinite(value):
         return None
     return value
 
@@ -149,116 +497,369 @@ def wls_projection(points, b, T):
     return finite_or_none(lambda: math.exp(intercept + slope * (T - b)))
 
 
-def evaluate(ind, actual, b, t, T, V, target_open):
-    """The quantities of one target with base year b, latest (or judged) year t."""
-    xb, xt = actual[b], actual[t]
-    q = {}
-    q["time_share"] = finite_or_none(lambda: (t - b) / (T - b)) if T != b else None
-    q["completion"] = finite_or_none(lambda: (xt - xb) / (V - xb)) if V != xb else None
-    if target_open:
-        q["required_change"] = finite_or_none(lambda: (V - xt) / (T - t))
-        q["required_rate"] = (finite_or_none(lambda: (V / xt) ** (1.0 / (T - t)) - 1.0)
-                              if xt > 0 and V > 0 else None)
-    else:
-        q["required_change"] = q["required_rate"] = None
+def actual_rate(S, b, t):
+    xb, xt = S[b], S[t]
     if t != b and xb > 0 and xt > 0:
-        q["actual_rate"] = finite_or_none(lambda: (xt / xb) ** (1.0 / (t - b)) - 1.0)
-    else:
-        q["actual_rate"] = None
-
-    projected = None
-    if t != b:
-        linear = finite_or_none(lambda: xt + (xt - xb) * (T - t) / (t - b))
-        rate = q["actual_rate"]
-        trend = ind["trend"]
-        if trend == "wls":
-            points = sorted((y, x) for y, x in actual.items() if b <= y <= t)
-            projected = wls_projection(points, b, T)
-            if projected is None:
-                trend = "cagr"
-        if trend == "cagr":
-            projected = linear if rate is None else \
-                finite_or_none(lambda: xt * (1.0 + rate) ** (T - t))
-        elif trend == "linear":
-            projected = linear
-    q["projected"] = projected
-    q["progress"] = (finite_or_none(lambda: (projected - xb) / (V - xb))
-                     if projected is not None and V != xb else None)
-    return q
+        return finite_or_none(lambda: (xt / xb) ** (1.0 / (t - b)) - 1.0)
+    return None
 
 
-def status_of(ind, xb, t, b, xt, V, progress, target_open):
-    d = 1 if ind["direction"] == "up" else -1
-    if d * (xt - V) >= 0:
-        return "achieved"
-    if not target_open:
-        return "missed"
-    if t == b:
-        return "no_trend"
-    if progress is not None and progress >= ind["on_track"]:
-        return "on_track"
-    if progress is not None and progress >= ind["behind"]:
-        return "behind"
-    return "regressing" if d * (xt - xb) < 0 else "stalled"
+def project(trend, S, b, t, T):
+    """The series S projected from its base b and latest t to year T (None when t = b)."""
+    if t is None or t == b:
+        return None
+    xb, xt = S[b], S[t]
+    linear = finite_or_none(lambda: xt + (xt - xb) * (T - t) / (t - b))
+    if trend == "wls":
+        points = sorted((y, x) for y, x in S.items() if b <= y <= t)
+        p = wls_projection(points, b, T)
+        if p is not None:
+            return p
+    if trend == "linear":
+        return linear
+    rate = actual_rate(S, b, t)
+    return linear if rate is None else finite_or_none(lambda: xt * (1.0 + rate) ** (T - t))
 
+
+def met(x, op, v):
+    return {">=": x >= v, ">": x > v, "<=": x <= v, "<": x < v}[op]
+
+
+def fmt(x):
+    return "null" if x is None else f"{x:.6g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Series and bases
+
+class Plan:
+    def __init__(self, meta, indicators, as_of):
+        self.meta = meta
+        self.inds = indicators
+        self.by_id = {i["id"]: i for i in indicators}
+        self.as_of = as_of
+
+    def own(self, ind):
+        """The row's values as of the as-of year (flows for a flow row)."""
+        A = self.as_of
+        if ind["flow_of"]:
+            return flows_of(self.own(self.by_id[ind["flow_of"]]))
+        return {y: x for y, x in ind["actual"].items() if y <= A}
+
+    def flows(self, ind):
+        """The row's flow series."""
+        return self.own(ind) if ind["measure"] == "flow" else flows_of(self.own(ind))
+
+    def declared(self, ind):
+        return ind["base_year"] if ind["base_year"] is not None else self.meta["base_year"]
+
+    def base(self, ind, S):
+        """(b, how, declared_ok): b None when S is empty."""
+        dec = self.declared(ind)
+        if dec is not None and dec in S:
+            return dec, f"declared base year {dec}", True
+        if not S:
+            return None, "no actual", False
+        b = min(S)
+        if dec is not None:
+            return b, f"declared base year {dec} has no actual: earliest actual {b}", False
+        return b, f"earliest actual {b} (no base year declared)", False
+
+    def latest(self, ind, S):
+        b = self.base(ind, S)[0]
+        if b is None:
+            return None
+        return max(y for y in S if y >= b)
+
+
+def flows_of(L):
+    return {y: L[y] - L[y - 1] for y in L if y - 1 in L}
+
+
+# ---------------------------------------------------------------------------------------------
+# Judging one target
 
 QUANTITIES = ("required_rate", "required_change", "actual_rate", "projected", "progress",
-              "completion", "time_share")
+              "completion", "time_share", "schedule_gap")
 
 
-def target_report(ind, actual, T, V):
-    row = {"year": T, "value": V}
-    years = sorted(actual)
-    no_data = dict.fromkeys(QUANTITIES)
-    if not years:
-        row.update(no_data, status="no_data")
-        return row
-    b, latest = years[0], years[-1]
-    target_open = T > latest
-    if target_open:
-        t = latest
-    else:
-        before = [y for y in years if y <= T]
-        if not before:
-            row.update(no_data, status="no_data")
-            return row
-        t = before[-1]
-    q = evaluate(ind, actual, b, t, T, V, target_open)
-    for name in QUANTITIES:
-        row[name] = q[name]
-    row["status"] = status_of(ind, actual[b], t, b, actual[t], V, q["progress"], target_open)
+def blank(row, status, why):
+    row.update(dict.fromkeys(QUANTITIES), status=status, status_why=why)
     return row
 
 
-def indicator_report(ind, as_of):
-    actual = {y: x for y, x in ind["actual"].items() if y <= as_of}
-    years = sorted(actual)
-    point = (lambda y: {"year": y, "value": actual[y]}) if years else None
-    return {
-        "id": ind["id"], "name": ind["name"], "unit": ind["unit"],
-        "direction": ind["direction"],
-        "base": point(years[0]) if years else None,
-        "latest": point(years[-1]) if years else None,
-        "targets": [target_report(ind, actual, T, ind["target"][T]) for T in sorted(ind["target"])],
-    }
+def rounded_rank(p):
+    return None if p is None else max(1.0, float(math.floor(p + 0.5)))
+
+
+def judge_generic(plan, ind, S, tgt, V, row, early):
+    """Rules 1 and 2 of docs/targets.md on series S with threshold V (None: unresolved)."""
+    A, T, op = plan.as_of, tgt["year"], tgt["op"]
+    rank = tgt["shape"] == "rank"
+    d = -1 if rank else (1 if ind["direction"] == "up" else -1)
+    stretch = tgt.get("stretch")
+    b, _, _ = plan.base(ind, S)
+    if T <= A:
+        if T not in S:
+            return blank(row, "no_data", f"no value for {T}; another year never stands in")
+        if V is None:
+            return blank(row, "no_data", "the threshold cannot be resolved: " + row["resolved"])
+        xT = S[T]
+        row.update(dict.fromkeys(QUANTITIES))
+        if b is not None and T > b:
+            xb = S[b]
+            hold = d * (V - xb) <= 0
+            row["time_share"] = 1.0
+            if not hold:
+                row["completion"] = finite_or_none(lambda: (xT - xb) / (V - xb))
+            row["actual_rate"] = actual_rate(S, b, T)
+            if row["completion"] is not None:
+                row["schedule_gap"] = row["completion"] - 1.0
+        if stretch is not None and met(xT, op, stretch):
+            row.update(status="exceeded", status_why=f"{T}: {fmt(xT)} meets the stretch")
+        elif met(xT, op, V):
+            row.update(status="achieved", status_why=f"{T}: {fmt(xT)} {op} {fmt(V)}")
+        else:
+            row.update(status="missed", status_why=f"{T}: {fmt(xT)} does not meet {fmt(V)}")
+        return row
+    if b is None:
+        return blank(row, "no_data", "no actual at or before the as-of year")
+    if V is None:
+        return blank(row, "no_data", "the threshold cannot be resolved: " + row["resolved"])
+    t = plan.latest(ind, S)
+    xb, xt = S[b], S[t]
+    hold = d * (V - xb) <= 0
+    q = dict.fromkeys(QUANTITIES)
+    q["required_change"] = finite_or_none(lambda: (V - xt) / (T - t))
+    q["required_rate"] = (finite_or_none(lambda: (V / xt) ** (1.0 / (T - t)) - 1.0)
+                          if xt > 0 and V > 0 else None)
+    if t != b:
+        q["time_share"] = finite_or_none(lambda: (t - b) / (T - b))
+        if not hold:
+            q["completion"] = finite_or_none(lambda: (xt - xb) / (V - xb))
+        q["actual_rate"] = actual_rate(S, b, t)
+        p = project(ind["trend"], S, b, t, T)
+        q["projected"] = rounded_rank(p) if rank else p
+        if q["projected"] is not None and not hold:
+            q["progress"] = finite_or_none(lambda: (q["projected"] - xb) / (V - xb))
+        if q["completion"] is not None and q["time_share"] is not None:
+            q["schedule_gap"] = q["completion"] - q["time_share"]
+    row.update(q)
+    if early and stretch is not None and met(xt, op, stretch):
+        return dict(row, status="exceeded", status_why=f"{t}: {fmt(xt)} already meets the stretch")
+    if early and met(xt, op, V):
+        return dict(row, status="achieved", status_why=f"{t}: {fmt(xt)} already meets {fmt(V)}")
+    if t == b:
+        return dict(row, status="no_trend", status_why="one actual: no trend")
+    if hold:
+        ok = q["projected"] is not None and met(q["projected"], op, V)
+        return dict(row, status="on_track" if ok else "behind",
+                    status_why="hold target: the projection " + ("meets" if ok else "misses") + " V")
+    return dict(row, **classify(ind, q["progress"], d * (xt - xb) < 0))
+
+
+def classify(ind, P, regressing):
+    if P is not None and P >= ind["on_track"]:
+        return {"status": "on_track", "status_why": f"progress {fmt(P)}"}
+    if P is not None and P >= ind["behind"]:
+        return {"status": "behind", "status_why": f"progress {fmt(P)}"}
+    if regressing:
+        return {"status": "regressing", "status_why": "moving away from the target"}
+    return {"status": "stalled", "status_why": f"progress {fmt(P)}"}
+
+
+def judge_window(plan, ind, tgt, row):
+    """Rule 3: a window of several years F..T, total of flows against N."""
+    A, T, N, op = plan.as_of, tgt["year"], tgt["value"], tgt["op"]
+    F = tgt["first"]
+    d = 1 if ind["direction"] == "up" else -1
+    level_row = ind["measure"] == "level"
+    L = plan.own(ind) if level_row else None
+    FS = plan.flows(ind)
+    n = T - F + 1
+    hold = d * N <= 0
+    row["resolved"] = f"N = {fmt(N)} over {F}-{T}"
+
+    def total_to(y):
+        if level_row:
+            return L[y] - L[F - 1] if y in L and F - 1 in L else None
+        if all(k in FS for k in range(F, y + 1)):
+            return math.fsum(FS[k] for k in range(F, y + 1))
+        return None
+
+    if T <= A:
+        total = total_to(T)
+        if total is None:
+            return blank(row, "no_data", f"the flows of {F}-{T} are not all known")
+        row.update(dict.fromkeys(QUANTITIES))
+        row["time_share"] = 1.0
+        if not hold:
+            row["completion"] = finite_or_none(lambda: total / N)
+            if row["completion"] is not None:
+                row["schedule_gap"] = row["completion"] - 1.0
+        ok = met(total, op, N)
+        row.update(status="achieved" if ok else "missed",
+                   status_why=f"{F}-{T} flows add up to {fmt(total)}")
+        return row
+    if A < F:
+        so_far = 0.0
+    else:
+        so_far = total_to(A)
+        if so_far is None:
+            return blank(row, "no_data", f"a year of {F}-{A} has no flow")
+    bf, _, _ = plan.base(ind, FS)
+    if bf is None:
+        return blank(row, "no_data", "no flow to project from")
+    tf = plan.latest(ind, FS)
+    past = max(0, min(A, T) - F + 1)
+    remaining = n - past
+    q = dict.fromkeys(QUANTITIES)
+    q["time_share"] = past / n
+    if not hold:
+        q["completion"] = finite_or_none(lambda: so_far / N)
+    q["required_change"] = finite_or_none(lambda: (N - so_far) / remaining)
+    q["actual_rate"] = actual_rate(FS, bf, tf)
+    if tf != bf:
+        parts = [project(ind["trend"], FS, bf, tf, y) for y in range(max(F, A + 1), T + 1)]
+        if all(p is not None for p in parts):
+            q["projected"] = finite_or_none(lambda: so_far + math.fsum(parts))
+        if q["projected"] is not None and not hold:
+            q["progress"] = finite_or_none(lambda: q["projected"] / N)
+    if q["completion"] is not None:
+        q["schedule_gap"] = q["completion"] - q["time_share"]
+    row.update(q)
+    if tf == bf:
+        return dict(row, status="no_trend", status_why="one flow: no trend")
+    if hold:
+        ok = q["projected"] is not None and met(q["projected"], op, N)
+        return dict(row, status="on_track" if ok else "behind",
+                    status_why="hold window: the projected total " + ("meets" if ok else "misses") + " N")
+    return dict(row, **classify(ind, q["progress"], d * (FS[tf] - FS[bf]) < 0))
+
+
+def judge_milestone(plan, ind, tgt, row):
+    A, T = plan.as_of, tgt["year"]
+    row["resolved"] = "milestone"
+    marks = {y: m for y, m in ind["marks"].items() if y <= A}
+    done_years = [dy for kind, dy in marks.values() if kind == "yes" and dy <= A]
+    row.update(dict.fromkeys(QUANTITIES))
+    D = min(done_years) if done_years else None
+    if D is not None and D <= T:
+        return dict(row, status="achieved", status_why=f"done in {D}")
+    if T <= A:
+        if any(y >= T for y in marks):
+            return dict(row, status="overdue", status_why=f"not done by {T}")
+        return dict(row, status="no_data", status_why=f"nothing reported for {T} or later")
+    if marks:
+        return dict(row, status="pending", status_why="not done yet")
+    return dict(row, status="no_data", status_why="nothing reported")
+
+
+def resolve(plan, ind, S, tgt):
+    """(V, how) for the generic shapes; V None when it cannot be resolved."""
+    shape, T, A = tgt["shape"], tgt["year"], plan.as_of
+    if shape in ("level", "range", "rank"):
+        return tgt["value"], "as written"
+    if shape == "window":
+        return tgt["value"], f"N = {fmt(tgt['value'])} in {T}"
+    if shape in ("points", "multiple"):
+        b, how, declared_ok = plan.base(ind, S)
+        if b is None:
+            return None, "no base actual"
+        if plan.declared(ind) is not None and not declared_ok:
+            return None, f"declared base year {plan.declared(ind)} has no actual"
+        xb = S[b]
+        if shape == "points":
+            return xb + tgt["delta"], f"base {b} actual {fmt(xb)} + {fmt(tgt['delta'])}"
+        return tgt["factor"] * xb, f"{fmt(tgt['factor'])} × base {b} actual {fmt(xb)}"
+    if shape == "growth":
+        k = 1.0 + tgt["pct"] / 100.0
+        if T - 1 in S:
+            return k * S[T - 1], f"{fmt(k)} × {T - 1} actual {fmt(S[T - 1])}"
+        if T <= A:
+            return None, f"no actual for {T - 1}"
+        b = plan.base(ind, S)[0]
+        p = project(ind["trend"], S, b, plan.latest(ind, S), T - 1) if b is not None else None
+        if p is None:
+            return None, f"{T - 1} has no actual and cannot be projected"
+        return k * p, f"{fmt(k)} × projected {T - 1} value {fmt(p)}"
+    if shape == "benchmark":
+        other = plan.by_id[tgt["ref"]]
+        S2 = plan.own(other)
+        if T in S2:
+            return S2[T], f"{tgt['ref']} actual {T} {fmt(S2[T])}"
+        if T <= A:
+            return None, f"{tgt['ref']} has no actual for {T}"
+        b2 = plan.base(other, S2)[0]
+        p = project(other["trend"], S2, b2, plan.latest(other, S2), T) if b2 is not None else None
+        if p is None:
+            return None, f"{tgt['ref']} cannot be projected to {T}"
+        return p, f"{tgt['ref']} projected {T} value {fmt(p)}"
+    raise AssertionError(shape)
+
+
+def target_report(plan, ind, tgt):
+    row = {"year": tgt["year"], "text": tgt["text"], "shape": tgt["shape"], "op": tgt["op"],
+           "value": None, "stretch": tgt.get("stretch"), "window": tgt.get("window"),
+           "ref": tgt.get("ref"), "resolved": None}
+    if tgt["shape"] == "milestone":
+        return judge_milestone(plan, ind, tgt, row)
+    if tgt["shape"] == "window" and tgt.get("window"):
+        row["value"] = tgt["value"]
+        return judge_window(plan, ind, tgt, row)
+    flow_based = ind["measure"] == "flow" or tgt["shape"] == "window"
+    S = plan.flows(ind) if flow_based else plan.own(ind)
+    V, how = resolve(plan, ind, S, tgt)
+    row["value"], row["resolved"] = V, how
+    return judge_generic(plan, ind, S, tgt, V, row, early=not flow_based and tgt["shape"] in
+                         ("level", "range", "points", "multiple", "rank"))
+
+
+def indicator_report(plan, ind, with_text):
+    base = latest = None
+    if not ind["milestone"]:
+        S = plan.own(ind)
+        b, how, _ = plan.base(ind, S)
+        if b is not None:
+            t = plan.latest(ind, S)
+            base = {"year": b, "value": S[b], "how": how}
+            latest = {"year": t, "value": S[t]}
+    targets = [target_report(plan, ind, t) for t in ind["targets"]]
+    if not with_text:
+        if base:
+            del base["how"]
+        for t in targets:
+            del t["resolved"], t["status_why"]
+    return {"id": ind["id"], "name": ind["name"], "unit": ind["unit"],
+            "direction": ind["direction"], "measure": ind["measure"],
+            "base": base, "latest": latest, "targets": targets}
+
+
+def report(meta, indicators, as_of, with_text=True):
+    plan = Plan(meta, indicators, as_of)
+    return {"as_of": as_of, "title": meta["title"], "base_year": meta["base_year"],
+            "indicators": [indicator_report(plan, ind, with_text) for ind in indicators]}
 
 
 def main(argv):
-    ap = argparse.ArgumentParser(description="Reference progress report (DOMAIN.md §2) as JSON.")
+    ap = argparse.ArgumentParser(description="Reference progress report (docs/targets.md) as JSON.")
     ap.add_argument("plan", help="plan CSV (id,name,unit,...,actual_YYYY,target_YYYY)")
     ap.add_argument("--as-of", type=int, default=None,
                     help="as-of year (default: the latest year with an actual in the plan)")
+    ap.add_argument("--no-text", action="store_true",
+                    help="leave out the free-text fields how, resolved and status_why")
     args = ap.parse_args(argv)
     try:
-        indicators = read_plan(args.plan)
+        meta, indicators = read_plan(args.plan)
     except (OSError, PlanError, UnicodeDecodeError, csv.Error) as e:
         print(f"progress_reference: {e}", file=sys.stderr)
         return 3
     as_of = args.as_of
     if as_of is None:
-        as_of = max((y for ind in indicators for y in ind["actual"]), default=0)
-    report = {"as_of": as_of, "indicators": [indicator_report(ind, as_of) for ind in indicators]}
-    json.dump(report, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
+        as_of = max((y for ind in indicators for y in list(ind["actual"]) + list(ind["marks"])),
+                    default=0)
+    out = report(meta, indicators, as_of, with_text=not args.no_text)
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
     sys.stdout.write("\n")
     return 0
 

@@ -1,11 +1,13 @@
 /* bind/plan.c — _tuiyan.plan: the Plan userdata ("tuiyan.Plan") over core/plan and
- * core/progress, and loading plan files through io/planfile.
- * Errors: loading a file returns nil, err (bad data is expected); misuse raises. */
+ * core/progress, and loading plan files through io/planfile; target cells as written through
+ * io/target_text. Errors: loading a file returns nil, err (bad data is expected); misuse raises. */
 #include "bind/bind.h"
 #include "core/plan.h"
 #include "core/progress.h"
 #include "host/host.h"
 #include "io/planfile.h"
+#include "io/planfile_cells.h"
+#include "io/target_text.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -37,6 +39,11 @@ static TyIndicator *check_indicator(lua_State *L, TyPlan *p, int idx)
     long i = plan_find(p, id);
     if (i < 0) luaL_error(L, "no indicator '%s' in plan %s", id, p->name ? p->name : "");
     return &p->ind[i];
+}
+
+static size_t index_of(const TyPlan *p, const TyIndicator *ind)
+{
+    return (size_t)(ind - p->ind);
 }
 
 static int check_year(lua_State *L, int idx)
@@ -155,6 +162,7 @@ static char **string_field(TyIndicator *ind, const char *field)
     if (!strcmp(field, "note")) return &ind->note;
     if (!strcmp(field, "name")) return &ind->name;
     if (!strcmp(field, "unit")) return &ind->unit;
+    if (!strcmp(field, "flow_of")) return &ind->flow_of;
     return NULL;
 }
 
@@ -169,6 +177,14 @@ static void set_field(lua_State *L, TyIndicator *ind, const char *field, int vid
         if ((str == &ind->name || str == &ind->unit) && (!v || !*v))
             luaL_error(L, "indicator %s: %s cannot be empty", ind->id, field);
         if (plan_set_string(str, v, &err) != TY_OK) raise_status(L, &err);
+        if (str == &ind->flow_of && v) ind->measure = TY_FLOW;   /* a flow_of row is a flow */
+        return;
+    }
+    if (!strcmp(field, "base_year")) {
+        lua_Integer y = lua_isnil(L, vidx) ? 0 : luaL_checkinteger(L, vidx);
+        if (y != 0 && (y < TY_YEAR_MIN || y > TY_YEAR_MAX))
+            luaL_error(L, "indicator %s: base_year %d is outside %d..%d", ind->id, (int)y, TY_YEAR_MIN, TY_YEAR_MAX);
+        ind->base_year = (int)y;
         return;
     }
     const char *v = luaL_checkstring(L, vidx);
@@ -184,11 +200,12 @@ static void set_field(lua_State *L, TyIndicator *ind, const char *field, int vid
     if (bad) luaL_error(L, "indicator %s: bad %s '%s'", ind->id, field, v);
 }
 
-/* add{ id=, name=, unit=, [category=, direction=, measure=, trend=, aggregate=, owner=, note=] } */
+/* add{ id=, name=, unit=, [category=, direction=, measure=, trend=, aggregate=, owner=, note=,
+ *       base_year=, flow_of=] } */
 static int plan_ladd(lua_State *L)
 {
     static const char *const optional[] = {"category", "direction", "measure", "trend",
-                                           "aggregate", "owner", "note", NULL};
+                                           "aggregate", "owner", "note", "base_year", "flow_of", NULL};
     TyPlan *p = check_plan(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
     lua_getfield(L, 2, "id");
@@ -228,7 +245,7 @@ static int plan_lset(lua_State *L)
 }
 
 /* info(id) -> { id, name, unit, category, direction, measure, trend, aggregate, owner, note,
- *               thresholds = {on_track, behind} | nil } */
+ *               flow_of, base_year (declared for the row), thresholds = {on_track, behind} | nil } */
 static int plan_info(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
@@ -238,12 +255,16 @@ static int plan_info(lua_State *L)
         {"id", ind->id}, {"name", ind->name}, {"unit", ind->unit}, {"category", ind->category},
         {"owner", ind->owner}, {"note", ind->note}, {"direction", direction_name(ind->direction)},
         {"measure", measure_name(ind->measure)}, {"trend", trend_name(ind->trend)},
-        {"aggregate", aggregate_name(ind->aggregate)},
+        {"aggregate", aggregate_name(ind->aggregate)}, {"flow_of", ind->flow_of},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (!fields[i].v) continue;
         lua_pushstring(L, fields[i].v);
         lua_setfield(L, -2, fields[i].k);
+    }
+    if (ind->base_year) {
+        lua_pushinteger(L, ind->base_year);
+        lua_setfield(L, -2, "base_year");
     }
     if (ind->has_thresholds) {
         lua_createtable(L, 0, 2);
@@ -256,41 +277,187 @@ static int plan_info(lua_State *L)
     return 1;
 }
 
-static int get_value(lua_State *L, int is_target)
+/* actual(id, year) -> number | nil */
+static int plan_actual(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
     TyIndicator *ind = check_indicator(L, p, 2);
-    push_opt_number(L, series_get(is_target ? &ind->target : &ind->actual, check_year(L, 3)));
+    push_opt_number(L, series_get(&ind->actual, check_year(L, 3)));
     return 1;
 }
 
-static int set_value(lua_State *L, int is_target)
+/* target(id, year) -> the threshold the target stands for, resolved from the data as of the
+ * plan's latest actual year (a relative target follows set_actual), or nil: no target, a
+ * milestone, or a threshold that cannot be resolved yet. */
+static int plan_target(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
     TyIndicator *ind = check_indicator(L, p, 2);
     int year = check_year(L, 3);
-    TySeries *s = is_target ? &ind->target : &ind->actual;
+    push_opt_number(L, progress_threshold(p, index_of(p, ind), year, plan_latest_actual_year(p)));
+    return 1;
+}
+
+/* set_actual(id, year, value | nil [, note]); a milestone row also takes true/false or its
+ * words (是/否, yes/no, a date of that year). */
+static int plan_set_actual(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    int year = check_year(L, 3);
     TyError err;
     ty_error_clear(&err);
+    if (ind->flow_of && !lua_isnoneornil(L, 4))
+        return luaL_error(L, "indicator %s: a flow_of row's actuals are derived from '%s', not set",
+                          ind->id, ind->flow_of);
+    double v;
     if (lua_isnoneornil(L, 4)) {
-        series_unset(s, year);
+        series_unset(&ind->actual, year);
+        v = NAN;
+    } else if (lua_isboolean(L, 4)) {
+        v = lua_toboolean(L, 4);
+    } else if (lua_type(L, 4) == LUA_TSTRING && indicator_is_milestone(ind)) {
+        size_t len;
+        const char *s = lua_tolstring(L, 4, &len);
+        char why[256];
+        TyCellRead r = planfile_milestone_actual(s, len, year, &v, why, sizeof why);
+        if (r == CELL_ERROR) return luaL_error(L, "indicator %s: actual %d: %s", ind->id, year, why);
+        if (r == CELL_MISSING) {
+            series_unset(&ind->actual, year);
+            v = NAN;
+        }
     } else {
-        double v = luaL_checknumber(L, 4);
+        v = luaL_checknumber(L, 4);
         luaL_argcheck(L, isfinite(v), 4, "finite number expected");
-        if (series_set(s, year, v, &err) != TY_OK) return raise_status(L, &err);
     }
-    if (is_target) {
+    if (!isnan(v) && series_set(&ind->actual, year, v, &err) != TY_OK) return raise_status(L, &err);
+    if (!lua_isnone(L, 5)) {
         const char *note = luaL_optstring(L, 5, NULL);
-        if (indicator_set_target_note(ind, year, note, &err) != TY_OK) return raise_status(L, &err);
+        if (indicator_set_actual_note(ind, year, note, &err) != TY_OK) return raise_status(L, &err);
     }
     return 0;
 }
 
-static int plan_actual(lua_State *L) { return get_value(L, 0); }
-static int plan_target(lua_State *L) { return get_value(L, 1); }
-static int plan_set_actual(lua_State *L) { return set_value(L, 0); }
-/* set_target(id, year, value | nil [, note]) */
-static int plan_set_target(lua_State *L) { return set_value(L, 1); }
+/* set_target(id, year, value | text | nil [, note]): a number is a level; a string is a target
+ * cell as written (docs/targets.md), read against the row's unit; a cell that cannot be read
+ * raises with the reader's message; nil (or an empty cell) removes the target. */
+static int plan_set_target(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    int year = check_year(L, 3);
+    TyError err;
+    ty_error_clear(&err);
+    if (lua_type(L, 4) == LUA_TSTRING) {
+        size_t len, at;
+        const char *text = lua_tolstring(L, 4, &len);
+        char why[512];
+        TyCellRead r = planfile_target_cell(ind, year, text, len, why, sizeof why, &at, &err);
+        if (r == CELL_ERROR) {
+            if (err.code == TY_ENOMEM) return raise_status(L, &err);
+            return luaL_error(L, "indicator %s: target %d: %s", ind->id, year, why);
+        }
+        if (r == CELL_MISSING) indicator_unset_target(ind, year);
+    } else if (lua_isnoneornil(L, 4)) {
+        indicator_unset_target(ind, year);
+    } else {
+        double v = luaL_checknumber(L, 4);
+        luaL_argcheck(L, isfinite(v), 4, "finite number expected");
+        if (indicator_set_target_level(ind, year, v, &err) != TY_OK) return raise_status(L, &err);
+    }
+    const char *note = luaL_optstring(L, 5, NULL);
+    if (indicator_set_target_note(ind, year, note, &err) != TY_OK) return raise_status(L, &err);
+    return 0;
+}
+
+/* _set_target_spec(id, year, {shape=, op=, a=, b=, from=, to=, ref=} [, note]): a target as a
+ * spec, for the Lua helpers whose reference year is their own (target_points & co). */
+static int plan_set_target_spec(lua_State *L)
+{
+    static const char *const shapes[] = {"level", "range", "window", "points", "growth", "multiple",
+                                         "benchmark", "rank", "milestone", NULL};
+    static const char *const ops[] = {"", ">=", ">", "<=", "<", NULL};
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    int year = check_year(L, 3);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    TyTargetSpec spec;
+    memset(&spec, 0, sizeof spec);
+    lua_getfield(L, 4, "shape");
+    spec.shape = (TyTargetShape)luaL_checkoption(L, -1, NULL, shapes);
+    lua_getfield(L, 4, "op");
+    spec.op = (TyTargetOp)luaL_checkoption(L, -1, "", ops);
+    lua_getfield(L, 4, "a");
+    spec.a = luaL_optnumber(L, -1, NAN);
+    lua_getfield(L, 4, "b");
+    spec.b = luaL_optnumber(L, -1, NAN);
+    lua_getfield(L, 4, "from");
+    spec.from = (int)luaL_optinteger(L, -1, 0);
+    lua_getfield(L, 4, "to");
+    spec.to = (int)luaL_optinteger(L, -1, 0);
+    lua_getfield(L, 4, "ref");
+    const char *ref = luaL_optstring(L, -1, "");
+    luaL_argcheck(L, strlen(ref) < sizeof spec.ref, 4, "ref too long");
+    strcpy(spec.ref, ref);
+    lua_pop(L, 7);
+    TyError err;
+    ty_error_clear(&err);
+    if (indicator_set_target(ind, year, &spec, NULL, &err) != TY_OK) return raise_status(L, &err);
+    const char *note = luaL_optstring(L, 5, NULL);
+    if (indicator_set_target_note(ind, year, note, &err) != TY_OK) return raise_status(L, &err);
+    return 0;
+}
+
+static void set_opt_number(lua_State *L, const char *k, double v)
+{
+    if (isnan(v)) return;
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_opt_string(lua_State *L, const char *k, const char *v)
+{
+    if (!v || !*v) return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* target_spec(id, year) -> {shape, op, a, b, from, to, ref, text} | nil: the target as read;
+ * op only when written, the numbers as in core/target.h. */
+static int plan_target_spec(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    const TyTarget *t = indicator_target(ind, check_year(L, 3));
+    if (!t) return 0;
+    lua_createtable(L, 0, 8);
+    set_opt_string(L, "shape", target_shape_name(t->spec.shape));
+    set_opt_string(L, "op", target_op_symbol(t->spec.op));
+    set_opt_number(L, "a", t->spec.a);
+    set_opt_number(L, "b", t->spec.b);
+    if (t->spec.from) {
+        lua_pushinteger(L, t->spec.from);
+        lua_setfield(L, -2, "from");
+    }
+    if (t->spec.to) {
+        lua_pushinteger(L, t->spec.to);
+        lua_setfield(L, -2, "to");
+    }
+    set_opt_string(L, "ref", t->spec.ref);
+    set_opt_string(L, "text", t->text);
+    return 1;
+}
+
+/* target_text(id, year) -> the cell as written | nil */
+static int plan_target_text(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    const TyTarget *t = indicator_target(ind, check_year(L, 3));
+    if (!t || !t->text) return 0;
+    lua_pushstring(L, t->text);
+    return 1;
+}
 
 static int plan_target_note(lua_State *L)
 {
@@ -302,19 +469,77 @@ static int plan_target_note(lua_State *L)
     return 1;
 }
 
+static int plan_actual_note(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    TyIndicator *ind = check_indicator(L, p, 2);
+    const char *note = indicator_actual_note(ind, check_year(L, 3));
+    if (!note) return 0;
+    lua_pushstring(L, note);
+    return 1;
+}
+
 /* years(id, "actual" | "target") -> { year, ... } ascending */
 static int plan_years(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
     TyIndicator *ind = check_indicator(L, p, 2);
     static const char *const kinds[] = {"actual", "target", NULL};
-    const TySeries *s = luaL_checkoption(L, 3, NULL, kinds) == 0 ? &ind->actual : &ind->target;
-    int n = series_count(s);
+    if (luaL_checkoption(L, 3, NULL, kinds) == 1) {
+        lua_createtable(L, (int)ind->ntargets, 0);
+        for (size_t i = 0; i < ind->ntargets; i++) {
+            lua_pushinteger(L, ind->targets[i].year);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        return 1;
+    }
+    int n = series_count(&ind->actual);
     lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
-        lua_pushinteger(L, series_nth_year(s, i));
+        lua_pushinteger(L, series_nth_year(&ind->actual, i));
         lua_rawseti(L, -2, i + 1);
     }
+    return 1;
+}
+
+/* base_year([id]) -> the declared base year in force (the row's own, else the plan's) | nil */
+static int plan_base_year(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    int y = lua_isnoneornil(L, 2) ? p->base_year : indicator_declared_base_year(p, check_indicator(L, p, 2));
+    if (!y) return 0;
+    lua_pushinteger(L, y);
+    return 1;
+}
+
+/* set_base_year(year | nil [, id]): for the plan, or for one row */
+static int plan_set_base_year(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    int y = lua_isnil(L, 2) ? 0 : check_year(L, 2);
+    if (lua_isnoneornil(L, 3)) p->base_year = y;
+    else check_indicator(L, p, 3)->base_year = y;
+    return 0;
+}
+
+/* header_title() -> the title the file gives (# title: / "title") or set_title set | nil */
+static int plan_header_title(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    if (!p->title) return 0;
+    lua_pushstring(L, p->title);
+    return 1;
+}
+
+/* set_title(text) -> the plan, for chaining */
+static int plan_set_title(lua_State *L)
+{
+    TyPlan *p = check_plan(L, 1);
+    const char *t = luaL_checkstring(L, 2);
+    TyError err;
+    ty_error_clear(&err);
+    if (plan_set_string(&p->title, t, &err) != TY_OK) return raise_status(L, &err);
+    lua_settop(L, 1);
     return 1;
 }
 
@@ -385,7 +610,7 @@ static void set_quantity(lua_State *L, const char *name, TyQuantity q)
 
 static void push_point(lua_State *L, int year, double v)
 {
-    lua_createtable(L, 0, 2);
+    lua_createtable(L, 0, 3);
     lua_pushinteger(L, year);
     lua_setfield(L, -2, "year");
     lua_pushnumber(L, v);
@@ -395,16 +620,30 @@ static void push_point(lua_State *L, int year, double v)
 /* One target's progress as a table. [-0, +1, m] */
 static void push_target_progress(lua_State *L, const TyIndicator *ind, const TyProgress *pr)
 {
-    lua_createtable(L, 0, 16);                        /* [t] */
+    lua_createtable(L, 0, 24);                        /* [t] */
     lua_pushinteger(L, pr->target_year);
     lua_setfield(L, -2, "year");
-    lua_pushnumber(L, pr->target);
-    lua_setfield(L, -2, "value");
-    const char *note = indicator_target_note(ind, pr->target_year);
-    if (note) {
-        lua_pushstring(L, note);
-        lua_setfield(L, -2, "note");
+    set_opt_string(L, "text", pr->text);
+    set_opt_string(L, "shape", target_shape_name(pr->spec.shape));
+    set_opt_string(L, "op", target_op_symbol(pr->op));
+    set_opt_number(L, "value", pr->target);
+    set_opt_number(L, "stretch", pr->stretch);
+    if (pr->window_from) {                            /* {from, to} as a list and by name */
+        lua_createtable(L, 2, 2);
+        lua_pushinteger(L, pr->window_from);
+        lua_rawseti(L, -2, 1);
+        lua_pushinteger(L, pr->window_to);
+        lua_rawseti(L, -2, 2);
+        lua_pushinteger(L, pr->window_from);
+        lua_setfield(L, -2, "from");
+        lua_pushinteger(L, pr->window_to);
+        lua_setfield(L, -2, "to");
+        lua_setfield(L, -2, "window");
     }
+    set_opt_string(L, "ref", pr->spec.ref);
+    set_opt_string(L, "resolved", pr->resolved);
+    const char *note = indicator_target_note(ind, pr->target_year);
+    set_opt_string(L, "note", note);
     lua_newtable(L);                                  /* [t, why] */
     set_quantity(L, "time_share", pr->time_share);
     set_quantity(L, "completion", pr->completion);
@@ -417,13 +656,12 @@ static void push_target_progress(lua_State *L, const TyIndicator *ind, const TyP
     lua_setfield(L, -2, "why");                       /* [t] */
     lua_pushstring(L, progress_status_name(pr->status));
     lua_setfield(L, -2, "status");
-    if (pr->status_why[0]) {
-        lua_pushstring(L, pr->status_why);
-        lua_setfield(L, -2, "status_why");
-    }
+    set_opt_string(L, "status_why", pr->status_why);
 }
 
-/* progress(as_of) -> { { id, base = {year, value} | nil, latest = ..., targets = {...} }, ... } */
+/* progress_rows(as_of) -> { { id, base = {year, value, how} | nil, latest = {year, value} | nil,
+ *                             targets = { {year, text, shape, op, value, stretch, window, ref,
+ *                             resolved, note, <quantities>, why, status, status_why}, ... } }, ... } */
 static int plan_progress(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
@@ -434,40 +672,25 @@ static int plan_progress(lua_State *L)
         lua_createtable(L, 0, 6);                     /* [list, row] */
         lua_pushstring(L, ind->id);
         lua_setfield(L, -2, "id");
-        int nt = series_count(&ind->target);
-        lua_createtable(L, nt, 0);                    /* [list, row, targets] */
-        int base_set = 0;
-        for (int k = 0; k < nt; k++) {
+        TyProgressBase base;
+        progress_indicator_base(p, i, as_of, &base);
+        if (base.year) {
+            push_point(L, base.year, base.value);
+            lua_pushstring(L, base.how);
+            lua_setfield(L, -2, "how");
+            lua_setfield(L, -2, "base");
+            push_point(L, base.latest_year, base.latest);
+            lua_setfield(L, -2, "latest");
+        }
+        lua_createtable(L, (int)ind->ntargets, 0);    /* [list, row, targets] */
+        for (size_t k = 0; k < ind->ntargets; k++) {
             TyProgress pr;
             TyError err;
             ty_error_clear(&err);
-            if (progress_compute(ind, series_nth_year(&ind->target, k), as_of, &p->thresholds, &pr, &err) != TY_OK)
+            if (progress_compute(p, i, ind->targets[k].year, as_of, &pr, &err) != TY_OK)
                 return raise_status(L, &err);
-            if (!base_set) {
-                base_set = 1;
-                if (pr.base_year) {
-                    push_point(L, pr.base_year, pr.base);
-                    lua_setfield(L, -3, "base");
-                }
-                if (pr.latest_year) {
-                    push_point(L, pr.latest_year, pr.latest);
-                    lua_setfield(L, -3, "latest");
-                }
-            }
             push_target_progress(L, ind, &pr);
-            lua_rawseti(L, -2, k + 1);
-        }
-        if (!base_set) {   /* no targets: still say where the indicator stands */
-            int b = series_first_year(&ind->actual);
-            int t = series_last_year_at_or_before(&ind->actual, as_of);
-            if (b && b <= as_of) {
-                push_point(L, b, series_get(&ind->actual, b));
-                lua_setfield(L, -3, "base");
-            }
-            if (t) {
-                push_point(L, t, series_get(&ind->actual, t));
-                lua_setfield(L, -3, "latest");
-            }
+            lua_rawseti(L, -2, (lua_Integer)k + 1);
         }
         lua_setfield(L, -2, "targets");
         lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -487,6 +710,14 @@ static const luaL_Reg plan_methods[] = {
     {"set_actual", plan_set_actual},
     {"set_target", plan_set_target},
     {"target_note", plan_target_note},
+    {"actual_note", plan_actual_note},
+    {"target_spec", plan_target_spec},
+    {"target_text", plan_target_text},
+    {"_set_target_spec", plan_set_target_spec},
+    {"base_year", plan_base_year},
+    {"set_base_year", plan_set_base_year},
+    {"header_title", plan_header_title},
+    {"set_title", plan_set_title},
     {"years", plan_years},
     {"thresholds", plan_thresholds},
     {"set_thresholds", plan_set_thresholds},

@@ -1,9 +1,10 @@
-/* plan.c — a plan's indicators: adding, finding, owned strings, target notes, enum names,
+/* plan.c — a plan's indicators: adding, finding, owned strings, targets and notes, enum names,
  * deep copies. Every allocation failure is a TY_ENOMEM that leaves the plan as it was. */
 #include "plan.h"
 #include "alloc.h"
 #include "plan_index.h"
 
+#include <math.h>
 #include <string.h>
 
 #define ID_MAX_LEN 64
@@ -27,20 +28,29 @@ TyPlan *plan_new(const char *name)
     return p;
 }
 
+static void notes_free(char ***notes)
+{
+    if (!*notes) return;
+    for (int i = 0; i < NOTE_SLOTS; i++) ty_free((*notes)[i]);
+    ty_free(*notes);
+    *notes = NULL;
+}
+
 static void indicator_free(TyIndicator *ind)
 {
-    char **strings[] = {&ind->id, &ind->name, &ind->unit, &ind->category, &ind->owner, &ind->note};
+    char **strings[] = {&ind->id, &ind->name, &ind->unit, &ind->category, &ind->owner, &ind->note,
+                        &ind->flow_of};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
         ty_free(*strings[i]);
         *strings[i] = NULL;
     }
     series_free(&ind->actual);
-    series_free(&ind->target);
-    if (ind->target_notes) {
-        for (int i = 0; i < NOTE_SLOTS; i++) ty_free(ind->target_notes[i]);
-        ty_free(ind->target_notes);
-        ind->target_notes = NULL;
-    }
+    for (size_t i = 0; i < ind->ntargets; i++) ty_free(ind->targets[i].text);
+    ty_free(ind->targets);
+    ind->targets = NULL;
+    ind->ntargets = ind->targets_cap = 0;
+    notes_free(&ind->target_notes);
+    notes_free(&ind->actual_notes);
 }
 
 void plan_free(TyPlan *p)
@@ -50,6 +60,7 @@ void plan_free(TyPlan *p)
     ty_free(p->ind);
     plan_index_free(p);
     ty_free(p->name);
+    ty_free(p->title);
     ty_free(p);
 }
 
@@ -63,7 +74,6 @@ static void indicator_init(TyIndicator *ind)
     ind->aggregate = TY_AGG_SUM;
     thresholds_default(&ind->thresholds);   /* not in force until has_thresholds is set */
     series_init(&ind->actual);
-    series_init(&ind->target);
 }
 
 static int id_start_char(char c)
@@ -144,23 +154,126 @@ TyStatus plan_set_string(char **field, const char *value, TyError *err)
     return TY_OK;
 }
 
-TyStatus indicator_set_target_note(TyIndicator *ind, int year, const char *note, TyError *err)
+/* Sets the note of `year` in a lazily allocated per-year table. */
+static TyStatus set_note(char ***notes, const char *id, int year, const char *note, TyError *err)
 {
     if (year < TY_YEAR_MIN || year > TY_YEAR_MAX)
         return ty_error_set(err, TY_EDATA, "year %d is outside %d..%d", year, TY_YEAR_MIN, TY_YEAR_MAX);
-    if (!ind->target_notes) {
+    if (!*notes) {
         if (!note) return TY_OK;   /* nothing to clear */
-        ind->target_notes = ty_calloc(NOTE_SLOTS, sizeof *ind->target_notes);
-        if (!ind->target_notes)
-            return ty_error_set(err, TY_ENOMEM, "not enough memory for the target notes of %s", ind->id);
+        *notes = ty_calloc(NOTE_SLOTS, sizeof **notes);
+        if (!*notes) return ty_error_set(err, TY_ENOMEM, "not enough memory for the notes of %s", id);
     }
-    return plan_set_string(&ind->target_notes[year - TY_YEAR_MIN], note, err);
+    return plan_set_string(&(*notes)[year - TY_YEAR_MIN], note, err);
+}
+
+static const char *get_note(char **notes, int year)
+{
+    if (!notes || year < TY_YEAR_MIN || year > TY_YEAR_MAX) return NULL;
+    return notes[year - TY_YEAR_MIN];
+}
+
+TyStatus indicator_set_target_note(TyIndicator *ind, int year, const char *note, TyError *err)
+{
+    return set_note(&ind->target_notes, ind->id, year, note, err);
 }
 
 const char *indicator_target_note(const TyIndicator *ind, int year)
 {
-    if (!ind->target_notes || year < TY_YEAR_MIN || year > TY_YEAR_MAX) return NULL;
-    return ind->target_notes[year - TY_YEAR_MIN];
+    return get_note(ind->target_notes, year);
+}
+
+TyStatus indicator_set_actual_note(TyIndicator *ind, int year, const char *note, TyError *err)
+{
+    return set_note(&ind->actual_notes, ind->id, year, note, err);
+}
+
+const char *indicator_actual_note(const TyIndicator *ind, int year)
+{
+    return get_note(ind->actual_notes, year);
+}
+
+/* Position of `year` in the sorted targets: its index if present (*found = 1), else where it
+ * would go. */
+static size_t target_slot(const TyIndicator *ind, int year, int *found)
+{
+    size_t i = 0;
+    while (i < ind->ntargets && ind->targets[i].year < year) i++;
+    *found = i < ind->ntargets && ind->targets[i].year == year;
+    return i;
+}
+
+TyStatus indicator_set_target(TyIndicator *ind, int year, const TyTargetSpec *spec, const char *text,
+                              TyError *err)
+{
+    if (year < TY_YEAR_MIN || year > TY_YEAR_MAX)
+        return ty_error_set(err, TY_EDATA, "year %d is outside %d..%d", year, TY_YEAR_MIN, TY_YEAR_MAX);
+    char *copy = NULL;
+    if (text && !(copy = ty_strdup(text)))
+        return ty_error_set(err, TY_ENOMEM, "not enough memory for a target of %s", ind->id);
+    int found;
+    size_t i = target_slot(ind, year, &found);
+    if (found) {
+        ty_free(ind->targets[i].text);
+    } else {
+        if (ind->ntargets == ind->targets_cap) {
+            size_t cap = ind->targets_cap ? ind->targets_cap * 2 : 4;
+            TyTarget *t = ty_realloc(ind->targets, cap * sizeof *t);
+            if (!t) {
+                ty_free(copy);
+                return ty_error_set(err, TY_ENOMEM, "not enough memory for the targets of %s", ind->id);
+            }
+            ind->targets = t;
+            ind->targets_cap = cap;
+        }
+        memmove(&ind->targets[i + 1], &ind->targets[i], (ind->ntargets - i) * sizeof ind->targets[0]);
+        ind->ntargets++;
+    }
+    ind->targets[i].year = year;
+    ind->targets[i].spec = *spec;
+    ind->targets[i].text = copy;
+    return TY_OK;
+}
+
+TyStatus indicator_set_target_level(TyIndicator *ind, int year, double v, TyError *err)
+{
+    if (!isfinite(v)) return ty_error_set(err, TY_EDATA, "target %d of %s is not a finite number", year, ind->id);
+    TyTargetSpec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.shape = TY_SHAPE_LEVEL;
+    spec.op = TY_OP_DEFAULT;
+    spec.a = v;
+    spec.b = NAN;
+    return indicator_set_target(ind, year, &spec, NULL, err);
+}
+
+void indicator_unset_target(TyIndicator *ind, int year)
+{
+    int found;
+    size_t i = target_slot(ind, year, &found);
+    if (!found) return;
+    ty_free(ind->targets[i].text);
+    memmove(&ind->targets[i], &ind->targets[i + 1], (ind->ntargets - i - 1) * sizeof ind->targets[0]);
+    ind->ntargets--;
+}
+
+const TyTarget *indicator_target(const TyIndicator *ind, int year)
+{
+    int found;
+    size_t i = target_slot(ind, year, &found);
+    return found ? &ind->targets[i] : NULL;
+}
+
+int indicator_is_milestone(const TyIndicator *ind)
+{
+    for (size_t i = 0; i < ind->ntargets; i++)
+        if (ind->targets[i].spec.shape == TY_SHAPE_MILESTONE) return 1;
+    return 0;
+}
+
+int indicator_declared_base_year(const TyPlan *p, const TyIndicator *ind)
+{
+    return ind->base_year ? ind->base_year : p ? p->base_year : 0;
 }
 
 /* Enum names: one table per enum serves both directions. */
@@ -239,12 +352,26 @@ static int copy_string(char **dst, const char *src)
     return !src || *dst;
 }
 
-static int copy_notes(TyIndicator *dst, const TyIndicator *src)
+static int copy_notes(char ***dst, char **src)
 {
-    if (!src->target_notes) return 1;
-    if (!(dst->target_notes = ty_calloc(NOTE_SLOTS, sizeof *dst->target_notes))) return 0;
+    if (!src) return 1;
+    if (!(*dst = ty_calloc(NOTE_SLOTS, sizeof **dst))) return 0;
     for (int i = 0; i < NOTE_SLOTS; i++)
-        if (!copy_string(&dst->target_notes[i], src->target_notes[i])) return 0;
+        if (!copy_string(&(*dst)[i], src[i])) return 0;
+    return 1;
+}
+
+static int copy_targets(TyIndicator *dst, const TyIndicator *src)
+{
+    if (src->ntargets == 0) return 1;
+    if (!(dst->targets = ty_calloc(src->ntargets, sizeof *dst->targets))) return 0;
+    dst->targets_cap = src->ntargets;
+    for (size_t i = 0; i < src->ntargets; i++) {
+        dst->targets[i] = src->targets[i];
+        dst->targets[i].text = NULL;
+        dst->ntargets = i + 1;   /* counted first so indicator_free releases a partial copy */
+        if (!copy_string(&dst->targets[i].text, src->targets[i].text)) return 0;
+    }
     return 1;
 }
 
@@ -257,14 +384,15 @@ static TyStatus indicator_copy(TyIndicator *dst, const TyIndicator *src, TyError
     dst->aggregate = src->aggregate;
     dst->has_thresholds = src->has_thresholds;
     dst->thresholds = src->thresholds;
+    dst->base_year = src->base_year;
     int ok = copy_string(&dst->id, src->id) && copy_string(&dst->name, src->name)
           && copy_string(&dst->unit, src->unit) && copy_string(&dst->category, src->category)
           && copy_string(&dst->owner, src->owner) && copy_string(&dst->note, src->note)
-          && copy_notes(dst, src);
+          && copy_string(&dst->flow_of, src->flow_of)
+          && copy_notes(&dst->target_notes, src->target_notes)
+          && copy_notes(&dst->actual_notes, src->actual_notes) && copy_targets(dst, src);
     if (!ok) return ty_error_set(err, TY_ENOMEM, "not enough memory to copy indicator %s", src->id);
-    TyStatus st = series_copy(&dst->actual, &src->actual, err);
-    if (st == TY_OK) st = series_copy(&dst->target, &src->target, err);
-    return st;
+    return series_copy(&dst->actual, &src->actual, err);
 }
 
 TyPlan *plan_clone(const TyPlan *p, TyError *err)
@@ -275,6 +403,12 @@ TyPlan *plan_clone(const TyPlan *p, TyError *err)
         return NULL;
     }
     c->thresholds = p->thresholds;
+    c->base_year = p->base_year;
+    if (p->title && !(c->title = ty_strdup(p->title))) {
+        ty_error_set(err, TY_ENOMEM, "not enough memory to copy a plan");
+        plan_free(c);
+        return NULL;
+    }
     if (p->n > 0) {
         c->ind = ty_calloc(p->n, sizeof *c->ind);
         if (!c->ind) {

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "error.h"
 #include "series.h"
+#include "target.h"
 
 typedef enum TyDirection { TY_UP = 1, TY_DOWN = -1 } TyDirection;
 typedef enum TyMeasure { TY_LEVEL = 0, TY_FLOW = 1 } TyMeasure;
@@ -22,6 +23,14 @@ typedef struct TyThresholds {
 
 void thresholds_default(TyThresholds *t);
 
+/* One target of an indicator, as written: its shape and numbers, and the cell's own words. The
+ * threshold of a relative shape is never stored (core/progress.c resolves it from the data). */
+typedef struct TyTarget {
+    int year;
+    TyTargetSpec spec;
+    char *text;        /* the cell as written (owned); NULL for a number set from Lua */
+} TyTarget;
+
 /* Strings are owned (malloc'd) by the indicator; NULL when absent. */
 typedef struct TyIndicator {
     char *id;          /* ASCII [A-Za-z_][A-Za-z0-9_]*, unique in the plan */
@@ -36,16 +45,25 @@ typedef struct TyIndicator {
     TyAggregate aggregate;
     int has_thresholds;          /* per-indicator override of the plan thresholds */
     TyThresholds thresholds;
-    TySeries actual;
-    TySeries target;
-    /* Per target year, optional: NULL until the first note is set, then TY_YEAR_MAX - TY_YEAR_MIN + 1
-     * entries indexed by year - TY_YEAR_MIN (not by target.first_year, which moves when targets
-     * are added before the first one). Use indicator_target_note / indicator_set_target_note. */
+    int base_year;     /* declared for this row; 0 = undeclared (the plan's applies) */
+    char *flow_of;     /* id of the level row whose yearly change this flow row is; NULL if none.
+                        * Such a row's actuals are derived (level(y) - level(y - 1)), never typed */
+    TySeries actual;   /* a milestone row stores 1 (done) / 0 (not done) */
+    /* Targets ascending by year, at most one per year (indicator_set_target & co). A handful per
+     * row, so a sorted array: a million-row plan must not pay for empty years. */
+    TyTarget *targets;
+    size_t ntargets, targets_cap;
+    /* Per year, optional: NULL until the first note is set, then TY_YEAR_MAX - TY_YEAR_MIN + 1
+     * entries indexed by year - TY_YEAR_MIN. Use indicator_target_note / indicator_set_target_note
+     * (and the actual_ twins). */
     char **target_notes;
+    char **actual_notes;
 } TyIndicator;
 
 typedef struct TyPlan {
     char *name;
+    char *title;       /* from the file's header (# title: / "title"); NULL when none */
+    int base_year;     /* declared for the whole plan; 0 = undeclared */
     TyThresholds thresholds;
     size_t n, cap;
     TyIndicator *ind;
@@ -69,6 +87,23 @@ TyStatus plan_set_string(char **field, const char *value, TyError *err);
 /* Target note for a year (copy), NULL clears. */
 TyStatus indicator_set_target_note(TyIndicator *ind, int year, const char *note, TyError *err);
 const char *indicator_target_note(const TyIndicator *ind, int year);
+/* The same for the note of an actual (a source sentence, a flag). */
+TyStatus indicator_set_actual_note(TyIndicator *ind, int year, const char *note, TyError *err);
+const char *indicator_actual_note(const TyIndicator *ind, int year);
+
+/* Sets (replaces) the target of `year`: the spec and the words it was written in (copied; NULL
+ * for a number set from Lua). TY_EDATA for a year out of range. */
+TyStatus indicator_set_target(TyIndicator *ind, int year, const TyTargetSpec *spec, const char *text,
+                              TyError *err);
+/* A plain level target V (a number from Lua or a JSON number): LEVEL, op not written. */
+TyStatus indicator_set_target_level(TyIndicator *ind, int year, double v, TyError *err);
+void indicator_unset_target(TyIndicator *ind, int year);
+/* The target of `year`, or NULL. */
+const TyTarget *indicator_target(const TyIndicator *ind, int year);
+/* 1 when one of the row's targets is a milestone (its actuals are then done / not done). */
+int indicator_is_milestone(const TyIndicator *ind);
+/* The base year in force for the row: its own declaration, else the plan's, else 0. */
+int indicator_declared_base_year(const TyPlan *p, const TyIndicator *ind);
 
 /* Enum names <-> values; parse returns 0 on success, -1 on an unknown name. */
 const char *direction_name(TyDirection d);
@@ -79,6 +114,12 @@ int direction_parse(const char *s, TyDirection *out);
 int measure_parse(const char *s, TyMeasure *out);
 int trend_parse(const char *s, TyTrend *out);
 int aggregate_parse(const char *s, TyAggregate *out);
+
+/* The links between rows are sound (plan_links.c): a flow_of row names another row that is a
+ * level row (measure level, not itself a flow_of row), is itself measure=flow and has no typed
+ * actuals; a benchmark target names another row of the plan. Else TY_EDATA with *bad = the
+ * offending indicator and *year = the target's year (0 when the problem is flow_of). */
+TyStatus plan_check_links(const TyPlan *p, size_t *bad, int *year, TyError *err);
 
 /* Deep copy of a whole plan. */
 TyPlan *plan_clone(const TyPlan *p, TyError *err);

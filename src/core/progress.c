@@ -1,30 +1,39 @@
-/* progress.c — where an indicator stands against one target (DOMAIN §2): the required and
- * actual rates, the projection by the indicator's trend, the UN progress measure, the
- * "time half gone, task half done" comparison and the status, each undefined quantity with
- * its reason. The decisions beyond DOMAIN's table are listed in progress.h. */
-#include "progress.h"
+/* progress.c — where an indicator stands against one target (DOMAIN §2, docs/targets.md
+ * "Statuses"): the required and actual rates, the projection by the indicator's trend, the UN
+ * progress measure, the "time half gone, task half done" comparison and the status, each
+ * undefined quantity with its reason. A passed target is judged on its own year's value only;
+ * flows, windows, ranks and milestones each by their rule. Decisions: see progress.h. */
+#include "progress_internal.h"
 
-#include <locale.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Reasons for undefined quantities: static, lower-case, specific. */
 static const char WHY_NO_ACTUAL[] = "no actual at or before the as-of year";
-static const char WHY_NO_ACTUAL_AT_TARGET[] = "no actual at or before the target year";
-static const char WHY_SAME_YEAR[] = "base and latest are the same year";
-static const char WHY_TARGET_IS_BASE[] = "target equals the base value";
-static const char WHY_TARGET_YEAR_IS_BASE[] = "target year is the base year";
+static const char WHY_NO_VALUE_AT_TARGET[] = "no actual for the target year (another year never stands in)";
+static const char WHY_NOT_AFTER_BASE[] = "the target year is not after the base year";
+static const char WHY_SAME_YEAR[] = "base and latest are the same year (one actual)";
+static const char WHY_HOLD[] = "hold target: the target asks for no progress from the base";
 static const char WHY_NOT_POSITIVE[] = "rate needs positive values";
 static const char WHY_PASSED[] = "target year has passed";
 static const char WHY_OUT_OF_RANGE[] = "result out of range";
+static const char WHY_UNRESOLVED[] = "the threshold cannot be resolved";
+static const char WHY_MILESTONE[] = "a milestone has no quantities";
+static const char WHY_WINDOW_RATE[] = "a window's total has no growth rate";
+static const char WHY_WINDOW_FLOWS[] = "a year of the window has no flow";
+static const char WHY_NO_FLOW[] = "no flow to project from";
 
-/* The three points every formula uses: base (b, xb), latest (t, xt), target (T, V). */
-typedef struct Points {
-    int b, t, T;
-    double xb, xt, V;
-    int d;   /* +1 up, -1 down */
-} Points;
+/* What every rule needs about the target being judged. */
+typedef struct Judge {
+    const TyPlan *p;
+    const TyIndicator *ind;
+    const TyTarget *t;
+    const TyThresholds *th;
+    int A, T, d;
+    TyTargetOp op;
+} Judge;
 
 static TyQuantity undefined(const char *why)
 {
@@ -42,134 +51,6 @@ static TyQuantity quantity(double v)
 
 static int defined(TyQuantity q) { return q.why == NULL; }
 
-/* (t - b) / (T - b): the share of the plan period that has gone (时间进度). */
-static TyQuantity progress_time_share(const Points *p)
-{
-    if (p->T == p->b) return undefined(WHY_TARGET_YEAR_IS_BASE);
-    return quantity((double)(p->t - p->b) / (double)(p->T - p->b));
-}
-
-/* (xt - xb) / (V - xb): the share of the task done (任务进度). */
-static TyQuantity progress_completion(const Points *p)
-{
-    if (p->V == p->xb) return undefined(WHY_TARGET_IS_BASE);
-    return quantity((p->xt - p->xb) / (p->V - p->xb));
-}
-
-/* (V - xt) / (T - t): the change needed each year from now on, in the indicator's unit. */
-static TyQuantity progress_required_change(const Points *p)
-{
-    return quantity((p->V - p->xt) / (double)(p->T - p->t));
-}
-
-/* (V / xt)^(1 / (T - t)) - 1: the compound growth needed each year from now on. */
-static TyQuantity progress_required_rate(const Points *p)
-{
-    if (!(p->xt > 0 && p->V > 0)) return undefined(WHY_NOT_POSITIVE);
-    return quantity(pow(p->V / p->xt, 1.0 / (double)(p->T - p->t)) - 1.0);
-}
-
-/* (xt / xb)^(1 / (t - b)) - 1: the compound growth achieved so far (endpoint CAGR). */
-static TyQuantity progress_actual_rate(const Points *p)
-{
-    if (p->t == p->b) return undefined(WHY_SAME_YEAR);
-    if (!(p->xb > 0 && p->xt > 0)) return undefined(WHY_NOT_POSITIVE);
-    return quantity(pow(p->xt / p->xb, 1.0 / (double)(p->t - p->b)) - 1.0);
-}
-
-/* xt + (xt - xb)(T - t)/(t - b): the straight line through base and latest. Needs t > b. */
-static double projected_linear(const Points *p)
-{
-    return p->xt + (p->xt - p->xb) * (double)(p->T - p->t) / (double)(p->t - p->b);
-}
-
-/* Weighted least squares of ln(x) on the year over the actuals from b to t, weight
- * year - b + 1 so recent years count more (UN ESCAP anticipated progress), evaluated at T.
- * Centred on the weighted means for accuracy. 0 when it does not apply: fewer than three
- * actuals, or a value <= 0 (no logarithm). */
-static int projected_wls(const TySeries *actual, const Points *p, double *out)
-{
-    double sw = 0, su = 0, sz = 0;
-    int count = 0;
-    for (int y = p->b; y <= p->t; y++) {
-        double x = series_get(actual, y);
-        if (isnan(x)) continue;
-        if (x <= 0) return 0;
-        double u = y - p->b, w = u + 1;
-        sw += w;
-        su += w * u;
-        sz += w * log(x);
-        count++;
-    }
-    if (count < 3) return 0;
-    double u_mean = su / sw, z_mean = sz / sw, suu = 0, suz = 0;
-    for (int y = p->b; y <= p->t; y++) {
-        double x = series_get(actual, y);
-        if (isnan(x)) continue;
-        double u = y - p->b, w = u + 1;
-        suu += w * (u - u_mean) * (u - u_mean);
-        suz += w * (u - u_mean) * (log(x) - z_mean);
-    }
-    double slope = suz / suu;   /* suu > 0: three distinct years */
-    *out = exp(z_mean + slope * ((double)(p->T - p->b) - u_mean));
-    return 1;
-}
-
-/* The value expected at T if the trend so far continues. wls falls back to cagr, and cagr to
- * the straight line when the actual rate is undefined (a value <= 0), so an indicator with
- * a zero base still gets a projection. */
-static TyQuantity progress_projected(const TyIndicator *ind, const Points *p, TyQuantity actual_rate)
-{
-    if (p->t == p->b) return undefined(WHY_SAME_YEAR);
-    double wls;
-    if (ind->trend == TY_TREND_WLS && projected_wls(&ind->actual, p, &wls)) return quantity(wls);
-    if (ind->trend != TY_TREND_LINEAR && defined(actual_rate))
-        return quantity(p->xt * pow(1.0 + actual_rate.v, (double)(p->T - p->t)));
-    return quantity(projected_linear(p));
-}
-
-/* (projected - xb) / (V - xb): the UN Statistics Division's progress measure. */
-static TyQuantity progress_measure(const Points *p, TyQuantity projected)
-{
-    if (!defined(projected)) return undefined(projected.why);
-    if (p->V == p->xb) return undefined(WHY_TARGET_IS_BASE);
-    return quantity((projected.v - p->xb) / (p->V - p->xb));
-}
-
-/* completion - time_share: ahead (> 0) of or behind (< 0) schedule (序时进度). */
-static TyQuantity progress_schedule_gap(TyQuantity completion, TyQuantity time_share)
-{
-    if (!defined(completion)) return undefined(completion.why);
-    if (!defined(time_share)) return undefined(time_share.why);
-    return quantity(completion.v - time_share.v);
-}
-
-/* A number for status_why: short, and with '.' whatever the locale says. */
-static const char *format_number(double x, char *buf, size_t size)
-{
-    if (fabs(x) >= 1e4 && fabs(x) < 1e15) snprintf(buf, size, "%.0f", x);
-    else snprintf(buf, size, "%.4g", x);
-    const char *dp = localeconv()->decimal_point;
-    size_t dl = strlen(dp);
-    char *at;
-    if (dl > 0 && strcmp(dp, ".") != 0 && (at = strstr(buf, dp)) != NULL) {
-        *at = '.';
-        memmove(at + 1, at + dl, strlen(at + dl) + 1);
-    }
-    return buf;
-}
-
-/* A share as a whole percentage ("68%"), falling back to format_number when huge. */
-static const char *format_percent(double share, char *buf, size_t size)
-{
-    double pct = share * 100.0;
-    char num[24];
-    if (fabs(pct) < 1e4) snprintf(num, sizeof num, "%.0f", pct);
-    else format_number(pct, num, sizeof num);
-    snprintf(buf, size, "%s%%", num);
-    return buf;
-}
-
 static void set_all_quantities(TyProgress *out, const char *why)
 {
     TyQuantity *all[] = { &out->time_share, &out->completion, &out->required_change,
@@ -178,133 +59,413 @@ static void set_all_quantities(TyProgress *out, const char *why)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) *all[i] = undefined(why);
 }
 
-/* The record for a target before anything is known about the actuals. */
-static void progress_start(TyProgress *out, int as_of, int target_year, double target)
+static int met(double x, TyTargetOp op, double v)
 {
+    switch (op) {
+    case TY_OP_GT: return x > v;
+    case TY_OP_LE: return x <= v;
+    case TY_OP_LT: return x < v;
+    default: return x >= v;
+    }
+}
+
+/* The endpoint rate on s from b to t, undefined with its reason. */
+static TyQuantity rate_quantity(const TyYears *s, int b, int t)
+{
+    if (t == b) return undefined(WHY_SAME_YEAR);
+    if (!(years_get(s, b) > 0 && years_get(s, t) > 0)) return undefined(WHY_NOT_POSITIVE);
+    double r = years_rate(s, b, t);
+    return isnan(r) ? undefined(WHY_OUT_OF_RANGE) : quantity(r);
+}
+
+/* The status and its one-line reason. */
+static void set_status(TyProgress *out, TyProgressStatus st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_status(TyProgress *out, TyProgressStatus st, const char *fmt, ...)
+{
+    out->status = st;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->status_why, sizeof out->status_why, fmt, ap);
+    va_end(ap);
+}
+
+static void set_anchor(TyProgress *out, const TyAnchor *an)
+{
+    out->base_year = an->b;
+    out->base = an->xb;
+    out->latest_year = an->t;
+    out->latest = an->xt;
+    _Static_assert(sizeof out->base_how == sizeof an->how, "base_how holds an anchor's how");
+    memcpy(out->base_how, an->how, sizeof out->base_how);
+}
+
+/* completion - time_share: ahead (> 0) of or behind (< 0) schedule (序时进度). */
+static TyQuantity schedule_gap(TyQuantity completion, TyQuantity time_share)
+{
+    if (!defined(completion)) return undefined(completion.why);
+    if (!defined(time_share)) return undefined(time_share.why);
+    return quantity(completion.v - time_share.v);
+}
+
+/* A share as a whole percentage ("68%"), through progress_number when huge. */
+static const char *format_percent(double share, char *buf, size_t size)
+{
+    double pct = share * 100.0;
+    char num[24];
+    if (fabs(pct) < 1e4) snprintf(num, sizeof num, "%.0f", pct);
+    else progress_number(pct, num, sizeof num);
+    snprintf(buf, size, "%s%%", num);
+    return buf;
+}
+
+/* Status by the progress measure P and the thresholds (rule 2, last step). */
+static void classify(const Judge *j, TyProgress *out, int moved_away, double V, double xb)
+{
+    char x[32], v[32], b[32], pct[32];
+    double P = out->progress.v;
+    int has = defined(out->progress);
+    TyProgressStatus st = has && P >= j->th->on_track ? TY_ST_ON_TRACK
+                        : has && P >= j->th->behind ? TY_ST_BEHIND
+                        : moved_away ? TY_ST_REGRESSING : TY_ST_STALLED;
+    progress_number(V, v, sizeof v);
+    progress_number(xb, b, sizeof b);
+    if (has) {
+        set_status(out, st, "projected %s reaches %s of the way from %s to %s%s",
+                   progress_number(out->projected.v, x, sizeof x), format_percent(P, pct, sizeof pct), b, v,
+                   st == TY_ST_REGRESSING ? ", moving away from the target" : "");
+    } else {
+        set_status(out, st, "progress undefined (%s); latest %s in %d %s", out->progress.why,
+                   progress_number(out->latest, x, sizeof x), out->latest_year,
+                   st == TY_ST_REGRESSING ? "has moved away from the target" : "has not moved away from the base");
+    }
+}
+
+/* Rule 1: a passed target, on the value of T alone. */
+static void judge_passed(const Judge *j, const TyYears *s, const TyAnchor *an, double V, int resolved,
+                         TyProgress *out)
+{
+    char x[32], v[32], st[32];
+    int T = j->T;
+    if (!years_has(s, T)) {
+        set_all_quantities(out, WHY_NO_VALUE_AT_TARGET);
+        set_status(out, TY_ST_NO_DATA, "no actual for %d, the target year; another year never stands in", T);
+        return;
+    }
+    if (!resolved) {
+        set_all_quantities(out, WHY_UNRESOLVED);
+        set_status(out, TY_ST_NO_DATA, "the threshold cannot be resolved: %s", out->resolved);
+        return;
+    }
+    double xT = years_get(s, T);
+    set_all_quantities(out, WHY_PASSED);
+    if (an->b && T > an->b) {
+        int hold = j->d * (V - an->xb) <= 0;
+        out->time_share = quantity(1.0);
+        out->completion = hold ? undefined(WHY_HOLD) : quantity((xT - an->xb) / (V - an->xb));
+        out->actual_rate = rate_quantity(s, an->b, T);
+        out->schedule_gap = schedule_gap(out->completion, out->time_share);
+    } else {
+        out->time_share = out->completion = out->actual_rate = out->schedule_gap = undefined(WHY_NOT_AFTER_BASE);
+    }
+    progress_number(xT, x, sizeof x);
+    progress_number(V, v, sizeof v);
+    if (!isnan(out->stretch) && met(xT, j->op, out->stretch))
+        set_status(out, TY_ST_EXCEEDED, "actual %s in %d meets the stretch %s (floor %s)", x, T,
+                   progress_number(out->stretch, st, sizeof st), v);
+    else if (met(xT, j->op, V))
+        set_status(out, TY_ST_ACHIEVED, "actual %s in %d meets the target %s %s", x, T,
+                   target_op_symbol(j->op), v);
+    else
+        set_status(out, TY_ST_MISSED, "actual %s in %d does not meet the target %s %s", x, T,
+                   target_op_symbol(j->op), v);
+}
+
+/* Rules 1 and 2 for every shape with a threshold on series s (the row's values or its flows).
+ * early: the latest value may already meet the target (levels, ranges, points, multiples, ranks). */
+static void judge_generic(const Judge *j, const TyYears *s, int early, TyProgress *out)
+{
+    char x[32], v[32], pr[32];
+    TyAnchor an;
+    years_anchor(j->p, j->ind, s, &an);
+    set_anchor(out, &an);
+    double V;
+    int resolved = progress_resolve(j->p, j->ind, s, j->t, j->A, &V, out->resolved, sizeof out->resolved);
+    out->target = resolved ? V : NAN;
+    if (j->T <= j->A) {
+        judge_passed(j, s, &an, V, resolved, out);
+        return;
+    }
+    if (an.b == 0) {
+        set_all_quantities(out, WHY_NO_ACTUAL);
+        set_status(out, TY_ST_NO_DATA, "no actual at or before the as-of year %d", j->A);
+        return;
+    }
+    if (!resolved) {
+        set_all_quantities(out, WHY_UNRESOLVED);
+        set_status(out, TY_ST_NO_DATA, "the threshold cannot be resolved: %s", out->resolved);
+        return;
+    }
+    int b = an.b, t = an.t, T = j->T, rank = j->t->spec.shape == TY_SHAPE_RANK;
+    double xb = an.xb, xt = an.xt;
+    int hold = j->d * (V - xb) <= 0;
+    out->required_change = quantity((V - xt) / (double)(T - t));
+    out->required_rate = xt > 0 && V > 0 ? quantity(pow(V / xt, 1.0 / (double)(T - t)) - 1.0)
+                                         : undefined(WHY_NOT_POSITIVE);
+    if (t != b) {
+        out->time_share = quantity((double)(t - b) / (double)(T - b));
+        out->completion = hold ? undefined(WHY_HOLD) : quantity((xt - xb) / (V - xb));
+        out->actual_rate = rate_quantity(s, b, t);
+        double proj = years_project(j->ind->trend, s, b, t, T);
+        if (rank && !isnan(proj)) proj = fmax(1.0, floor(proj + 0.5));   /* whole positions, never 0th */
+        out->projected = isnan(proj) ? undefined(WHY_OUT_OF_RANGE) : quantity(proj);
+        out->progress = !defined(out->projected) ? undefined(out->projected.why)
+                      : hold ? undefined(WHY_HOLD) : quantity((proj - xb) / (V - xb));
+        out->schedule_gap = schedule_gap(out->completion, out->time_share);
+    } else {
+        out->time_share = out->completion = out->actual_rate = out->projected = out->progress =
+            out->schedule_gap = undefined(WHY_SAME_YEAR);
+    }
+    progress_number(xt, x, sizeof x);
+    progress_number(V, v, sizeof v);
+    if (early && !isnan(out->stretch) && met(xt, j->op, out->stretch)) {
+        set_status(out, TY_ST_EXCEEDED, "latest %s in %d already meets the stretch %s of the target for %d",
+                   x, t, progress_number(out->stretch, pr, sizeof pr), T);
+    } else if (early && met(xt, j->op, V)) {
+        set_status(out, TY_ST_ACHIEVED, "latest %s in %d already meets the target %s %s for %d", x, t,
+                   target_op_symbol(j->op), v, T);
+    } else if (t == b) {
+        set_status(out, TY_ST_NO_TREND, "only one year of actuals (%d) at or before %d: no trend to project",
+                   t, j->A);
+    } else if (hold) {
+        int ok = defined(out->projected) && met(out->projected.v, j->op, V);
+        set_status(out, ok ? TY_ST_ON_TRACK : TY_ST_BEHIND,
+                   "hold target (%s %s from a base of %s asks for no progress): projected %s %s it",
+                   target_op_symbol(j->op), v, progress_number(xb, pr, sizeof pr),
+                   defined(out->projected) ? progress_number(out->projected.v, x, sizeof x) : "(none)",
+                   ok ? "meets" : "does not meet");
+    } else {
+        classify(j, out, j->d * (xt - xb) < 0, V, xb);
+    }
+}
+
+/* The flows of F..y added up: for a level row level(y) - level(F - 1), else every flow. */
+static int window_total(const Judge *j, const TyYears *L, const TyYears *fs, int F, int y, double *total)
+{
+    if (L) {
+        if (!years_has(L, y) || !years_has(L, F - 1)) return 0;
+        *total = years_get(L, y) - years_get(L, F - 1);
+        return 1;
+    }
+    (void)j;
+    double sum = 0;
+    for (int k = F; k <= y; k++) {
+        if (!years_has(fs, k)) return 0;
+        sum += years_get(fs, k);
+    }
+    *total = sum;
+    return 1;
+}
+
+/* Rule 3: a window of several years F..T, the total of its flows against N. */
+static void judge_window(const Judge *j, TyProgress *out)
+{
+    char n_[32], x[32];
+    int F = j->t->spec.from, T = j->T, A = j->A, years = T - F + 1;
+    double N = j->t->spec.a;
+    int level_row = j->ind->measure == TY_LEVEL && !j->ind->flow_of;
+    TyYears L, fs;
+    years_own(j->p, j->ind, A, &L);
+    years_flows(j->p, j->ind, A, &fs);
+    TyAnchor an;
+    years_anchor(j->p, j->ind, &fs, &an);
+    set_anchor(out, &an);
+    out->target = N;
+    progress_number(N, n_, sizeof n_);
+    snprintf(out->resolved, sizeof out->resolved, "N = %s over %d-%d", n_, F, T);
+    int hold = j->d * N <= 0;
+    double total;
+    if (T <= A) {
+        if (!window_total(j, level_row ? &L : NULL, &fs, F, T, &total)) {
+            set_all_quantities(out, WHY_WINDOW_FLOWS);
+            set_status(out, TY_ST_NO_DATA, "the flows of %d-%d are not all known", F, T);
+            return;
+        }
+        set_all_quantities(out, WHY_PASSED);
+        out->time_share = quantity(1.0);
+        out->completion = hold ? undefined(WHY_HOLD) : quantity(total / N);
+        out->actual_rate = undefined(WHY_WINDOW_RATE);
+        out->schedule_gap = schedule_gap(out->completion, out->time_share);
+        int ok = met(total, j->op, N);
+        set_status(out, ok ? TY_ST_ACHIEVED : TY_ST_MISSED, "the flows of %d-%d add up to %s, %s %s %s",
+                   F, T, progress_number(total, x, sizeof x), ok ? "meeting" : "short of",
+                   target_op_symbol(j->op), n_);
+        return;
+    }
+    double so_far = 0;
+    if (A >= F && !window_total(j, level_row ? &L : NULL, &fs, F, A, &so_far)) {
+        set_all_quantities(out, WHY_WINDOW_FLOWS);
+        set_status(out, TY_ST_NO_DATA, "a year of %d-%d has no flow", F, A);
+        return;
+    }
+    if (an.b == 0) {
+        set_all_quantities(out, WHY_NO_FLOW);
+        set_status(out, TY_ST_NO_DATA, "no flow at or before %d to project the window from", A);
+        return;
+    }
+    int past = (A < T ? A : T) - F + 1;
+    if (past < 0) past = 0;
+    int remaining = years - past;
+    out->time_share = quantity((double)past / (double)years);
+    out->completion = hold ? undefined(WHY_HOLD) : quantity(so_far / N);
+    out->required_change = quantity((N - so_far) / (double)remaining);
+    out->required_rate = undefined(WHY_WINDOW_RATE);
+    out->actual_rate = rate_quantity(&fs, an.b, an.t);
+    if (an.t != an.b) {
+        double sum = so_far;
+        for (int y = (F > A + 1 ? F : A + 1); y <= T; y++)
+            sum += years_project(j->ind->trend, &fs, an.b, an.t, y);
+        out->projected = quantity(sum);   /* NaN from a projection: out of range */
+        out->progress = !defined(out->projected) ? undefined(out->projected.why)
+                      : hold ? undefined(WHY_HOLD) : quantity(sum / N);
+    } else {
+        out->projected = out->progress = undefined(WHY_SAME_YEAR);
+    }
+    out->schedule_gap = schedule_gap(out->completion, out->time_share);
+    if (an.t == an.b) {
+        set_status(out, TY_ST_NO_TREND, "only one flow (%d) at or before %d: no trend to project", an.t, A);
+    } else if (hold) {
+        int ok = defined(out->projected) && met(out->projected.v, j->op, N);
+        set_status(out, ok ? TY_ST_ON_TRACK : TY_ST_BEHIND, "hold window (N = %s): projected total %s %s it",
+                   n_, defined(out->projected) ? progress_number(out->projected.v, x, sizeof x) : "(none)",
+                   ok ? "meets" : "does not meet");
+    } else {
+        classify(j, out, j->d * (an.xt - an.xb) < 0, N, 0);
+        char p_[32], pct[32];
+        if (defined(out->progress))   /* the window's own words: a total, not a value */
+            snprintf(out->status_why, sizeof out->status_why,
+                     "flows so far %s plus the projected rest make %s, %s of %s over %d-%d",
+                     progress_number(so_far, x, sizeof x), progress_number(out->projected.v, p_, sizeof p_),
+                     format_percent(out->progress.v, pct, sizeof pct), n_, F, T);
+    }
+}
+
+/* Rule 5: a milestone, done (1) or not (0) by year; the year of the first done report counts. */
+static void judge_milestone(const Judge *j, TyProgress *out)
+{
+    TyYears s;
+    years_own(j->p, j->ind, j->A, &s);
+    set_all_quantities(out, WHY_MILESTONE);
+    snprintf(out->resolved, sizeof out->resolved, "milestone");
+    int done = 0, reported = 0, reported_late = 0;
+    for (int y = s.lo; y <= s.hi; y++) {
+        if (!years_has(&s, y)) continue;
+        reported = y;
+        if (y >= j->T) reported_late = 1;
+        if (!done && years_get(&s, y) != 0) done = y;
+    }
+    if (done && done <= j->T)
+        set_status(out, TY_ST_ACHIEVED, "done in %d, by the target year %d", done, j->T);
+    else if (j->T <= j->A && reported_late)
+        set_status(out, TY_ST_OVERDUE, "not done by %d (%s)", j->T,
+                   done ? "done only later" : "reported not done");
+    else if (j->T <= j->A)
+        set_status(out, TY_ST_NO_DATA, "nothing reported for %d or later", j->T);
+    else if (reported)
+        set_status(out, TY_ST_PENDING, "not done yet as of %d (last report %d); due %d", j->A, reported, j->T);
+    else
+        set_status(out, TY_ST_NO_DATA, "nothing reported at or before %d", j->A);
+}
+
+/* The links this indicator's targets rely on: flow_of and benchmark rows must be there. */
+static TyStatus check_links(const TyPlan *p, const TyIndicator *ind, const TyTarget *t, TyError *err)
+{
+    if (ind->flow_of) {
+        long k = plan_find(p, ind->flow_of);
+        if (k < 0 || &p->ind[k] == ind || p->ind[k].flow_of || p->ind[k].measure != TY_LEVEL)
+            return ty_error_set(err, TY_EDATA, "indicator %s: flow_of \"%s\" must be another row, a "
+                                "level row", ind->id, ind->flow_of);
+    }
+    if (t->spec.shape == TY_SHAPE_BENCHMARK) {
+        long k = plan_find(p, t->spec.ref);
+        if (k < 0 || &p->ind[k] == ind)
+            return ty_error_set(err, TY_EDATA, "indicator %s: target %d: benchmark row \"%s\" must be "
+                                "another row of the plan", ind->id, t->year, t->spec.ref);
+    }
+    return TY_OK;
+}
+
+TyStatus progress_compute(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
+                          TyProgress *out, TyError *err)
+{
+    const TyIndicator *ind = &plan->ind[ind_index];
+    const TyTarget *t = indicator_target(ind, target_year);
+    if (!t) return ty_error_set(err, TY_EDATA, "indicator %s has no target for %d", ind->id, target_year);
+    if (check_links(plan, ind, t, err) != TY_OK) return err->code;
+    Judge j = { plan, ind, t, ind->has_thresholds ? &ind->thresholds : &plan->thresholds,
+                as_of, target_year, ind->direction == TY_DOWN ? -1 : 1, progress_op(ind, &t->spec) };
+    if (t->spec.shape == TY_SHAPE_RANK) j.d = -1;   /* ranks: 1 is the best */
+
     memset(out, 0, sizeof *out);
     out->as_of = as_of;
-    out->base = out->latest = NAN;
     out->target_year = target_year;
-    out->target = target;
+    out->spec = t->spec;
+    out->text = t->text;
+    out->op = j.op;
+    out->target = out->stretch = out->base = out->latest = NAN;
+    if (t->spec.shape == TY_SHAPE_RANGE) {
+        double floor_;
+        progress_range(ind, &t->spec, &floor_, &out->stretch);
+    }
     set_all_quantities(out, WHY_NO_ACTUAL);
-    out->status = TY_ST_NO_DATA;
-    snprintf(out->status_why, sizeof out->status_why, "no actual at or before the as-of year %d", as_of);
-}
 
-static int target_reached(const Points *p)
-{
-    return p->d * (p->xt - p->V) >= 0;
-}
-
-static int moved_away(const Points *p)
-{
-    return p->d * (p->xt - p->xb) < 0;
-}
-
-/* The quantities that are the same formulas for open and passed targets. */
-static void compute_trend_quantities(const TyIndicator *ind, const Points *p, TyProgress *out)
-{
-    out->time_share = progress_time_share(p);
-    out->completion = progress_completion(p);
-    out->actual_rate = progress_actual_rate(p);
-    out->projected = progress_projected(ind, p, out->actual_rate);
-    out->progress = progress_measure(p, out->projected);
-    out->schedule_gap = progress_schedule_gap(out->completion, out->time_share);
-}
-
-/* A target whose year has come: judged on the actual at T, or the latest one before it. */
-static void judge_passed_target(const TyIndicator *ind, Points p, TyProgress *out)
-{
-    char x[24], v[24];
-    int judged = series_last_year_at_or_before(&ind->actual, p.T);
-    if (judged == 0) {   /* T is before the base year: nothing to judge it on */
-        set_all_quantities(out, WHY_NO_ACTUAL_AT_TARGET);
-        out->status = TY_ST_NO_DATA;
-        snprintf(out->status_why, sizeof out->status_why,
-                 "no actual at or before the target year %d", p.T);
-        return;
-    }
-    p.t = judged;
-    p.xt = series_get(&ind->actual, judged);
-    compute_trend_quantities(ind, &p, out);
-    out->required_change = undefined(WHY_PASSED);
-    out->required_rate = undefined(WHY_PASSED);
-    int reached = target_reached(&p);
-    out->status = reached ? TY_ST_ACHIEVED : TY_ST_MISSED;
-    snprintf(out->status_why, sizeof out->status_why, "actual %s in %d %s the target %s for %d",
-             format_number(p.xt, x, sizeof x), p.t,
-             reached ? "meets" : p.d > 0 ? "falls short of" : "is above",
-             format_number(p.V, v, sizeof v), p.T);
-}
-
-/* Status of a target still ahead (T > t), from the progress measure and the thresholds. */
-static void judge_open_target(const Points *p, const TyThresholds *th, TyProgress *out)
-{
-    char x[24], v[24], b[24], pct[32];
-    format_number(p->V, v, sizeof v);
-    format_number(p->xb, b, sizeof b);
-    if (target_reached(p)) {
-        out->status = TY_ST_ACHIEVED;
-        snprintf(out->status_why, sizeof out->status_why, "latest %s in %d meets the target %s for %d",
-                 format_number(p->xt, x, sizeof x), p->t, v, p->T);
-        return;
-    }
-    if (p->t == p->b) {
-        out->status = TY_ST_NO_TREND;
-        snprintf(out->status_why, sizeof out->status_why,
-                 "only one year of actuals (%d) at or before %d: no trend to project", p->t, out->as_of);
-        return;
-    }
-    double P = out->progress.v;
-    if (defined(out->progress) && P >= th->on_track) out->status = TY_ST_ON_TRACK;
-    else if (defined(out->progress) && P >= th->behind) out->status = TY_ST_BEHIND;
-    else out->status = moved_away(p) ? TY_ST_REGRESSING : TY_ST_STALLED;
-    if (defined(out->progress)) {
-        snprintf(out->status_why, sizeof out->status_why, "projected %s reaches %s of the way from %s to %s%s",
-                 format_number(out->projected.v, x, sizeof x), format_percent(P, pct, sizeof pct), b, v,
-                 out->status == TY_ST_REGRESSING ? ", moving away from the target" : "");
+    int several = t->spec.shape == TY_SHAPE_WINDOW && t->spec.from && t->spec.from < t->spec.to;
+    if (t->spec.shape == TY_SHAPE_MILESTONE) {
+        judge_milestone(&j, out);
+    } else if (several) {
+        out->window_from = t->spec.from;
+        out->window_to = t->spec.to;
+        judge_window(&j, out);
     } else {
-        snprintf(out->status_why, sizeof out->status_why, "progress undefined (%s); latest %s in %d %s",
-                 out->progress.why, format_number(p->xt, x, sizeof x), p->t,
-                 out->status == TY_ST_REGRESSING ? "has moved away from the target" : "has not moved away from the base");
+        int flow_based = ind->measure == TY_FLOW || ind->flow_of || t->spec.shape == TY_SHAPE_WINDOW;
+        TyYears s;
+        if (flow_based) years_flows(plan, ind, as_of, &s);
+        else years_own(plan, ind, as_of, &s);
+        TyTargetShape sh = t->spec.shape;
+        int early = !flow_based && (sh == TY_SHAPE_LEVEL || sh == TY_SHAPE_RANGE || sh == TY_SHAPE_POINTS
+                                    || sh == TY_SHAPE_MULTIPLE || sh == TY_SHAPE_RANK);
+        judge_generic(&j, &s, early, out);
     }
+    return TY_OK;
 }
 
-TyStatus progress_compute(const TyIndicator *ind, int target_year, int as_of,
-                          const TyThresholds *plan_th, TyProgress *out, TyError *err)
+void progress_indicator_base(const TyPlan *plan, size_t ind_index, int as_of, TyProgressBase *out)
 {
-    double V = series_get(&ind->target, target_year);
-    if (isnan(V))
-        return ty_error_set(err, TY_EDATA, "indicator %s has no target for %d", ind->id, target_year);
-    TyThresholds defaults;
-    thresholds_default(&defaults);
-    const TyThresholds *th = ind->has_thresholds ? &ind->thresholds : plan_th ? plan_th : &defaults;
-
-    progress_start(out, as_of, target_year, V);
-    int t = series_last_year_at_or_before(&ind->actual, as_of);
-    if (t == 0) return TY_OK;   /* no_data */
-    Points p;
-    p.b = series_first_year(&ind->actual);   /* <= t, so also at or before as_of */
-    p.xb = series_get(&ind->actual, p.b);
-    p.t = t;
-    p.xt = series_get(&ind->actual, t);
-    p.T = target_year;
-    p.V = V;
-    p.d = ind->direction == TY_DOWN ? -1 : 1;
-    out->base_year = p.b;
-    out->base = p.xb;
-    out->latest_year = p.t;
-    out->latest = p.xt;
-
-    if (p.T <= p.t) {
-        judge_passed_target(ind, p, out);
-        return TY_OK;
+    const TyIndicator *ind = &plan->ind[ind_index];
+    memset(out, 0, sizeof *out);
+    out->value = out->latest = NAN;
+    if (indicator_is_milestone(ind)) {
+        snprintf(out->how, sizeof out->how, "a milestone row has no base");
+        return;
     }
-    compute_trend_quantities(ind, &p, out);
-    out->required_change = progress_required_change(&p);
-    out->required_rate = progress_required_rate(&p);
-    judge_open_target(&p, th, out);
-    return TY_OK;
+    TyYears s;
+    years_own(plan, ind, as_of, &s);
+    TyAnchor an;
+    years_anchor(plan, ind, &s, &an);
+    out->year = an.b;
+    out->value = an.xb;
+    out->latest_year = an.t;
+    out->latest = an.xt;
+    snprintf(out->how, sizeof out->how, "%s", an.how);
+}
+
+double progress_threshold(const TyPlan *plan, size_t ind_index, int year, int as_of)
+{
+    TyProgress pr;
+    TyError err;
+    ty_error_clear(&err);
+    if (progress_compute(plan, ind_index, year, as_of, &pr, &err) != TY_OK) return NAN;
+    return pr.target;
 }
 
 const char *progress_status_name(TyProgressStatus s)
@@ -312,7 +473,8 @@ const char *progress_status_name(TyProgressStatus s)
     static const char *const names[] = {
         [TY_ST_ACHIEVED] = "achieved", [TY_ST_ON_TRACK] = "on_track", [TY_ST_BEHIND] = "behind",
         [TY_ST_STALLED] = "stalled", [TY_ST_REGRESSING] = "regressing", [TY_ST_NO_TREND] = "no_trend",
-        [TY_ST_MISSED] = "missed", [TY_ST_NO_DATA] = "no_data",
+        [TY_ST_MISSED] = "missed", [TY_ST_NO_DATA] = "no_data", [TY_ST_EXCEEDED] = "exceeded",
+        [TY_ST_PENDING] = "pending", [TY_ST_OVERDUE] = "overdue",
     };
     if ((unsigned)s >= sizeof names / sizeof names[0]) return "?";
     return names[s];

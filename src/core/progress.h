@@ -1,29 +1,47 @@
-/* progress.h — where an indicator stands against one target (DOMAIN §2).
+/* progress.h — where an indicator stands against one target (DOMAIN §2, docs/targets.md: the
+ * contract, "Resolving the threshold V" and "Statuses").
  *
- * base (b, x_b): earliest actual; latest (t, x_t): most recent actual at or before as_of;
- * target (T, V). d = +1 up, -1 down. Every quantity that cannot be computed is NaN with a
- * reason (a static string) in the matching `why` field; the writers print null / "—".
+ * The series a target is judged on holds only actuals at or before the as-of year: a row's own
+ * actuals, or its flows (level(y) - level(y - 1)) for a flow row, a flow_of row and a window.
+ * base (b, x_b): the declared base year's value (the row's base_year, else the plan's), or the
+ * earliest value when none is declared or the declared year has none (base_how says which);
+ * latest (t, x_t): the most recent value at or before the as-of year and not before b; target
+ * (T, V) with V resolved from the target's shape every time (progress_resolve.c). d = +1 up,
+ * -1 down (always -1 for a rank). Every quantity that cannot be computed is NaN with a reason
+ * (a static string) in its `why`; the writers print null / "—".
  *
- * Cases beyond DOMAIN's table, decided here and documented in the README:
- *  - no actual at or before as_of: status no_data, everything but the target undefined;
- *  - target year T <= t (the target year has passed, or is the latest year): the target is
- *    judged on the actual at T (or the latest before T): achieved or missed; required_* are
- *    undefined ("target year has passed"). The other quantities are the same formulas with t
- *    taken as that judged year (so time_share is 1 when there is an actual at T); status_why
- *    names the judged year and value. base_* and latest_* still describe the indicator as of
- *    as_of, so they are the same for every target of an indicator;
- *  - target year before the base year (no actual at or before T): status no_data;
- *  - trend cagr falls back to the linear projection when actual_rate is undefined (a value
- *    <= 0); trend wls fits ln(value) on year by least squares with weights year - b + 1 over
- *    the actuals from b to t, and falls back to cagr with fewer than three of them or a
- *    value <= 0; actual_rate is always the endpoint rate;
+ * Decisions where docs/targets.md leaves room (the same as tests/progress_reference.py):
+ *  - the comparison in force is the one written, else >= for up and <= for down, for every
+ *    shape with a threshold; a range's floor is its less demanding number whatever the order
+ *    it is written in (the smaller for up, the larger for down), the other is the stretch;
+ *  - a passed target (T <= as_of) is judged on the value of T alone; its time_share (1),
+ *    completion, actual_rate and schedule_gap use (T, x_T) as the latest; required_*,
+ *    projected and progress are undefined; all are undefined when T is not after b;
+ *  - an open target computes required_change/required_rate even with one actual (no_trend);
+ *  - growth: x(T - 1) is the actual when it is in, its projection by the row's trend while the
+ *    target is open, unresolved (no_data) for a passed target without it; a benchmark likewise
+ *    with the other row's value of T and that row's own trend and base;
+ *  - points/multiples refer to the declared base year's actual; a declared base year without an
+ *    actual leaves them unresolved; targets set by the Lua helpers name their own reference
+ *    year (spec.from);
+ *  - a window of several years starts from nothing (x_b = 0): a level row's total is
+ *    level(T) - level(F - 1); the rest of an open window is projected year by year from the
+ *    row's flows (their own base and latest) by its trend;
+ *  - ranks: projections max(1, floor(p + 0.5)), progress on the rounded projection;
+ *  - milestones: done in the year of a done report (1) at or before the as-of year; every
+ *    quantity undefined;
+ *  - trend cagr falls back to the straight line when the actual rate is undefined (a value
+ *    <= 0); wls fits ln(value) by least squares with weights year - b + 1 over the values from
+ *    b to t and falls back to cagr with fewer than three or a value <= 0;
  *  - a result that overflows is undefined ("result out of range"), never inf.
  */
 #ifndef TY_PROGRESS_H
 #define TY_PROGRESS_H
 
 #include "plan.h"
+#include "target.h"
 
+/* The first eight keep their historical values; the three of targets as written follow. */
 typedef enum TyProgressStatus {
     TY_ST_ACHIEVED = 0,
     TY_ST_ON_TRACK,
@@ -32,7 +50,10 @@ typedef enum TyProgressStatus {
     TY_ST_REGRESSING,
     TY_ST_NO_TREND,
     TY_ST_MISSED,
-    TY_ST_NO_DATA
+    TY_ST_NO_DATA,
+    TY_ST_EXCEEDED,    /* a range's stretch is met */
+    TY_ST_PENDING,     /* a milestone not done yet, its year still ahead */
+    TY_ST_OVERDUE      /* a milestone not done by its year, with a report for that year or later */
 } TyProgressStatus;
 
 typedef struct TyQuantity {
@@ -40,24 +61,49 @@ typedef struct TyQuantity {
     const char *why;   /* NULL when defined; static reason text otherwise */
 } TyQuantity;
 
+/* Where an indicator's own series starts and stands (flows for a flow row). year 0 = none. */
+typedef struct TyProgressBase {
+    int year;
+    double value;
+    int latest_year;
+    double latest;
+    char how[128];     /* "declared base year 2020", "earliest actual 2021 (no base year declared)", ... */
+} TyProgressBase;
+
 typedef struct TyProgress {
     int as_of;
+    /* base and latest of the series this target is judged on (the flows for a window) */
     int base_year;     /* 0 when none */
     double base;       /* NaN when none */
     int latest_year;   /* 0 when none */
     double latest;
+    char base_how[128];
     int target_year;
-    double target;
+    TyTargetSpec spec;         /* as read from the cell */
+    const char *text;          /* the cell as written (points into the plan); NULL when none */
+    TyTargetOp op;             /* the comparison in force; TY_OP_DEFAULT only for a milestone */
+    double target;             /* V: the resolved threshold (a window's N); NaN when unresolved */
+    double stretch;            /* a range's stretch; NaN otherwise */
+    int window_from, window_to;  /* a window of several years; 0, 0 otherwise */
+    char resolved[160];        /* how V was resolved: "base 2020 actual 0.62 + 1.5", ... */
     TyQuantity time_share, completion, required_change, required_rate,
                actual_rate, projected, progress, schedule_gap; /* schedule_gap = completion - time_share */
     TyProgressStatus status;
-    char status_why[256];     /* one line explaining the status, with the numbers behind it */
+    char status_why[256];      /* one line explaining the status, with the numbers behind it */
 } TyProgress;
 
-/* Progress of ind against its target of target_year, as of as_of, with the thresholds in
- * force (the indicator's own when it has them, else plan_th). TY_EDATA if no such target. */
-TyStatus progress_compute(const TyIndicator *ind, int target_year, int as_of,
-                          const TyThresholds *plan_th, TyProgress *out, TyError *err);
+/* Progress of indicator ind_index of plan against its target of target_year, as of as_of, with
+ * the thresholds in force (the indicator's own when it has them, else the plan's). TY_EDATA if
+ * there is no such target, or the plan's links are broken (plan_check_links). */
+TyStatus progress_compute(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
+                          TyProgress *out, TyError *err);
+
+/* The base and latest of the indicator's own series as of as_of (none for a milestone row). */
+void progress_indicator_base(const TyPlan *plan, size_t ind_index, int as_of, TyProgressBase *out);
+
+/* The threshold V of the target of `year` as of as_of, NaN when it cannot be resolved or there
+ * is no such target (a milestone has none). */
+double progress_threshold(const TyPlan *plan, size_t ind_index, int year, int as_of);
 
 const char *progress_status_name(TyProgressStatus s);
 

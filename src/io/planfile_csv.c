@@ -1,11 +1,16 @@
 /* planfile_csv.c — reading a plan from CSV: the columns analysts keep in a spreadsheet.
- * id,name,unit are required; category,direction,measure,trend,aggregate,owner,note and the
- * per-indicator thresholds on_track,behind are optional; then any actual_YYYY / target_YYYY.
- * Any other column is an error, so a typo never silently drops data. */
+ * Lines above the header may say `# title: …` and `# base_year: 2020` (a '#' as the line's
+ * first byte). id,name,unit are required; category,direction,measure,trend,aggregate,owner,note,
+ * the per-indicator thresholds on_track,behind, base_year and flow_of are optional; then any
+ * actual_YYYY / target_YYYY (target cells as written, docs/targets.md) and their notes
+ * actual_YYYY_note / target_YYYY_note. Any other column is an error, so a typo never silently
+ * drops data. */
 #include "planfile.h"
 #include "csv.h"
 #include "core/alloc.h"
 #include "number.h"
+#include "planfile_cells.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +18,8 @@
 
 typedef enum ColumnKind {
     COL_ID, COL_NAME, COL_UNIT, COL_CATEGORY, COL_DIRECTION, COL_MEASURE, COL_TREND,
-    COL_AGGREGATE, COL_OWNER, COL_NOTE, COL_ON_TRACK, COL_BEHIND, COL_ACTUAL, COL_TARGET
+    COL_AGGREGATE, COL_OWNER, COL_NOTE, COL_ON_TRACK, COL_BEHIND, COL_BASE_YEAR, COL_FLOW_OF,
+    COL_ACTUAL, COL_TARGET, COL_ACTUAL_NOTE, COL_TARGET_NOTE
 } ColumnKind;
 
 /* The fixed columns, one source of truth for parsing and for the "expected" message. */
@@ -21,19 +27,19 @@ static const struct { const char *name; ColumnKind kind; } fixed_columns[] = {
     {"id", COL_ID}, {"name", COL_NAME}, {"unit", COL_UNIT}, {"category", COL_CATEGORY},
     {"direction", COL_DIRECTION}, {"measure", COL_MEASURE}, {"trend", COL_TREND},
     {"aggregate", COL_AGGREGATE}, {"owner", COL_OWNER}, {"note", COL_NOTE},
-    {"on_track", COL_ON_TRACK}, {"behind", COL_BEHIND},
+    {"on_track", COL_ON_TRACK}, {"behind", COL_BEHIND}, {"base_year", COL_BASE_YEAR},
+    {"flow_of", COL_FLOW_OF},
 };
 #define N_FIXED (sizeof fixed_columns / sizeof fixed_columns[0])
 
 typedef struct Column { ColumnKind kind; int year; } Column;
 
-/* "actual_2025" -> 2025 for the given prefix, or 0. */
-static int year_column(const char *h, const char *prefix)
+/* "actual_2025" -> 2025 for the given prefix (and suffix: "_note"), or 0. */
+static int year_column(const char *h, const char *prefix, const char *suffix)
 {
-    size_t pl = strlen(prefix);
-    if (strncmp(h, prefix, pl) != 0) return 0;
+    size_t pl = strlen(prefix), sl = strlen(suffix), hl = strlen(h);
+    if (strncmp(h, prefix, pl) != 0 || hl != pl + 4 + sl || strcmp(h + pl + 4, suffix) != 0) return 0;
     const char *y = h + pl;
-    if (strlen(y) != 4) return 0;
     int year = 0;
     for (int i = 0; i < 4; i++) {
         if (y[i] < '0' || y[i] > '9') return 0;
@@ -58,24 +64,30 @@ static TyStatus classify_header(const TyCsvTable *t, Column *cols, TyError *err)
             }
         }
         if (found) continue;
-        int year;
-        if ((year = year_column(h->text, "actual_")) != 0) {
-            cols[c].kind = COL_ACTUAL;
-            cols[c].year = year;
-        } else if ((year = year_column(h->text, "target_")) != 0) {
-            cols[c].kind = COL_TARGET;
-            cols[c].year = year;
-        } else {
+        static const struct { const char *prefix, *suffix; ColumnKind kind; } yearly[] = {
+            {"actual_", "", COL_ACTUAL}, {"target_", "", COL_TARGET},
+            {"actual_", "_note", COL_ACTUAL_NOTE}, {"target_", "_note", COL_TARGET_NOTE},
+        };
+        for (size_t k = 0; k < sizeof yearly / sizeof yearly[0] && !found; k++) {
+            int year = year_column(h->text, yearly[k].prefix, yearly[k].suffix);
+            if (year) {
+                cols[c].kind = yearly[k].kind;
+                cols[c].year = year;
+                found = 1;
+            }
+        }
+        if (!found)
             return ty_error_at(err, TY_EDATA, t->name, h->line, (int)c + 1,
                                "unknown column \"%s\"; expected id, name, unit, category, direction, "
-                               "measure, trend, aggregate, owner, note, on_track, behind, "
-                               "actual_YYYY or target_YYYY", h->text);
-        }
+                               "measure, trend, aggregate, owner, note, on_track, behind, base_year, "
+                               "flow_of, actual_YYYY, target_YYYY, actual_YYYY_note or "
+                               "target_YYYY_note", h->text);
     }
     static const char *required[] = {"id", "name", "unit"};
     for (int k = 0; k < 3; k++)
         if (!(seen_required & (1 << k)))
-            return ty_error_at(err, TY_EDATA, t->name, 1, 0, "missing required column \"%s\"", required[k]);
+            return ty_error_at(err, TY_EDATA, t->name, csv_cell(t, 0, 0)->line, 0,
+                               "missing required column \"%s\"", required[k]);
     return TY_OK;
 }
 
@@ -121,6 +133,109 @@ static TyStatus parse_number_cell(const TyCsvTable *t, const TyCsvCell *cell, un
     }
 }
 
+/* A target cell as written; a cell that cannot be read names the forms accepted. */
+static TyStatus read_target_cell(TyIndicator *ind, const TyCsvTable *t, const TyCsvCell *cell,
+                                 const char *column, int year, TyError *err)
+{
+    char why[512];
+    size_t offset = 0;
+    ty_error_clear(err);
+    if (planfile_target_cell(ind, year, cell->text, cell->len, why, sizeof why, &offset, err) != CELL_ERROR)
+        return TY_OK;
+    if (err->code == TY_ENOMEM) return err->code;
+    return ty_error_at(err, TY_EDATA, t->name, cell->line, cell->col, "%s: %s", column, why);
+}
+
+/* An actual cell: a number, or for a milestone row done / not done; never typed in a flow_of row. */
+static TyStatus read_actual_cell(TyIndicator *ind, const TyCsvTable *t, const TyCsvCell *cell,
+                                 const char *column, int year, unsigned numflags, int milestone,
+                                 TyError *err)
+{
+    double v;
+    int has;
+    if (milestone) {
+        char why[256];
+        switch (planfile_milestone_actual(cell->text, cell->len, year, &v, why, sizeof why)) {
+        case CELL_MISSING: return TY_OK;
+        case CELL_ERROR: return ty_error_at(err, TY_EDATA, t->name, cell->line, cell->col, "%s: %s", column, why);
+        case CELL_VALUE: has = 1; break;
+        }
+    } else if (parse_number_cell(t, cell, numflags, &v, &has, err) != TY_OK) {
+        return err->code;
+    }
+    if (!has) return TY_OK;
+    if (ind->flow_of)
+        return ty_error_at(err, TY_EDATA, t->name, cell->line, cell->col,
+                           "%s: a flow_of row's actuals are derived from \"%s\" (level(y) - "
+                           "level(y - 1)), not typed", column, ind->flow_of);
+    return series_set(&ind->actual, year, v, err);
+}
+
+/* Every column but the actuals: they are read once the targets say whether the row is a
+ * milestone (then its actuals are done / not done, not numbers). */
+static TyStatus read_attribute(TyPlan *p, TyIndicator *ind, const TyCsvTable *t, const Column *col,
+                               const TyCsvCell *cell, const char *column, TyError *err)
+{
+    double v;
+    int has;
+    TyStatus st = TY_OK;
+    switch (col->kind) {
+    case COL_ID: case COL_NAME: case COL_UNIT: case COL_ACTUAL:
+        break;
+    case COL_CATEGORY:
+        st = plan_set_string(&ind->category, cell->len ? cell->text : NULL, err);
+        break;
+    case COL_OWNER:
+        st = plan_set_string(&ind->owner, cell->len ? cell->text : NULL, err);
+        break;
+    case COL_NOTE:
+        st = plan_set_string(&ind->note, cell->len ? cell->text : NULL, err);
+        break;
+    case COL_DIRECTION:
+        st = parse_enum_cell(t, cell, column, parse_direction, &ind->direction, "up or down", err);
+        break;
+    case COL_MEASURE:
+        st = parse_enum_cell(t, cell, column, parse_measure, &ind->measure, "level or flow", err);
+        break;
+    case COL_TREND:
+        st = parse_enum_cell(t, cell, column, parse_trend, &ind->trend, "cagr, linear or wls", err);
+        break;
+    case COL_AGGREGATE:
+        st = parse_enum_cell(t, cell, column, parse_aggregate, &ind->aggregate,
+                             "sum, ratio, mean or none", err);
+        break;
+    case COL_ON_TRACK: case COL_BEHIND:
+        st = parse_number_cell(t, cell, 0, &v, &has, err);
+        if (st == TY_OK && has) {
+            if (!ind->has_thresholds) ind->thresholds = p->thresholds;
+            ind->has_thresholds = 1;
+            if (col->kind == COL_ON_TRACK) ind->thresholds.on_track = v;
+            else ind->thresholds.behind = v;
+        }
+        break;
+    case COL_BASE_YEAR: {
+        TyNumResult r;
+        if (number_parse(cell->text, cell->len, 0, &r) == NUM_MISSING) break;
+        if (!planfile_year(cell->text, cell->len, &ind->base_year))
+            st = cell_error(err, t, cell, "base_year: expected a year such as 2020");
+        break;
+    }
+    case COL_FLOW_OF:
+        st = plan_set_string(&ind->flow_of, cell->len ? cell->text : NULL, err);
+        break;
+    case COL_TARGET:
+        st = read_target_cell(ind, t, cell, column, col->year, err);
+        break;
+    case COL_TARGET_NOTE:
+        st = indicator_set_target_note(ind, col->year, cell->len ? cell->text : NULL, err);
+        break;
+    case COL_ACTUAL_NOTE:
+        st = indicator_set_actual_note(ind, col->year, cell->len ? cell->text : NULL, err);
+        break;
+    }
+    return st;
+}
+
 static TyStatus read_row(TyPlan *p, const TyCsvTable *t, const Column *cols, size_t r, TyError *err)
 {
     const TyCsvCell *id = row_cell(t, cols, r, COL_ID);
@@ -138,61 +253,29 @@ static TyStatus read_row(TyPlan *p, const TyCsvTable *t, const Column *cols, siz
     }
     TyIndicator *ind = &p->ind[idx];
     unsigned numflags = strcmp(unit->text, "%") == 0 ? NUM_ALLOW_PERCENT : 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        const TyCsvCell *cell = csv_cell(t, r, c);
-        const char *column = csv_cell(t, 0, c)->text;
-        TyStatus st = TY_OK;
-        double v;
-        int has;
-        switch (cols[c].kind) {
-        case COL_ID: case COL_NAME: case COL_UNIT:
-            break;
-        case COL_CATEGORY:
-            st = plan_set_string(&ind->category, cell->len ? cell->text : NULL, err);
-            break;
-        case COL_OWNER:
-            st = plan_set_string(&ind->owner, cell->len ? cell->text : NULL, err);
-            break;
-        case COL_NOTE:
-            st = plan_set_string(&ind->note, cell->len ? cell->text : NULL, err);
-            break;
-        case COL_DIRECTION:
-            st = parse_enum_cell(t, cell, column, parse_direction, &ind->direction, "up or down", err);
-            break;
-        case COL_MEASURE:
-            st = parse_enum_cell(t, cell, column, parse_measure, &ind->measure, "level or flow", err);
-            break;
-        case COL_TREND:
-            st = parse_enum_cell(t, cell, column, parse_trend, &ind->trend, "cagr, linear or wls", err);
-            break;
-        case COL_AGGREGATE:
-            st = parse_enum_cell(t, cell, column, parse_aggregate, &ind->aggregate,
-                                 "sum, ratio, mean or none", err);
-            break;
-        case COL_ON_TRACK: case COL_BEHIND:
-            st = parse_number_cell(t, cell, 0, &v, &has, err);
-            if (st == TY_OK && has) {
-                if (!ind->has_thresholds) ind->thresholds = p->thresholds;
-                ind->has_thresholds = 1;
-                if (cols[c].kind == COL_ON_TRACK) ind->thresholds.on_track = v;
-                else ind->thresholds.behind = v;
+    for (int pass = 0; pass < 2; pass++) {
+        int milestone = indicator_is_milestone(ind);
+        for (size_t c = 0; c < t->ncols; c++) {
+            if ((cols[c].kind == COL_ACTUAL) != (pass == 1)) continue;
+            const TyCsvCell *cell = csv_cell(t, r, c);
+            const char *column = csv_cell(t, 0, c)->text;
+            TyStatus st = pass == 0 ? read_attribute(p, ind, t, &cols[c], cell, column, err)
+                : read_actual_cell(ind, t, cell, column, cols[c].year, numflags, milestone, err);
+            if (st != TY_OK) {
+                if (!err->file[0]) {
+                    snprintf(err->file, sizeof err->file, "%s", t->name);
+                    err->line = cell->line;
+                    err->col = cell->col;
+                }
+                return st;
             }
-            break;
-        case COL_ACTUAL: case COL_TARGET:
-            st = parse_number_cell(t, cell, numflags, &v, &has, err);
-            if (st == TY_OK && has)
-                st = series_set(cols[c].kind == COL_ACTUAL ? &ind->actual : &ind->target,
-                                cols[c].year, v, err);
-            break;
         }
-        if (st != TY_OK) {
-            if (!err->file[0]) {
-                snprintf(err->file, sizeof err->file, "%s", t->name);
-                err->line = cell->line;
-                err->col = cell->col;
-            }
-            return st;
-        }
+    }
+    if (ind->flow_of) {   /* a flow_of row is a flow: measure empty or flow */
+        const TyCsvCell *m = row_cell(t, cols, r, COL_MEASURE);
+        if (m && m->len && ind->measure != TY_FLOW)
+            return cell_error(err, t, m, "measure: a flow_of row is a flow (measure=flow or empty)");
+        ind->measure = TY_FLOW;
     }
     if (ind->has_thresholds && !(ind->thresholds.behind < ind->thresholds.on_track))
         return ty_error_at(err, TY_EDATA, t->name, id->line, 0,
@@ -201,27 +284,121 @@ static TyStatus read_row(TyPlan *p, const TyCsvTable *t, const Column *cols, siz
     return TY_OK;
 }
 
+/* The column of kind `kind` (and year, for a yearly one), 1-based, or 0. */
+static int column_of(const TyCsvTable *t, const Column *cols, ColumnKind kind, int year)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        if (cols[c].kind == kind && cols[c].year == year) return (int)c + 1;
+    return 0;
+}
+
+/* Rows name other rows (flow_of, benchmarks): checked once all are in, at the naming cell. */
+static TyStatus check_links(const TyPlan *p, const TyCsvTable *t, const Column *cols, TyError *err)
+{
+    size_t bad;
+    int year;
+    if (plan_check_links(p, &bad, &year, err) == TY_OK) return TY_OK;
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, "%s", err->msg);
+    int col = year ? column_of(t, cols, COL_TARGET, year) : column_of(t, cols, COL_FLOW_OF, 0);
+    return ty_error_at(err, TY_EDATA, t->name, csv_cell(t, bad + 1, 0)->line, col, "%s", msg);
+}
+
+/* The "# key: value" lines above the header: title and base_year. *used = bytes consumed,
+ * *lines = lines consumed (the CSV reader's line numbers are then shifted by that many). */
+static TyStatus read_preamble(TyPlan *p, const char *name, const char *buf, size_t len,
+                              size_t *used, int *lines, TyError *err)
+{
+    size_t i = 0;
+    *lines = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3;   /* a BOM before the first line */
+    int seen_title = 0, seen_base = 0;
+    while (i < len && buf[i] == '#') {
+        size_t end = i;
+        while (end < len && buf[end] != '\n' && buf[end] != '\r') end++;
+        int line = ++*lines;
+        const char *s = buf + i + 1, *stop = buf + end;
+        while (s < stop && (*s == ' ' || *s == '\t')) s++;
+        const char *key = s;
+        while (s < stop && *s != ':') s++;
+        const char *key_end = s;
+        while (key_end > key && (key_end[-1] == ' ' || key_end[-1] == '\t')) key_end--;
+        size_t klen = (size_t)(key_end - key);
+        if (s == stop)
+            return ty_error_at(err, TY_EDATA, name, line, 1, "a line above the header must be "
+                               "\"# title: …\" or \"# base_year: YYYY\", found no ':'");
+        s++;
+        while (s < stop && (*s == ' ' || *s == '\t')) s++;
+        while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
+        size_t vlen = (size_t)(stop - s);
+        TyUtf8Error uerr;
+        if (!utf8_validate(buf + i, end - i, &uerr))
+            return ty_error_at(err, TY_EDATA, name, line, 1, "invalid UTF-8 in a header line "
+                               "(save the file as CSV UTF-8)");
+        if (klen == 5 && memcmp(key, "title", 5) == 0) {
+            if (seen_title++) return ty_error_at(err, TY_EDATA, name, line, 1, "a second # title line");
+            if (vlen == 0) return ty_error_at(err, TY_EDATA, name, line, 1, "# title: the title is empty");
+            char *title = ty_malloc(vlen + 1);
+            if (!title) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
+            memcpy(title, s, vlen);
+            title[vlen] = '\0';
+            TyStatus st = plan_set_string(&p->title, title, err);
+            ty_free(title);
+            if (st != TY_OK) return st;
+        } else if (klen == 9 && memcmp(key, "base_year", 9) == 0) {
+            if (seen_base++) return ty_error_at(err, TY_EDATA, name, line, 1, "a second # base_year line");
+            if (!planfile_year(s, vlen, &p->base_year))
+                return ty_error_at(err, TY_EDATA, name, line, (int)(s - (buf + i)) + 1,
+                                   "# base_year: expected a year such as 2020, found \"%.*s\"",
+                                   (int)(vlen > 40 ? 40 : vlen), s);
+        } else {
+            return ty_error_at(err, TY_EDATA, name, line, 1, "unknown header line \"# %.*s\"; expected "
+                               "# title: … or # base_year: YYYY", (int)(klen > 40 ? 40 : klen), key);
+        }
+        if (end < len && buf[end] == '\r') end++;   /* CR, LF or CRLF ends the line */
+        if (end < len && buf[end] == '\n') end++;
+        i = end;
+    }
+    *used = *lines ? i : 0;   /* no preamble: the CSV reader sees the BOM as before */
+    return TY_OK;
+}
+
 TyPlan *planfile_read_csv(const char *name, const char *buf, size_t len, TyError *err)
 {
+    TyPlan *p = plan_new(name);
+    if (!p) {
+        ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
+        return NULL;
+    }
+    size_t used = 0;
+    int shift = 0;
+    if (read_preamble(p, name, buf, len, &used, &shift, err) != TY_OK) {
+        plan_free(p);
+        return NULL;
+    }
     TyCsvLimits lim;
     TyCsvTable t;
     csv_limits_default(&lim);
-    if (csv_read_buffer(name, buf, len, &lim, &t, err) != TY_OK) return NULL;
-    TyPlan *p = NULL;
+    if (csv_read_buffer(name, buf + used, len - used, &lim, &t, err) != TY_OK) {
+        if (err->line > 0) err->line += shift;
+        plan_free(p);
+        return NULL;
+    }
+    for (size_t k = 0; shift && k < t.nrows * t.ncols; k++) t.cells[k].line += shift;
     Column *cols = NULL;
     if (t.nrows == 0 || t.ncols == 0) {
-        ty_error_at(err, TY_EDATA, name, 1, 0, "empty file; expected a header row id,name,unit,...");
-        goto done;
+        ty_error_at(err, TY_EDATA, name, shift + 1, 0, "empty file; expected a header row id,name,unit,...");
+        goto fail;
     }
     cols = ty_calloc(t.ncols, sizeof *cols);
-    p = plan_new(name);
-    if (!cols || !p) {
+    if (!cols) {
         ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
         goto fail;
     }
     if (classify_header(&t, cols, err) != TY_OK) goto fail;
     for (size_t r = 1; r < t.nrows; r++)
         if (read_row(p, &t, cols, r, err) != TY_OK) goto fail;
+    if (check_links(p, &t, cols, err) != TY_OK) goto fail;
     goto done;
 fail:
     plan_free(p);

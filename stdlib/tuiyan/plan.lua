@@ -11,14 +11,12 @@ local M = {}
 local Plan = native.methods
 
 M.DEFAULT = "stdlib/data/wuwei_2021_2025.csv"
-M.DEFAULT_NAME = "武威市强科技行动 2022—2025"
 
 --- load([path]) -> Plan | nil, err. Without a path, the embedded Wuwei 2021–2025 plan.
 function M.load(path)
   if path == nil then
     local text = assert(host.embedded(M.DEFAULT), "embedded default plan missing")
     local plan, err = native.parse(text, M.DEFAULT, "csv")
-    if plan then plan:set_title(M.DEFAULT_NAME) end
     require("tuiyan.report").input("embedded:" .. M.DEFAULT, text)   -- for the batch manifest
     return plan, err
   end
@@ -38,15 +36,10 @@ end
 --- new([name]) -> an empty Plan to fill with :add{...}.
 M.new = native.new
 
--- A title for reports, kept beside the userdata (the file name stays the plan's name).
-local titles = setmetatable({}, { __mode = "k" })
---- set_title(text): the title reports use for this plan (instead of its file name).
-function Plan:set_title(t)
-  if type(t) ~= "string" then error("bad argument #1 to 'set_title' (string expected, got " .. type(t) .. ")", 2) end
-  titles[self] = t
-  return self
-end
-function Plan:title() return titles[self] or self:name() end
+--- set_title(text): the title reports use for this plan (instead of its file name); a plan file
+--- gives one with `# title: …` (CSV) or "title" (JSON). Native: kept in the plan, so clones keep it.
+--- title() -> that title, else the plan's name.
+function Plan:title() return self:header_title() or self:name() end
 
 local function check_year(y, argn, fname)
   if math.type(y) ~= "integer" then
@@ -64,29 +57,41 @@ local function reference_actual(plan, id, from, fname)
   return v
 end
 
+-- The relative targets below are stored as specs (core/target.h) with their own reference year
+-- (`from`), not as numbers: progress resolves the threshold from the actual of `from` every time,
+-- so it follows set_actual. The actual must be there when the target is set (a typo in the year
+-- is caught at once).
+
 --- target_points(id, year, points, from): the level in `year` must be the actual of `from`
---- plus `points` (for % indicators: percentage points, 占比提高 N 个百分点).
+--- plus `points` (for % indicators: percentage points, 占比提高 N 个百分点). Replaces a target.
 function Plan:target_points(id, year, points, from)
   check_year(year, 2, "target_points")
-  local base = reference_actual(self, id, from, "target_points")
-  self:set_target(id, year, base + points,
-    ("%s: actual %d (%s) + %s"):format("point change", from, tostring(base), tostring(points)))
+  reference_actual(self, id, from, "target_points")
+  self:_set_target_spec(id, year, { shape = "points", a = points, from = from },
+    ("point change: actual %d + %s"):format(from, tostring(points)))
 end
 
---- target_plus(id, year, n, from): the actual of `from` plus n units (e.g. +30 家).
+--- target_plus(id, year, n, from): the actual of `from` plus n units (e.g. +30 家). Refuses to
+--- replace a target the plan already has for `year` (remove it first with set_target(id, year, nil)).
 function Plan:target_plus(id, year, n, from)
   check_year(year, 2, "target_plus")
-  local base = reference_actual(self, id, from, "target_plus")
-  self:set_target(id, year, base + n,
-    ("%s: actual %d (%s) + %s"):format("increase", from, tostring(base), tostring(n)))
+  if self:target_spec(id, year) ~= nil then
+    local old = self:target_text(id, year) or tostring(self:target(id, year))
+    error(("target_plus: %s already has a target for %d (%s); remove it first with "
+      .. "set_target(%q, %d, nil)"):format(id, year, old, id, year), 2)
+  end
+  reference_actual(self, id, from, "target_plus")
+  self:_set_target_spec(id, year, { shape = "points", a = n, from = from },
+    ("increase: actual %d + %s"):format(from, tostring(n)))
 end
 
---- target_growth(id, year, percent, from): the actual of `from` grown by `percent` % in total.
+--- target_growth(id, year, percent, from): the actual of `from` grown by `percent` % in total
+--- (a multiple 1 + percent/100 of that actual). Replaces a target.
 function Plan:target_growth(id, year, percent, from)
   check_year(year, 2, "target_growth")
-  local base = reference_actual(self, id, from, "target_growth")
-  self:set_target(id, year, base * (1 + percent / 100),
-    ("%s: actual %d (%s) × (1 + %s%%)"):format("growth", from, tostring(base), tostring(percent)))
+  reference_actual(self, id, from, "target_growth")
+  self:_set_target_spec(id, year, { shape = "multiple", a = 1 + percent / 100, from = from },
+    ("growth: actual %d × (1 + %s%%)"):format(from, tostring(percent)))
 end
 
 --- actuals(id) -> { {year=, value=}, ... } ascending
@@ -96,11 +101,13 @@ function Plan:actuals(id)
   return out
 end
 
---- targets(id) -> { {year=, value=, note=}, ... } ascending
+--- targets(id) -> { {year=, value=, text=, note=}, ... } ascending; value is the resolved threshold
+--- (nil while it cannot be resolved, and for a milestone), text the cell as written.
 function Plan:targets(id)
   local out = {}
   for _, y in ipairs(self:years(id, "target")) do
-    out[#out + 1] = { year = y, value = self:target(id, y), note = self:target_note(id, y) }
+    out[#out + 1] = { year = y, value = self:target(id, y), text = self:target_text(id, y),
+      note = self:target_note(id, y) }
   end
   return out
 end

@@ -64,7 +64,7 @@ M.QUANTITIES = { "required_rate", "required_change", "actual_rate", "projected",
 
 function M.new(plan, as_of, rows)
   return setmetatable({ plan = plan, as_of = as_of, indicators = rows, title = plan:title(),
-    base_year = plan.base_year and plan:base_year() or nil }, Progress)
+    header_title = plan:header_title(), base_year = plan:base_year() }, Progress)
 end
 
 --- rows() -> flat list, one entry per indicator × target (an indicator without targets: one row).
@@ -105,7 +105,7 @@ function Progress:tabular()
       { key = "base", title = "基期 base", fmt = point_text },
       { key = "latest", title = "最新 latest", fmt = point_text },
       { key = "target_year", title = "目标年", align = "right" },
-      { key = "target", title = "目标 target (as written → threshold)" },
+      { key = "target", title = "目标 target" },
       { key = "required_change", title = "年需增 req/yr", align = "right" },
       { key = "required_rate", title = "需增速 req rate", align = "right", fmt = format.percent },
       { key = "actual_rate", title = "实际增速 rate", align = "right", fmt = format.percent },
@@ -209,7 +209,10 @@ function Progress:to_table()
       measure = ind.measure, base = point_json(ind.base), latest = point_json(ind.latest), targets = targets },
       { "id", "name", "unit", "direction", "measure", "base", "latest", "targets" })
   end
-  return ordered({ as_of = self.as_of, title = self.title, base_year = nullable(self.base_year), indicators = inds },
+  -- The JSON's title is the plan's own (its header or set_title), null when it has none: a file
+  -- name is not a title.
+  return ordered({ as_of = self.as_of, title = nullable(self.header_title), base_year = nullable(self.base_year),
+    indicators = inds },
     { "as_of", "title", "base_year", "indicators" })
 end
 

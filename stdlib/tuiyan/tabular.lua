@@ -120,7 +120,8 @@ end
 
 local function csv_field(v)
   if v == nil then return "" end
-  local s = type(v) == "number" and format.exact(v) or tostring(v)
+  if type(v) == "number" then return format.exact(v) end   -- never needs quoting
+  local s = tostring(v)
   if s:find('[",\r\n]') or s:match("^%s") or s:match("%s$") then
     s = '"' .. s:gsub('"', '""') .. '"'
   end

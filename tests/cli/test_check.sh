@@ -119,7 +119,7 @@ run "$BIN" check "$TMP/many.json"
 expect_code 3 "a JSON plan with three bad values"
 expect_out "many.json:2:61: indicators[0].actual.\"2021\": expected a number or null, found a string" "first"
 expect_out "many.json:2:85: indicators[0].actual.\"2023\": expected a number or null, found a string" "second, same line"
-expect_out "many.json:3:60: indicators[1].target.\"2025\": expected a number or null, found a boolean" "third"
+expect_out "many.json:3:60: indicators[1].target.\"2025\": expected a number, a target as written (a string) or null, found a boolean" "third"
 
 # A package's scripts require the modules its manifest names, as the sandbox resolves them.
 P=examples/county_package

@@ -8,7 +8,7 @@
 BUILD=${2:-build}
 case "$BUILD" in /*) SHOTS="$BUILD/screenshots" ;; *) SHOTS="$ROOT/$BUILD/screenshots" ;; esac
 mkdir -p "$SHOTS"
-names=$(tail -n +2 stdlib/data/wuwei_2021_2025.csv | cut -d, -f2)
+names=$(grep -v "^#" stdlib/data/wuwei_2021_2025.csv | tail -n +2 | cut -d, -f2)
 
 cat >"$TMP/reports.lua" <<'LUA'
 local out = arg[1]

@@ -6,7 +6,7 @@
 # The default plan: all 15 Wuwei indicators, required change and rate for each target year.
 run "$BIN" progress
 expect_code 0 "progress on the embedded plan"
-tail -n +2 stdlib/data/wuwei_2021_2025.csv | cut -d, -f2 | while read -r name; do
+grep -v "^#" stdlib/data/wuwei_2021_2025.csv | tail -n +2 | cut -d, -f2 | while read -r name; do
     grep -qF -- "$name" "$TMP/out" || echo "$name" >>"$TMP/missing"
 done
 checks=$((checks + 1))
@@ -23,13 +23,13 @@ for asof in 2021 2022 2023; do
     cp "$TMP/out" "$TMP/tuiyan_$asof.json"
     python3 tests/progress_reference.py tests/data/plans/multi_year.csv --as-of $asof >"$TMP/ref_$asof.json"
     checks=$((checks + 1))
-    python3 tests/cli/compare_json.py "$TMP/tuiyan_$asof.json" "$TMP/ref_$asof.json" 1e-9 ||
+    python3 tests/cli/progress_compare.py compare "as of $asof" "$TMP/tuiyan_$asof.json" "$TMP/ref_$asof.json" 1e-9 ||
         fail_check "as of $asof: tuiyan and the reference implementation differ"
 done
 run "$BIN" progress --format json
 python3 tests/progress_reference.py stdlib/data/wuwei_2021_2025.csv --as-of 2021 >"$TMP/ref_default.json"
 checks=$((checks + 1))
-python3 tests/cli/compare_json.py "$TMP/out" "$TMP/ref_default.json" 1e-9 ||
+python3 tests/cli/progress_compare.py compare "default plan" "$TMP/out" "$TMP/ref_default.json" 1e-9 ||
     fail_check "default plan: tuiyan and the reference implementation differ"
 checks=$((checks + 1))
 grep -q 'NaN\|nan\|inf' "$TMP/out" && fail_check "JSON contains NaN or inf"
@@ -44,7 +44,7 @@ for r in rows:
     for kind in ("actual", "target"):
         ind[kind] = {k.split("_")[1]: float(v) for k, v in r.items() if k.startswith(kind + "_") and v}
     inds.append(ind)
-json.dump({"name": "multi", "indicators": inds}, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+json.dump({"indicators": inds}, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 run "$BIN" progress "$TMP/plan.json" --as-of 2022 --format json
 expect_code 0 "JSON plan"

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,10 +131,10 @@ static void plan_should_keep_target_notes_by_year(void **state)
     TyIndicator *ind = &p->ind[0];
     assert_null(indicator_target_note(ind, 2025));
     assert_int_equal(indicator_set_target_note(ind, 2025, NULL, &err), TY_OK);   /* clearing nothing */
-    assert_int_equal(series_set(&ind->target, 2025, 1.5, &err), TY_OK);
+    assert_int_equal(indicator_set_target_level(ind, 2025, 1.5, &err), TY_OK);
     assert_int_equal(indicator_set_target_note(ind, 2025, "行动方案", &err), TY_OK);
     /* a target added before the first one must not move the note to another year */
-    assert_int_equal(series_set(&ind->target, 2022, 0.85, &err), TY_OK);
+    assert_int_equal(indicator_set_target_level(ind, 2022, 0.85, &err), TY_OK);
     assert_string_equal(indicator_target_note(ind, 2025), "行动方案");
     assert_null(indicator_target_note(ind, 2022));
     assert_int_equal(indicator_set_target_note(ind, 2025, NULL, &err), TY_OK);
@@ -206,7 +207,7 @@ static TyPlan *sample_plan(void)
     ind->thresholds.on_track = 0.9;
     assert_int_equal(plan_set_string(&ind->category, "投入指标", &err), TY_OK);
     assert_int_equal(series_set(&ind->actual, 2020, 0.62, &err), TY_OK);
-    assert_int_equal(series_set(&ind->target, 2025, 1.5, &err), TY_OK);
+    assert_int_equal(indicator_set_target_level(ind, 2025, 1.5, &err), TY_OK);
     assert_int_equal(indicator_set_target_note(ind, 2025, "note", &err), TY_OK);
     assert_int_equal(plan_add(p, "hte_count", "高新技术企业", "家", &idx, &err), TY_OK);
     assert_int_equal(series_set(&p->ind[idx].actual, 2023, 80, &err), TY_OK);
@@ -294,9 +295,128 @@ static void plan_should_report_the_latest_actual_year(void **state)
     plan_free(p);
     p = sample_plan();
     assert_int_equal(plan_latest_actual_year(p), 2023);
-    assert_int_equal(series_set(&p->ind[0].target, 2030, 1, &err), TY_OK);   /* targets don't count */
+    assert_int_equal(indicator_set_target_level(&p->ind[0], 2030, 1, &err), TY_OK);   /* targets don't count */
     assert_int_equal(plan_latest_actual_year(p), 2023);
     plan_free(p);
+}
+
+/* Targets keep their years sorted whatever order they are set in, one per year (a second set
+ * replaces, with its words), and unset removes exactly that year. */
+static void plan_should_keep_targets_sorted_by_year_with_their_words(void **state)
+{
+    TyPlan *p = plan_new("targets");
+    TyError err;
+    assert_int_equal(plan_add(p, "a", "A", "家", NULL, &err), TY_OK);
+    TyIndicator *ind = &p->ind[0];
+    TyTargetSpec window = { TY_SHAPE_WINDOW, TY_OP_GE, 300, NAN, 2023, 2025, "" };
+    assert_int_equal(indicator_set_target(ind, 2025, &window, "新增300(2023-2025)", &err), TY_OK);
+    assert_int_equal(indicator_set_target_level(ind, 2022, 70, &err), TY_OK);
+    assert_int_equal(indicator_set_target_level(ind, 2023, 80, &err), TY_OK);
+    assert_int_equal((int)ind->ntargets, 3);
+    assert_int_equal(ind->targets[0].year, 2022);
+    assert_int_equal(ind->targets[1].year, 2023);
+    assert_int_equal(ind->targets[2].year, 2025);
+    assert_string_equal(indicator_target(ind, 2025)->text, "新增300(2023-2025)");
+    assert_int_equal(indicator_target(ind, 2025)->spec.from, 2023);
+    assert_null(indicator_target(ind, 2022)->text);   /* a number: no words */
+    assert_null(indicator_target(ind, 2024));
+    assert_int_equal(indicator_set_target_level(ind, 2025, 100, &err), TY_OK);   /* replaces */
+    assert_int_equal((int)ind->ntargets, 3);
+    assert_int_equal(indicator_target(ind, 2025)->spec.shape, TY_SHAPE_LEVEL);
+    assert_null(indicator_target(ind, 2025)->text);
+    indicator_unset_target(ind, 2023);
+    indicator_unset_target(ind, 2024);   /* none: nothing happens */
+    assert_int_equal((int)ind->ntargets, 2);
+    assert_int_equal(ind->targets[1].year, 2025);
+    assert_int_equal(indicator_set_target_level(ind, 1800, 1, &err), TY_EDATA);
+    assert_int_equal(indicator_set_target_level(ind, 2030, NAN, &err), TY_EDATA);
+    assert_int_equal(indicator_is_milestone(ind), 0);
+    TyTargetSpec done = { TY_SHAPE_MILESTONE, TY_OP_DEFAULT, NAN, NAN, 0, 0, "" };
+    assert_int_equal(indicator_set_target(ind, 2024, &done, "通过验收", &err), TY_OK);
+    assert_int_equal(indicator_is_milestone(ind), 1);
+    plan_free(p);
+}
+
+/* A row's declared base year wins over the plan's; 0 means undeclared. */
+static void plan_should_prefer_the_rows_base_year(void **state)
+{
+    TyPlan *p = plan_new("base");
+    TyError err;
+    assert_int_equal(plan_add(p, "a", "A", "1", NULL, &err), TY_OK);
+    assert_int_equal(indicator_declared_base_year(p, &p->ind[0]), 0);
+    p->base_year = 2020;
+    assert_int_equal(indicator_declared_base_year(p, &p->ind[0]), 2020);
+    p->ind[0].base_year = 2021;
+    assert_int_equal(indicator_declared_base_year(p, &p->ind[0]), 2021);
+    plan_free(p);
+}
+
+/* flow_of must name another row that is a level row; the flow_of row has no typed actuals; a
+ * benchmark names another row. The first problem names the row and (for targets) the year. */
+static void plan_should_check_the_links_between_rows(void **state)
+{
+    TyPlan *p = plan_new("links");
+    TyError err;
+    size_t bad;
+    int year;
+    assert_int_equal(plan_add(p, "total", "总量", "家", NULL, &err), TY_OK);
+    assert_int_equal(plan_add(p, "new", "新增", "家", NULL, &err), TY_OK);
+    TyIndicator *flow = &p->ind[1];
+    assert_int_equal(plan_set_string(&flow->flow_of, "total", &err), TY_OK);
+    flow->measure = TY_FLOW;
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_OK);
+    assert_int_equal(plan_set_string(&flow->flow_of, "nope", &err), TY_OK);
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_EDATA);
+    assert_int_equal((int)bad, 1);
+    assert_int_equal(year, 0);
+    assert_string_equal(err.msg, "indicator new: flow_of: no row \"nope\" in the plan");
+    assert_int_equal(plan_set_string(&flow->flow_of, "new", &err), TY_OK);
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_EDATA);
+    assert_string_equal(err.msg, "indicator new: flow_of names the row itself");
+    assert_int_equal(plan_set_string(&flow->flow_of, "total", &err), TY_OK);
+    p->ind[0].measure = TY_FLOW;   /* the named row is no level row */
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_EDATA);
+    p->ind[0].measure = TY_LEVEL;
+    assert_int_equal(series_set(&flow->actual, 2022, 3, &err), TY_OK);   /* typed: refused */
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_EDATA);
+    series_unset(&flow->actual, 2022);
+    TyTargetSpec bench = { TY_SHAPE_BENCHMARK, TY_OP_GT, NAN, NAN, 0, 0, "province_avg" };
+    assert_int_equal(indicator_set_target(&p->ind[0], 2025, &bench, ">province_avg", &err), TY_OK);
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_EDATA);
+    assert_int_equal((int)bad, 0);
+    assert_int_equal(year, 2025);
+    assert_int_equal(plan_add(p, "province_avg", "全省平均", "家", NULL, &err), TY_OK);
+    assert_int_equal(plan_check_links(p, &bad, &year, &err), TY_OK);
+    plan_free(p);
+}
+
+/* A clone carries the targets as written, notes of actuals, base years, flow_of and the title,
+ * in its own memory. */
+static void plan_should_clone_targets_as_written(void **state)
+{
+    TyPlan *p = sample_plan();
+    TyError err;
+    assert_int_equal(plan_set_string(&p->title, "武威市强科技行动", &err), TY_OK);
+    p->base_year = 2020;
+    TyIndicator *ind = &p->ind[1];
+    ind->base_year = 2021;
+    assert_int_equal(plan_set_string(&ind->flow_of, "rd_intensity", &err), TY_OK);
+    TyTargetSpec strict = { TY_SHAPE_LEVEL, TY_OP_GT, 600, NAN, 0, 0, "" };
+    assert_int_equal(indicator_set_target(ind, 2025, &strict, "突破600", &err), TY_OK);
+    assert_int_equal(indicator_set_actual_note(ind, 2023, "统计公报", &err), TY_OK);
+    TyPlan *c = plan_clone(p, &err);
+    assert_non_null(c);
+    plan_free(p);   /* the copy owns everything it holds */
+    assert_string_equal(c->title, "武威市强科技行动");
+    assert_int_equal(c->base_year, 2020);
+    TyIndicator *ci = &c->ind[1];
+    assert_int_equal(ci->base_year, 2021);
+    assert_string_equal(ci->flow_of, "rd_intensity");
+    assert_string_equal(indicator_target(ci, 2025)->text, "突破600");
+    assert_int_equal(indicator_target(ci, 2025)->spec.op, TY_OP_GT);
+    assert_string_equal(indicator_actual_note(ci, 2023), "统计公报");
+    assert_true(indicator_target(&c->ind[0], 2025)->spec.a == 1.5);
+    plan_free(c);
 }
 
 static void thresholds_should_default_to_95_and_10_percent(void **state)
@@ -323,6 +443,10 @@ int main(void)
         cmocka_unit_test(plan_should_fail_cleanly_when_allocation_fails_during_clone),
         cmocka_unit_test(plan_should_leave_the_plan_as_it_was_when_add_fails),
         cmocka_unit_test(plan_should_report_the_latest_actual_year),
+        cmocka_unit_test(plan_should_keep_targets_sorted_by_year_with_their_words),
+        cmocka_unit_test(plan_should_prefer_the_rows_base_year),
+        cmocka_unit_test(plan_should_check_the_links_between_rows),
+        cmocka_unit_test(plan_should_clone_targets_as_written),
         cmocka_unit_test(thresholds_should_default_to_95_and_10_percent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
