@@ -109,8 +109,14 @@ for file in "$WUWEI" "$XIANGXI"; do
     for f in text csv md html; do
         run "$BIN" progress "$file" --as-of 2022 --format $f
         expect_code 0 "progress $file --format $f"
+        # The words as written are shown in every format, beside the threshold they resolve to.
+        if [ "$file" = "$XIANGXI" ]; then
+            for words in 突破10亿元 新增30家以上 1-2个 0.9%以上; do expect_out "$words" "$f shows $words as written"; done
+        fi
     done
 done
+run "$BIN" progress "$XIANGXI" --as-of 2022 --format text
+expect_out "突破10亿元 → > 10" "text: the words beside the normalised threshold"
 run "$BIN" progress "$XIANGXI" --as-of 2022
 expect_out "突破10亿元" "the text report shows the target as written"
 expect_out "新增30家以上" "the text report shows the target as written"
