@@ -112,10 +112,8 @@ function M.parse(args, first)
     if io_native.kind(opts.data) ~= "dir" then usage_error("--data %s is not a directory", opts.data) end
     opts.data = opts.data:gsub("(.)/+$", "%1")
   end
-  if opts.out then
-    if opts.out == "" then usage_error("--out needs a directory") end
-    opts.out = opts.out:gsub("(.)/+$", "%1")
-  end
+  if opts.out then opts.out = opts.out:gsub("(.)/+$", "%1") end
+  require("_host.outdir").check(opts)   -- before anything is created: no '..', not in --data, the store or the keys
   return opts, pos, n_before or #pos
 end
 
@@ -185,9 +183,15 @@ function M.run(args)
   local opts, pos, n_before = M.parse(args, 2)
   local script = pos[1]
   if not script then usage_error("run needs a script: tuiyan run SCRIPT.lua [ARGS...]") end
-  local kind = io_native.kind(script)
-  -- NAME[@VERSION]:SCENARIO names an installed package's scenario, run sandboxed.
-  if kind == nil and script:match("^[%w_%-]+@?[%d%.]*:[%w_%-]+$") and package.preload["_host.package_run"] then
+  -- NAME[@VERSION]:SCENARIO names an installed package's scenario, run sandboxed; a script is
+  -- named by a path with a '/' or ending in .lua. A local file named like a package scenario is
+  -- never run in its place (it would run trusted, with io and os): the analyst must say which.
+  if not script:find("/", 1, true) and not script:match("%.lua$")
+      and script:match("^[%w_%-]+@?[%d%.]*:[%w_%-]+$") and package.preload["_host.package_run"] then
+    if io_native.kind(script) ~= nil then
+      usage_error("'%s' names an installed package's scenario and is also a file here; write ./%s to "
+        .. "run the file, or remove or rename it to run the package", script, script)
+    end
     return require("_host.package_run").main(opts, pos, args)
   end
   set_options(opts)

@@ -209,11 +209,19 @@ function M.install(args)
   local tmp = ok(pkg.mkdtemp(dir))
   local done, err = pcall(function()
     local info, action, notes = check(file, opts, keys, tmp)
-    if action == "same" then
-      say(opts, "%s %s is already installed (identical)", info.name, info.version)
-      return
-    end
     local target = dir .. "/" .. info.name .. "/" .. info.version
+    if action == "same" then
+      -- Identical only if the installed copy still verifies: a copy changed on disk (a result
+      -- written into it, a file swapped) is installed again from this package, not kept.
+      local installed, why = pkg.verify_dir(target, { trusted = keys.hex })
+      if installed and installed.manifest_sha256 == info.manifest_sha256 then
+        say(opts, "%s %s is already installed (identical)", info.name, info.version)
+        return
+      end
+      store.warn("the installed %s %s no longer verifies (%s); installing it again", info.name, info.version,
+        host.is_error(why) and why.message or tostring(why))
+      notes[#notes + 1] = store.today() .. " installed again: the installed copy no longer verified"
+    end
     ok(io_native.mkdir_p(dir .. "/" .. info.name))
     local entries = store.read_registry()
     -- Same version, other content (allowed above): the entry is replaced; a stale directory of

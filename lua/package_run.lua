@@ -44,21 +44,6 @@ function M.resolve(spec_name, version)
   return info, dir
 end
 
--- Is `path` (existing or not) `dir` or below it? Checked on the inodes of path and of each of
--- its existing parents, so another spelling of the same directory is caught too.
-local function inside(path, dir)
-  local p = path
-  while p do
-    if io_native.same_file(p, dir) then return true end
-    local up = p:match("^(.*)/[^/]*$")
-    if up == nil then up = (p ~= "." and p ~= "..") and "." or nil   -- a relative name: the cwd
-    elseif up == "" then up = "/" end
-    if up == p then break end
-    p = up
-  end
-  return false
-end
-
 --- main(opts, pos [, argv]) -> exit code. argv: the command line after `tuiyan`, for the manifest.
 function M.main(opts, pos, argv)
   local spec = pos[1]
@@ -92,10 +77,9 @@ function M.main(opts, pos, argv)
     usage_error("--out %s is a file, not a directory", opts.out)
   end
   -- The county's data is an input: results never go into it (a package could otherwise name a
-  -- result after a file it read and replace the county's own data).
-  if opts.out and opts.data and inside(opts.out, opts.data) then
-    usage_error("--out %s is inside --data %s: results must go elsewhere", opts.out, opts.data)
-  end
+  -- result after a file it read and replace the county's own data); nor into the store or the
+  -- keys. cli.parse checked it already; checked again here for callers that come another way.
+  require("_host.outdir").check(opts)
   local args = {}
   for i = 2, #pos do args[i - 1] = pos[i] end
   opts.seed = opts.seed or 1           -- as for scripts: every run starts from a known seed

@@ -86,6 +86,17 @@ static int io_kind(lua_State *L)
     return 1;
 }
 
+/* realpath(path) -> the canonical absolute path (links and . resolved) | nil when it does not
+ * exist. Where results may go is decided on this, never on the spelling of a path. */
+static int io_realpath(lua_State *L)
+{
+    char *r = realpath(luaL_checkstring(L, 1), NULL);
+    if (r == NULL) return 0;
+    lua_pushstring(L, r);
+    free(r);
+    return 1;
+}
+
 /* mkdir_p(path) -> true | nil, err : creates the directory and its parents (mode 0755) */
 static int io_mkdir_p(lua_State *L)
 {
@@ -122,6 +133,7 @@ static const luaL_Reg io_funcs[] = {
     {"same_file", io_same_file},
     {"kind", io_kind},
     {"mkdir_p", io_mkdir_p},
+    {"realpath", io_realpath},
     {NULL, NULL}
 };
 

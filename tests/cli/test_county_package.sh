@@ -89,7 +89,10 @@ cp "$TMP/cdata/plan.csv" "$TMP/plan.orig"
 for out in "$TMP/cdata" "$TMP/cdata/sub" "$TMP/cdata/../cdata/x"; do
     run "$BIN" run wuwei_counties:progress --data "$TMP/cdata" --format csv --out "$out" --force
     expect_code 2 "--out $out inside --data"
-    expect_err "is inside --data" "says why"
+    case $out in
+        *..*) expect_err "a path with '..' is refused" "says why" ;;
+        *) expect_err "is inside --data" "says why" ;;
+    esac
 done
 checks=$((checks + 1))
 [ -e "$TMP/cdata/sub" ] || [ -e "$TMP/cdata/x" ] || [ -e "$TMP/cdata/progress.csv" ] && fail_check "wrote into --data"
