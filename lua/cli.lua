@@ -25,6 +25,7 @@ local OPTIONS = {
     help = "a sandbox limit for a package scenario (cpu_seconds, wall_seconds, memory_mb, ...)" },
   force = { help = "replace existing result files" },
   quiet = { help = "no progress messages on stderr" },
+  wait = { help = "when another run is writing into --out, wait for it instead of stopping" },
 }
 M.OPTIONS = OPTIONS
 
@@ -113,7 +114,9 @@ function M.parse(args, first)
     opts.data = opts.data:gsub("(.)/+$", "%1")
   end
   if opts.out then opts.out = opts.out:gsub("(.)/+$", "%1") end
-  require("_host.outdir").check(opts)   -- before anything is created: no '..', not in --data, the store or the keys
+  local outdir = require "_host.outdir"
+  outdir.check(opts)   -- before anything is created: no '..', not in --data, the store or the keys
+  outdir.lock(opts)    -- one writer per --out, for the whole run
   return opts, pos, n_before or #pos
 end
 

@@ -73,4 +73,24 @@ function M.check(opts)
   end
 end
 
+--- lock(opts): one run at a time writes into --out. Takes the directory's writer lock for the
+--- rest of the process (the kernel drops it when the process ends, however it ends): with
+--- --wait a second run waits for the first, else it stops at once (exit 6) naming the holder.
+--- Then removes the temps that killed runs left in the directory and its script folders.
+function M.lock(opts)
+  if not opts.out then return end
+  local parent = opts.out:match("^(.*)/[^/]+$") or "."
+  if parent ~= "" and parent ~= "." then
+    local ok, err = io_native.mkdir_p(parent)
+    if not ok then error(err, 0) end
+  end
+  local held, holder = io_native.lock_out(opts.out, opts.wait)
+  if not held then
+    error(host.error(host.exit.output, string.format("--out %s: another tuiyan run%s is writing there; "
+      .. "wait for it to finish, or add --wait to wait for it", opts.out,
+      (holder and holder > 0) and (" (pid " .. holder .. ")") or "")), 0)
+  end
+  io_native.sweep_temps(opts.out)
+end
+
 return M

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <signal.h>
 #include <stdio.h>
 
 static int pmain(lua_State *L)
@@ -36,6 +37,9 @@ static int pmain(lua_State *L)
 
 int main(int argc, char **argv)
 {
+    /* A file larger than `ulimit -f` must be a failed write (exit 6, with a message, nothing
+     * published), not death by SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     lua_State *L = luaL_newstate();
     if (L == NULL) {
         fprintf(stderr, "tuiyan: cannot create a Lua state: not enough memory\n");

@@ -4,6 +4,7 @@
 #include "bind/bind.h"
 #include "host/host.h"
 #include "io/atomic.h"
+#include "io/outlock.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -97,6 +98,30 @@ static int io_realpath(lua_State *L)
     return 1;
 }
 
+/* lock_out(dir, wait) -> true | false, holder_pid : the results directory's writer lock, held
+ * until the process exits (the descriptor is never closed); raises for a lock that cannot be
+ * made at all (exit 6). */
+static int io_lock_out(lua_State *L)
+{
+    const char *dir = luaL_checkstring(L, 1);
+    int wait = lua_toboolean(L, 2);
+    int fd;
+    long holder;
+    TyError err;
+    switch (outlock_acquire(dir, wait, &fd, &holder, &err)) {
+    case LOCK_HELD: lua_pushboolean(L, 1); return 1;
+    case LOCK_BUSY: lua_pushboolean(L, 0); lua_pushinteger(L, holder); return 2;
+    default: return host_raise(L, &err);
+    }
+}
+
+/* sweep_temps(dir) -> n : removes dead writers' temps from dir */
+static int io_sweep_temps(lua_State *L)
+{
+    lua_pushinteger(L, outlock_sweep_temps(luaL_checkstring(L, 1)));
+    return 1;
+}
+
 /* mkdir_p(path) -> true | nil, err : creates the directory and its parents (mode 0755) */
 static int io_mkdir_p(lua_State *L)
 {
@@ -134,6 +159,8 @@ static const luaL_Reg io_funcs[] = {
     {"kind", io_kind},
     {"mkdir_p", io_mkdir_p},
     {"realpath", io_realpath},
+    {"lock_out", io_lock_out},
+    {"sweep_temps", io_sweep_temps},
     {NULL, NULL}
 };
 
