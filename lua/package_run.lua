@@ -15,7 +15,8 @@ local function usage_error(fmt, ...)
 end
 
 --- Resolves and re-verifies NAME[@VERSION]; returns info (with .sources: the verified text of
---- every .lua file, by path) and the package directory.
+--- every .lua file, and .data_bytes: the verified bytes of every data file, by path; the sandbox
+--- runs on these and never reads the store again) and the package directory.
 function M.resolve(spec_name, version)
   local entries = store.installed(store.read_registry(), spec_name)
   if #entries == 0 then
@@ -36,7 +37,7 @@ function M.resolve(spec_name, version)
   end
   local dir = store.packages_dir() .. "/" .. entry.name .. "/" .. entry.version
   local keys = store.load_trusted()
-  local info = store.ok(pkg.verify_dir(dir, { trusted = keys.hex, keep_lua = true }))
+  local info = store.ok(pkg.verify_dir(dir, { trusted = keys.hex, keep_lua = true, keep_data = true }))
   if info.manifest_sha256 ~= entry.manifest_sha256 or info.key ~= entry.key then
     store.fail("package", "%s: the installed %s %s is not what was installed (its manifest changed); "
       .. "install it again", dir, entry.name, entry.version)
@@ -96,15 +97,25 @@ end
 -- DIR/manifest.json of a package run: which package (and the key that signed it) made these
 -- results, from which files (the county's data or the package's own, with their SHA-256), and
 -- the results' hashes. Deterministic apart from "created" (SOURCE_DATE_EPOCH fixes that too).
+-- No file is read again here: a package file's hash is the one verified, a county file's the
+-- one the sandbox computed of the bytes it parsed.
 local function manifest_text(result, opts, dir, info, run)
   local batch, crypto, json = require "_host.batch", require "_tuiyan.crypto", require "_tuiyan.json"
   local ordered, array = batch.ordered, batch.array
+  local verified = {}
+  for _, f in ipairs(info.files) do verified[f.path] = f end
   local inputs = {}
   for _, r in ipairs(result.reads or {}) do
-    local base = r.origin == "data" and opts.data or dir
-    local path = base .. "/" .. r.path
-    local h, bytes = crypto.sha256_file(path)
-    inputs[#inputs + 1] = ordered({ path = r.origin == "data" and path or r.path,
+    local h, bytes = r.sha256, r.bytes
+    if r.origin ~= "data" then
+      local f = verified[r.path]
+      if not f or f.sha256 ~= h then
+        error(host.error(host.exit.internal, ("%s: the sandbox read %s, which is not the verified file"):format(
+          info.name, r.path)), 0)
+      end
+      h, bytes = f.sha256, f.size
+    end
+    inputs[#inputs + 1] = ordered({ path = r.origin == "data" and opts.data .. "/" .. r.path or r.path,
       origin = r.origin == "data" and "county data (--data)" or "package", sha256 = h or json.null,
       bytes = bytes or json.null }, { "path", "origin", "sha256", "bytes" })
   end
@@ -140,7 +151,10 @@ function M.publish(result, opts, dir, info, run)
   if type(result.log) == "string" then io.stdout:write(result.log) end
   local outputs = result.outputs or {}
   if not opts.out then
-    for _, o in ipairs(outputs) do io.stdout:write(o.data) end
+    -- shown, not stored: a package's text reaches the terminal without its escapes (the exact
+    -- bytes are what --out writes)
+    local escape = require("_host.termtext").escape
+    for _, o in ipairs(outputs) do io.stdout:write(escape(o.data)) end
     return 0
   end
   local files, inputs = {}, {}
@@ -155,8 +169,9 @@ function M.publish(result, opts, dir, info, run)
   local manifest = { path = opts.out .. "/manifest.json",
     data = manifest_text(result, opts, dir, info, run or { argv = {} }) }
   for _, f in ipairs(files) do
-    if f.path == manifest.path then
-      store.fail("package", "%s: a result named manifest.json would replace the run's manifest", info.name)
+    if f.path == manifest.path then   -- the sandbox refuses the name already; this is the backstop
+      error(host.error(host.exit.script, ("%s: a result may not be named manifest.json: tuiyan writes the "
+        .. "run's manifest there; name it otherwise"):format(info.name)), 0)
     end
   end
   local written = require("tuiyan.report")._publish(inputs, opts.force, files, manifest)

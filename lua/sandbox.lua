@@ -7,22 +7,29 @@
 --   run{ root = DIR, manifest = M, scenario = NAME, data = DIR|nil, options = OPTS, args = {...} }
 --     -> { outputs = { { name = "progress.csv", format = "csv", data = "..." }, ... },
 --          log = "what the scenario printed",
---          reads = { { origin = "data" | "package", path = "plan.csv" }, ... } }
+--          reads = { { origin = "data" | "package", path = "plan.csv", sha256 = hex, bytes = n }, ... } }
+--   (sha256: of the bytes the run got, hashed in the child as it read them)
 --
 -- manifest: entry (or scenarios) = { [scenario] = "relative/path.lua" }; sources (optional) =
--- { [path] = verified text } of the Lua files, run instead of reading them; modules = a list of
+-- { [path] = verified text } of the Lua files, run instead of reading them; data_bytes (with
+-- sources) = { [path] = verified bytes } of the data files, read instead of the files (an
+-- installed package's files are never read a second time); modules = a list of
 -- paths ({ "lib/x.lua" } is module lib.x) or a map { ["lib.x"] = "lib/x.lua" }; data = a list
 -- of paths; name (optional, for messages). args: strings, the scenario's `...` and arg[1..].
 -- options: the command line's (format, as_of, seed, samples, set) and limits (M.LIMITS).
 -- An output's name is a bare file name (no directory), to be written as DIR/name.
 --
--- Errors are raised as tuiyan.Error: 1 script error or crash (traced = true: the message carries
--- the child's traceback), 2 usage (no such scenario, a bad limit), 3 bad data, 5 a limit, 70 the
--- sandbox itself failed. err.log holds what the scenario printed before it failed.
+-- Errors are raised as tuiyan.Error: 1 the package's own error or a crash (traced = true: the
+-- message carries the child's traceback; "NAME: " before the package's words), 2 usage (no such
+-- scenario, a bad limit), 3 bad data found by tuiyan's own plan loader, 5 a limit, 70 the sandbox
+-- itself failed. Only this file words 5 and 70, from what the C side reports: whatever code or
+-- text a package puts in an error, it is exit 1. err.log holds what the scenario printed before
+-- it failed. All text from the child is passed through _host.termtext (no terminal escapes).
 local native = require "_tuiyan.sandbox"
 local host = require "_tuiyan.host"
 local io_native = require "_tuiyan.io"
 local policy = require "_host.sandbox_policy"
+local termtext = require "_host.termtext"
 
 local M = {}
 
@@ -110,10 +117,8 @@ local function module_list(mods)
   return out
 end
 
--- Text from the child shown to the analyst: control characters (terminal escapes) made visible.
-local function printable(s)
-  return (s:gsub("[%z\1-\8\11-\31\127]", function(c) return ("\\%03d"):format(c:byte()) end))
-end
+-- Text from the child shown to the analyst: control and bidi characters made visible.
+local printable = termtext.escape
 
 -- The child's reply (format in src/host/sandbox.h), or nil if it is incomplete or malformed.
 local function parse_reply(s)
@@ -130,6 +135,10 @@ local function parse_reply(s)
     local kind, r = s:sub(6, 6), nil
     if kind == "E" then
       r = { ok = false, code = take(">B"), message = take(">s4"), log = take(">s4") }
+    elseif kind == "L" then
+      r = { ok = false, limit = take(">B"), log = take(">s4") }
+    elseif kind == "I" then
+      r = { ok = false, internal = true, message = take(">s4"), log = take(">s4") }
     elseif kind == "O" then
       local n = take(">I4")
       r = { ok = true, log = take(">s4"), outputs = {} }
@@ -145,7 +154,32 @@ local function parse_reply(s)
   return ok and reply or nil
 end
 
-local CHILD_CODES = { [1] = true, [2] = true, [3] = true, [5] = true, [70] = true }
+-- The codes a package's error may carry: its own (1), or bad data tuiyan's loader found (3).
+local CHILD_CODES = { [1] = true, [3] = true }
+
+-- What an 'L' reply's number means, worded here from this run's limits (src/host/sandbox_state.c).
+local LIMIT_TEXT = {
+  function(lim) return ("instruction limit of %d exceeded (limits.instructions)"):format(lim.instructions) end,
+  function(lim) return ("memory limit of %d MB exceeded (limits.memory_mb)"):format(lim.memory_mb) end,
+  function(lim) return ("CPU time limit of %g s exceeded (limits.cpu_seconds)"):format(lim.cpu_seconds) end,
+  function(lim) return ("more than %d result files (limits.outputs)"):format(lim.outputs) end,
+  function(lim) return ("results exceed %d bytes (limits.output_bytes)"):format(lim.output_bytes) end,
+}
+
+-- Result names the package may not use: tuiyan writes that file beside the results.
+local RESERVED = { ["manifest.json"] = "the run's manifest" }
+
+-- The ".reads" record (lua/sandbox_child.lua): packed entries, or nil if it is malformed.
+local function parse_reads(data)
+  local reads, pos = {}, 1
+  while pos <= #data do
+    local ok, origin, sha, bytes, path, nxt = pcall(string.unpack, ">s1s1I8s4", data, pos)
+    if not ok or (origin ~= "data" and origin ~= "package") or not sha:match("^%x+$") then return nil end
+    reads[#reads + 1] = { origin = origin, path = path, sha256 = sha, bytes = bytes }
+    pos = nxt
+  end
+  return reads
+end
 
 local function check_outputs(outputs, lim, who)
   local formats = require("tuiyan.report").FORMATS
@@ -154,6 +188,10 @@ local function check_outputs(outputs, lim, who)
   for _, o in ipairs(outputs) do
     if #o.name > 200 or not o.name:match("^[%w_%-][%w_%-%.]*$") or seen[o.name] then
       fail(host.exit.script, "%s: refused a result named %q (a plain file name, once)", who, printable(o.name:sub(1, 200)))
+    end
+    if RESERVED[o.name] then
+      fail(host.exit.script, "%s: a result may not be named %s: tuiyan writes %s there; name it otherwise",
+        who, o.name, RESERVED[o.name])
     end
     if formats[o.format] == nil then
       fail(host.exit.script, "%s: result %s has an unknown format %q", who, o.name, printable(o.format:sub(1, 20)))
@@ -179,6 +217,7 @@ function M.run(args)
     usage("data directory %s does not exist", tostring(args.data))
   end
   local who = ("scenario '%s'%s"):format(scenario, type(manifest.name) == "string" and (" of package " .. manifest.name) or "")
+  local package_name = type(manifest.name) == "string" and manifest.name or ("package " .. root)
   local entries = manifest.entry or manifest.scenarios
   entries = type(entries) == "table" and entries or {}
   local entry = entries[scenario]
@@ -203,16 +242,21 @@ function M.run(args)
   end
   -- The verified text of the package's Lua files (package_run passes what verify_dir read and
   -- hashed): the child runs these bytes, never a second read of the files on disk.
-  local sources
+  local sources, data_bytes
   if type(manifest.sources) == "table" then
-    sources = {}
+    sources, data_bytes = {}, {}
     for path, text in pairs(manifest.sources) do
       if type(path) == "string" and type(text) == "string" then sources[path] = text end
+    end
+    -- and of its data files: the child gets these bytes, not a second read of the store
+    for path, bytes in pairs(type(manifest.data_bytes) == "table" and manifest.data_bytes or {}) do
+      if type(path) == "string" and type(bytes) == "string" then data_bytes[path] = bytes end
     end
   end
   local spec = {
     root = root,
     sources = sources,
+    data_bytes = data_bytes,
     data = args.data,
     scenario = scenario,
     args = script_args,
@@ -254,9 +298,18 @@ function M.run(args)
   end
   local log = printable(reply.log)
   if not reply.ok then
-    local code = CHILD_CODES[reply.code] and reply.code or host.exit.script
-    local err = host.error(code, who .. ": " .. printable(reply.message))
-    err.traced = code == host.exit.script or nil
+    local err
+    if reply.limit then
+      local text = LIMIT_TEXT[reply.limit]
+      err = host.error(host.exit.limit, who .. ": " .. (text and text(lim) or "a limit was exceeded"))
+    elseif reply.internal then
+      err = host.error(host.exit.internal, who .. ": the sandbox failed: " .. printable(reply.message))
+    else
+      -- the package's own words, under its name: never a limit or tuiyan's own failure
+      local code = CHILD_CODES[reply.code] and reply.code or host.exit.script
+      err = host.error(code, package_name .. ": " .. printable(reply.message))
+      err.traced = code == host.exit.script or nil
+    end
     err.log = log
     error(err, 0)
   end
@@ -264,10 +317,8 @@ function M.run(args)
   local last = reply.outputs[#reply.outputs]
   if last and last.name == ".reads" then
     reply.outputs[#reply.outputs] = nil
-    for line in last.data:gmatch("[^\n]+") do
-      local origin, path = line:match("^(%a+)\t(.+)$")
-      if origin then reads[#reads + 1] = { origin = origin, path = path } end
-    end
+    reads = parse_reads(last.data)
+    if not reads then fail(host.exit.internal, "%s: the sandbox's record of what was read is malformed", who) end
   end
   check_outputs(reply.outputs, lim, who)
   return { outputs = reply.outputs, log = log, reads = reads }

@@ -4,7 +4,9 @@
 -- with the allow-list (lua/sandbox_policy.lua), the native and embedded loaders (taken out of the
 -- registry), the run's spec from lua/sandbox.lua and the child's private C functions. It prunes
 -- this state to the allow-list, builds the package's environment and the stdlib's, runs the
--- scenario, and returns { ok = true, outputs = {...} } or { ok = false, code =, message = }.
+-- scenario, and returns { ok = true, outputs = {...} } or { ok = false, code =, message = }
+-- (code 1, the package's error, or 3 only for a data error tuiyan's plan loader made; limits and
+-- the sandbox's own failures are reported by the C side, never from here).
 -- Everything it uses is captured below, before any package code runs.
 local policy, preload, spec, sys = ...
 
@@ -15,6 +17,7 @@ local co_create, co_resume, co_close = coroutine.create, coroutine.resume, corou
 local rawget, rawset, rawlen = rawget, rawset, rawlen
 local getmetatable, setmetatable, load = getmetatable, setmetatable, load
 local sformat, sfind, smatch, ssub, sgsub = string.format, string.find, string.match, string.sub, string.gsub
+local spack = string.pack
 local concat, sort, table_pack, table_unpack = table.concat, table.sort, table.pack, table.unpack
 local mtype, randomseed = math.type, math.randomseed
 local log, sys_read, sys_limit, aborted = sys.log, sys.read, sys.limit, sys.aborted
@@ -116,10 +119,10 @@ local function stage(path, data)
   end
   if output_names[name] then script_error("two results of this run would both be written to %s", name) end
   if #outputs >= limits.outputs then
-    sys_limit(sformat("more than %d result files (limits.outputs)", limits.outputs))
+    sys_limit("outputs")
   end
   if #data > limits.output_bytes - output_bytes then
-    sys_limit(sformat("results exceed %d bytes (limits.output_bytes)", limits.output_bytes))
+    sys_limit("output_bytes")
   end
   output_bytes = output_bytes + #data
   output_names[name] = true
@@ -138,10 +141,12 @@ local io_standin = {
 -- 5. Reading the county's data (spec.data) and the package's own data files, nothing else.
 local package_data = set_of(spec.data_files or {})
 
--- What was read, and from where, for the run's manifest: "data" is the county's directory.
+-- What was read, from where, and the SHA-256 of the bytes the run got (sys.read hashes what it
+-- read, so a file changed afterwards cannot change the record), for the run's manifest:
+-- "data" is the county's directory. A file read twice with different contents is listed twice.
 local reads, read_seen = {}, {}
-local function note_read(origin, path)
-  local key = origin .. "\t" .. path
+local function note_read(origin, path, sha256, size)
+  local key = spack(">s1s1I8s4", origin, sha256, size, path)
   if not read_seen[key] then
     read_seen[key] = true
     reads[#reads + 1] = key
@@ -153,16 +158,29 @@ local function read_input(path)
   local text, msg, why
   if spec.data then
     text, msg, why = sys_read("data", path)
-    if text then note_read("data", path) end
+    if text then note_read("data", path, msg, #text) end
     if text or why ~= "missing" then return text, msg end
   end
   if package_data[path] then
-    text, msg = sys_read("root", path)
-    if text then note_read("package", path) end
+    text, msg = sys_read("root", path)       -- an installed package: the verified bytes
+    if text then note_read("package", path, msg, #text) end
     return text, msg
   end
   return nil, sformat("%s: no such file in the data directory%s or among the package's data files",
     path, spec.data and "" or " (none given: --data DIR)")
+end
+
+-- Data errors this loader found in a county's or the package's file: the only errors of a run
+-- that exit 3. Kept by object, with the message as made: a package may rethrow the error
+-- (`assert(tuiyan.plan.load(...))`), but whatever it writes into an error object, or builds
+-- with tuiyan.fail("data", ...), is its own error, exit 1.
+local data_errors = setmetatable({}, { __mode = "k" })
+
+local function data_error(err)
+  if host.is_error(err) and rawget(err, "code") == exit.data and type(rawget(err, "message")) == "string" then
+    data_errors[err] = rawget(err, "message")
+  end
+  return err
 end
 
 local function confined_plan_load(native)
@@ -173,8 +191,10 @@ local function confined_plan_load(native)
     local fmt = (smatch(path, "%.[cC][sS][vV]$") and "csv") or (smatch(path, "%.[jJ][sS][oO][nN]$") and "json")
     if not fmt then return nil, host.error(exit.usage, path .. ": a plan file must end in .csv or .json") end
     local text, msg = read_input(path)
-    if not text then return nil, host.error(exit.data, msg) end
-    return native.parse(text, path, fmt)
+    if not text then return nil, data_error(host.error(exit.data, msg)) end
+    local plan, err = native.parse(text, path, fmt)
+    if plan == nil then return nil, data_error(err) end
+    return plan, err
   end
 end
 
@@ -380,7 +400,7 @@ end
 
 makers["coroutine.close"] = function()
   return function(co)
-    if aborted() then sys_limit("") end
+    if aborted() then sys_limit("outputs") end     -- a limit was hit: it stays the one reported
     return co_close(co)
   end
 end
@@ -443,20 +463,25 @@ stdlib_env = new_env("stdlib")
 package_env = new_env("package")
 
 -- 7. The run.
+-- Every error is the package's own (exit 1) except a data error tuiyan's loader made (exit 3):
+-- the code an error object claims is not believed, so a package cannot pass for a limit (5) or
+-- tuiyan failing (70); those only the C side and the parent report.
 local function handler(e)
   if aborted() or handled[e] then return e end
-  local code, msg = exit.script, nil
-  if host.is_error(e) then
-    code, msg = rawget(e, "code"), rawget(e, "message")
-    if mtype(code) ~= "integer" then code = exit.script end
+  local code, msg, traced = exit.script, nil, true
+  if data_errors[e] then
+    code, msg, traced = exit.data, data_errors[e], false
+  elseif host.is_error(e) then
+    msg = rawget(e, "message")
     if type(msg) ~= "string" then msg = "error" end
+    traced = rawget(e, "code") == exit.script     -- tuiyan.fail's own words need no traceback
   elseif type(e) == "string" or mtype(e) then
     msg = tostring(e)
   else
     msg = sformat("(error object is a %s value)", type(e))   -- its __tostring is not called
   end
   local plain = msg
-  if code == exit.script then
+  if traced then
     -- the traceback without this file's frames (the package author cannot act on them)
     local lines = {}
     for line in (sys.traceback(msg, 2) .. "\n"):gmatch("(.-)\n") do
@@ -482,7 +507,7 @@ local function emit_returned(result, report)
   local k = next(result)
   while k ~= nil do
     count = count + 1
-    if count > limits.outputs then sys_limit(sformat("more than %d result files (limits.outputs)", limits.outputs)) end
+    if count > limits.outputs then sys_limit("outputs") end
     if type(k) ~= "string" or #k > 100 or not smatch(k, "^[%w_%-]+$") then
       script_error("scenario '%s' returned a result named %s: names are letters, digits, _ and -",
         spec.scenario, type(k) == "string" and sformat("%q", ssub(k, 1, 100)) or ("a " .. type(k)))
@@ -547,11 +572,14 @@ end
 local ok, err = run()
 if aborted() then return nil end
 if not ok then
-  if type(err) ~= "table" then err = { code = exit.script, message = tostring(err) } end
-  return { ok = false, code = err.code, message = err.message }
+  if type(err) ~= "table" or not handled[err] then    -- its __tostring, if any, is not called
+    err = { code = exit.script, message = type(err) == "string" and err or "error" }
+  end
+  return { ok = false, code = err.code == exit.data and exit.data or exit.script, message = err.message }
 end
--- The reads travel as a last result with a name no package can give (".reads"); the parent
--- takes it off before it checks the package's results.
+-- The reads travel as a last result with a name no package can give (".reads"), each a
+-- string.pack(">s1s1I8s4", origin, sha256, bytes, path); the parent takes it off before it
+-- checks the package's results.
 sort(reads)
-outputs[#outputs + 1] = { name = ".reads", format = "text", data = concat(reads, "\n") }
+outputs[#outputs + 1] = { name = ".reads", format = "text", data = concat(reads) }
 return { ok = true, outputs = outputs }

@@ -138,7 +138,9 @@ static void set_version(lua_State *L, const char *field, const int v[3])
     lua_setfield(L, -2, field);
 }
 
-/* The verified package as a table (see package_cli.lua for its use). [-0, +1, m] */
+/* The verified package as a table (see package_cli.lua for its use). with_sources: also
+ * .sources, the verified text of every .lua file, and .data_bytes, of every data file that was
+ * kept (keep_data), both by path. [-0, +1, m] */
 static void push_package(lua_State *L, const TyPackage *p, int with_sources)
 {
     const TyManifest *m = &p->manifest;
@@ -167,8 +169,11 @@ static void push_package(lua_State *L, const TyPackage *p, int with_sources)
     lua_newtable(L);                                   /* modules */
     lua_newtable(L);                                   /* data */
     lua_createtable(L, (int)m->nfiles, 0);             /* files */
-    if (with_sources) lua_newtable(L);                 /* sources */
-    int base = lua_gettop(L) - (with_sources ? 4 : 3);
+    if (with_sources) {
+        lua_newtable(L);                               /* sources */
+        lua_newtable(L);                               /* data_bytes */
+    }
+    int base = lua_gettop(L) - (with_sources ? 5 : 3);
     lua_Integer ndata = 0;
     for (size_t i = 0; i < m->nfiles; i++) {
         const TyPkgFile *f = &m->files[i];
@@ -195,10 +200,13 @@ static void push_package(lua_State *L, const TyPackage *p, int with_sources)
         }
         if (with_sources && f->text) {
             lua_pushlstring(L, f->text, f->text_len);
-            lua_setfield(L, base + 4, f->path);
+            lua_setfield(L, f->role == PKG_ROLE_DATA ? base + 5 : base + 4, f->path);
         }
     }
-    if (with_sources) lua_setfield(L, base - 1, "sources");
+    if (with_sources) {
+        lua_setfield(L, base - 1, "data_bytes");
+        lua_setfield(L, base - 1, "sources");
+    }
     lua_setfield(L, base - 1, "files");
     lua_setfield(L, base - 1, "data");
     lua_setfield(L, base - 1, "modules");
@@ -253,7 +261,8 @@ static int package_lread(lua_State *L)
     return 1;
 }
 
-/* verify_dir(dir [, opts]) -> info | nil, err  (opts as read, without dest) */
+/* verify_dir(dir [, opts]) -> info | nil, err  (opts as read, without dest; keep_data = bool
+ * with keep_lua keeps the data files' verified bytes too, as info.data_bytes) */
 static int package_lverify_dir(lua_State *L)
 {
     const char *dir = luaL_checkstring(L, 1);
@@ -262,7 +271,8 @@ static int package_lverify_dir(lua_State *L)
     opt_limits(L, 2, &lim);
     TrustBox *tb = opt_trust(L, 2);
     TyPkgTrust trust = { (const unsigned char (*)[PKG_KEY_BYTES])tb->keys, tb->n };
-    TyPkgReadOptions ro = { .limits = &lim, .trust = &trust, .keep_lua = opt_bool(L, 2, "keep_lua") };
+    TyPkgReadOptions ro = { .limits = &lim, .trust = &trust, .keep_lua = opt_bool(L, 2, "keep_lua"),
+                            .keep_data = opt_bool(L, 2, "keep_data") };
     TyError err;
     ty_error_clear(&err);
     PackageBox *box = push_box(L);

@@ -69,7 +69,11 @@ void sandbox_outcome_free(TySandboxOutcome *out);
  * parent's state, copied by fork, only read) in a state of its own and writes the reply to
  * reply_fd. Never returns. The reply (read by lua/sandbox.lua) is, big-endian:
  *   "TYSB1" then 'O' u32 n_outputs, s(log), n x { s(name) s(format) s64(data) }
- *            or 'E' u8 code, s(message), s(log)
+ *            or 'E' u8 code, s(message), s(log)   the package's error: code 1, or 3 (tuiyan's
+ *                                                 own loader found bad data)
+ *            or 'L' u8 limit, s(log)              a limit (1 instructions, 2 memory, 3 CPU,
+ *                                                 4 outputs, 5 output bytes): the parent words it
+ *            or 'I' s(message), s(log)            the sandbox itself failed (exit 70)
  *   then "END."     where s(x) = u32 length + bytes, s64(x) = u64 length + bytes. */
 _Noreturn void sandbox_child_main(lua_State *parent, int spec_idx, int reply_fd,
                                   const TySandboxLimits *lim);

@@ -22,6 +22,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <sodium.h>
 
 /* The libraries a sandbox child's state gets; the policy then keeps only some of their names. */
 static const luaL_Reg child_libs[] = {
@@ -35,7 +36,10 @@ static const luaL_Reg child_libs[] = {
     {NULL, NULL}
 };
 
-enum { ABORT_NONE, ABORT_INSTRUCTIONS, ABORT_MEMORY, ABORT_CPU, ABORT_OUTPUT, ABORT_KINDS };
+/* Which limit ended the run; the number travels in an 'L' reply and the parent words the
+ * message itself (lua/sandbox.lua LIMIT_KINDS), so no text of the package's can pass for one. */
+enum { ABORT_NONE, ABORT_INSTRUCTIONS, ABORT_MEMORY, ABORT_CPU, ABORT_OUTPUTS, ABORT_OUTPUT_BYTES,
+       ABORT_KINDS };
 
 #define HOOK_INTERVAL 1000
 #define MEMORY_RESERVE ((size_t)8 << 20)   /* lent after the cap is hit, to unwind and reply */
@@ -50,6 +54,8 @@ static struct ChildCtx {
     volatile sig_atomic_t abort;
     int root_fd, data_fd;
     int log_ref;
+    lua_State *parent;         /* the parent's state, copied by fork: only read, never grown */
+    int verified_idx;          /* its stack slot of spec.data_bytes, or 0 */
     char message[ABORT_KINDS][256];
 } ctx;
 
@@ -104,14 +110,13 @@ static void on_sigxcpu(int sig)
 
 /* ---- sys: the bootstrap's private functions (never in a package's reach) ---- */
 
-/* limit(message): ends the run with exit 5 and this message; raises. */
+/* limit(which): ends the run with exit 5 for the limit named "outputs" or "output_bytes"
+ * (or, once a limit was hit, the one already hit); raises. */
 static int sys_limit(lua_State *L)
 {
-    const char *msg = luaL_checkstring(L, 1);
-    if (!ctx.abort) {
-        snprintf(ctx.message[ABORT_OUTPUT], sizeof ctx.message[ABORT_OUTPUT], "%s", msg);
-        ctx.abort = ABORT_OUTPUT;
-    }
+    static const char *const which[] = {"outputs", "output_bytes", NULL};
+    int w = luaL_checkoption(L, 1, NULL, which);
+    if (!ctx.abort) ctx.abort = w == 0 ? ABORT_OUTPUTS : ABORT_OUTPUT_BYTES;
     lua_sethook(L, child_hook, LUA_MASKCOUNT, 1);
     return luaL_error(L, "%s", ctx.message[ctx.abort]);
 }
@@ -211,8 +216,45 @@ static int open_beneath(int dirfd, const char *path)
     }
 }
 
-/* read(where, path) -> string | nil, message, reason : a file of the package ("root") or of the
- * county's data directory ("data"). reason: "missing", "unsafe", "large" or "unreadable". */
+/* The verified bytes of package file `path` in the parent's spec.data_bytes (what verify_dir
+ * read and hashed), or NULL. Found by walking the table: looking a key up would create the
+ * key string in the parent's state, and nothing is allocated there. */
+static const char *verified_bytes(const char *path, size_t plen, size_t *len)
+{
+    lua_State *P = ctx.parent;
+    const char *found = NULL;
+    if (!ctx.verified_idx || !lua_checkstack(P, 3)) return NULL;
+    lua_pushnil(P);
+    while (lua_next(P, ctx.verified_idx)) {              /* [.., key, value] */
+        size_t kl;
+        const char *k = lua_type(P, -2) == LUA_TSTRING ? lua_tolstring(P, -2, &kl) : NULL;
+        if (k && kl == plen && memcmp(k, path, plen) == 0 && lua_type(P, -1) == LUA_TSTRING) {
+            found = lua_tolstring(P, -1, len);           /* stays alive in the parent's table */
+            lua_pop(P, 2);
+            break;
+        }
+        lua_pop(P, 1);
+    }
+    return found;
+}
+
+/* Pushes the text and its SHA-256 (hex): the hash of exactly the bytes the run gets. [-0, +2] */
+static int push_read(lua_State *L, const char *data, size_t size)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(h, (const unsigned char *)data, size);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    lua_pushlstring(L, data, size);
+    lua_pushstring(L, hex);
+    return 2;
+}
+
+/* read(where, path) -> string, sha256 | nil, message, reason : a file of the package ("root")
+ * or of the county's data directory ("data"). An installed package's files come from the bytes
+ * the parent verified (spec.data_bytes), never from a second read of the store; a county's file
+ * is hashed here, as read, so the manifest's hash is that of the bytes the run parsed.
+ * reason: "missing", "unsafe", "large" or "unreadable". */
 static int sys_read(lua_State *L)
 {
     static const char *const wheres[] = {"root", "data", NULL};
@@ -226,6 +268,23 @@ static int sys_read(lua_State *L)
         lua_pushfstring(L, "%s: not a plain relative path", path);
         lua_pushliteral(L, "unsafe");
         return 3;
+    }
+    if (which == 0 && ctx.verified_idx) {
+        size_t size;
+        const char *bytes = verified_bytes(path, plen, &size);
+        if (!bytes) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s: not among the package's verified files", path);
+            lua_pushliteral(L, "missing");
+            return 3;
+        }
+        if (size > ctx.cap) {
+            lua_pushnil(L);
+            lua_pushfstring(L, "%s: %I bytes, more than the memory limit allows", path, (lua_Integer)size);
+            lua_pushliteral(L, "large");
+            return 3;
+        }
+        return push_read(L, bytes, size);
     }
     if (dirfd < 0) {
         lua_pushnil(L);
@@ -276,8 +335,7 @@ static int sys_read(lua_State *L)
         lua_pushliteral(L, "unreadable");
         return 3;
     }
-    lua_pushlstring(L, data, size);
-    return 1;
+    return push_read(L, data, size);
 }
 
 static const luaL_Reg sys_funcs[] = {
@@ -329,6 +387,39 @@ static void copy_plain(lua_State *from, int idx, lua_State *to, int depth)
     }
 }
 
+/* Copies the spec at idx of `from` (copy_plain) except spec.data_bytes, which may be large: it
+ * stays in the parent's state, is left on that state's stack for verified_bytes, and a file's
+ * bytes are copied only when the run reads it. */
+static void copy_spec(lua_State *from, int idx, lua_State *to)
+{
+    idx = lua_absindex(from, idx);
+    if (!lua_checkstack(from, 4)) luaL_error(to, "sandbox spec: parent stack exhausted");
+    ctx.parent = from;
+    ctx.verified_idx = 0;
+    lua_pushnil(from);
+    while (lua_next(from, idx)) {
+        if (lua_type(from, -2) == LUA_TSTRING && strcmp(lua_tostring(from, -2), "data_bytes") == 0) {
+            if (lua_istable(from, -1)) {
+                lua_remove(from, -2);                     /* [.., data_bytes]: kept there */
+                ctx.verified_idx = lua_gettop(from);
+                break;
+            }
+        }
+        lua_pop(from, 1);
+    }
+    luaL_checkstack(to, 4, "sandbox spec");
+    lua_newtable(to);
+    lua_pushnil(from);
+    while (lua_next(from, idx)) {                         /* [.., key, value] */
+        if (!(lua_type(from, -2) == LUA_TSTRING && strcmp(lua_tostring(from, -2), "data_bytes") == 0)) {
+            copy_plain(from, -2, to, 1);
+            copy_plain(from, -1, to, 1);
+            lua_rawset(to, -3);
+        }
+        lua_pop(from, 1);
+    }
+}
+
 /* Loads an embedded Lua file as a text chunk. [-0, +1, e] */
 static void load_embedded_chunk(lua_State *L, const char *path)
 {
@@ -368,7 +459,7 @@ static int child_pmain(lua_State *L)
     load_embedded_chunk(L, "lua/sandbox_policy.lua");
     lua_call(L, 0, 1);                                           /* [preload, boot, policy] */
     lua_pushvalue(L, 1);
-    copy_plain(parent, spec_idx, L, 0);                          /* [.., policy, preload, spec] */
+    copy_spec(parent, spec_idx, L);                              /* [.., policy, preload, spec] */
     /* sandbox.c opened spec.root and spec.data for us, before the child gave up root */
     ctx.root_fd = SANDBOX_ROOT_FD;
     lua_pushliteral(L, "data");
@@ -469,12 +560,31 @@ static void put_log(Reply *r, lua_State *L)
     lua_pop(L, 1);
 }
 
+/* The package's own error: code 1, or 3 for a data error tuiyan's loader raised (the bootstrap
+ * tells them apart); anything else a package might have put in its error object is 1. */
 static void put_error(Reply *r, lua_State *L, int code, const char *msg, size_t len)
 {
     if (len > MESSAGE_MAX) len = MESSAGE_MAX;
     put(r, "E", 1);
-    put_uint(r, (uint64_t)code, 1);
+    put_uint(r, (uint64_t)(code == EXIT_DATA ? EXIT_DATA : EXIT_SCRIPT), 1);
     put_str(r, msg, len, 4);
+    put_log(r, L);
+}
+
+/* A limit ended the run: only which one; the parent says what it was. */
+static void put_limit(Reply *r, lua_State *L, int which)
+{
+    put(r, "L", 1);
+    put_uint(r, (uint64_t)which, 1);
+    if (L) put_log(r, L);
+    else put_uint(r, 0, 4);
+}
+
+/* The sandbox itself failed (setting up the state, the bootstrap): tuiyan's own error. */
+static void put_internal(Reply *r, lua_State *L, const char *msg)
+{
+    put(r, "I", 1);
+    put_str(r, msg, strlen(msg), 4);
     put_log(r, L);
 }
 
@@ -489,10 +599,10 @@ static void put_result(Reply *r, lua_State *L, int idx)
     if (!ok) {
         lua_pushliteral(L, "code");
         lua_rawget(L, idx);
-        int code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : EXIT_SCRIPT;
+        int code = lua_isinteger(L, -1) && lua_tointeger(L, -1) == EXIT_DATA ? EXIT_DATA : EXIT_SCRIPT;
         lua_pop(L, 1);
         const char *msg = raw_string(L, idx, "message", &len);
-        put_error(r, L, code < 0 || code > 255 ? EXIT_SCRIPT : code, msg, len);
+        put_error(r, L, code, msg, len);
         return;
     }
     lua_pushliteral(L, "outputs");
@@ -546,14 +656,13 @@ _Noreturn void sandbox_child_main(lua_State *parent, int spec_idx, int reply_fd,
              "memory limit of %zu MB exceeded (limits.memory_mb)", lim->memory_bytes >> 20);
     snprintf(ctx.message[ABORT_CPU], sizeof ctx.message[0],
              "CPU time limit of %g s exceeded (limits.cpu_seconds)", lim->cpu_seconds);
+    snprintf(ctx.message[ABORT_OUTPUTS], sizeof ctx.message[0], "too many result files (limits.outputs)");
+    snprintf(ctx.message[ABORT_OUTPUT_BYTES], sizeof ctx.message[0], "results too large (limits.output_bytes)");
     Reply r = {0};
     put(&r, "TYSB1", 5);
     lua_State *L = lua_newstate(child_alloc, NULL);
     if (!L) {
-        put(&r, "E", 1);
-        put_uint(&r, EXIT_LIMIT, 1);
-        put_str(&r, ctx.message[ABORT_MEMORY], strlen(ctx.message[ABORT_MEMORY]), 4);
-        put_uint(&r, 0, 4);
+        put_limit(&r, NULL, ABORT_MEMORY);
     } else {
         ctx.L = L;
         lua_atpanic(L, child_panic);
@@ -573,19 +682,16 @@ _Noreturn void sandbox_child_main(lua_State *parent, int spec_idx, int reply_fd,
         int aborted = ctx.abort;
         ctx.cap = SIZE_MAX / 4;        /* the run is over: replying must not fail on the cap */
         if (aborted) {
-            const char *m = ctx.message[aborted];
-            put_error(&r, L, EXIT_LIMIT, m, strlen(m));
+            put_limit(&r, L, aborted);
         } else if (status != LUA_OK) {
-            size_t len = 0;
-            const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+            const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
             char buf[512];
-            snprintf(buf, sizeof buf, "sandbox: %s", m ? m : "setting up the run failed");
-            put_error(&r, L, EXIT_INTERNAL, buf, strlen(buf));
+            snprintf(buf, sizeof buf, "%s", m ? m : "setting up the run failed");
+            put_internal(&r, L, buf);
         } else if (lua_istable(L, -1)) {
             put_result(&r, L, lua_gettop(L));
         } else {
-            static const char m[] = "sandbox: the run ended without a result";
-            put_error(&r, L, EXIT_INTERNAL, m, sizeof m - 1);
+            put_internal(&r, L, "the run ended without a result");
         }
     }
     put(&r, "END.", 4);

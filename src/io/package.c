@@ -422,7 +422,8 @@ static TyStatus missing_file(const char *name, const TyPkgFile *f, TyError *err)
     return pkg_fail(err, name, "\"%s\" is in the manifest but missing from the archive", shown);
 }
 
-/* Checks one file's bytes against its manifest entry (size already matched). */
+/* Checks one file's bytes against its manifest entry (size already matched); keeps them in
+ * f->text when keep_lua is 1 (a .lua file) or 2 (any file). */
 static TyStatus check_file_bytes(const char *name, TyPkgFile *f, unsigned char *data,
                                  int keep_lua, int *kept, TyError *err)
 {
@@ -440,11 +441,11 @@ static TyStatus check_file_bytes(const char *name, TyPkgFile *f, unsigned char *
     if (f->role != PKG_ROLE_DATA) {
         TyStatus st = check_lua_text(name, f->path, data, (size_t)f->size, err);
         if (st != TY_OK) return st;
-        if (keep_lua) {
-            f->text = (char *)data;
-            f->text_len = (size_t)f->size;
-            *kept = 1;
-        }
+    }
+    if (keep_lua && (f->role != PKG_ROLE_DATA || keep_lua > 1)) {
+        f->text = (char *)data;
+        f->text_len = (size_t)f->size;
+        *kept = 1;
     }
     return TY_OK;
 }
@@ -550,7 +551,7 @@ static TyStatus read_tar(const char *name, const unsigned char *tar, size_t tarl
         unsigned char *data = NULL;
         int kept = 0;
         if ((st = read_exact(name, t, shown, size, &data, err)) != TY_OK) goto done;
-        st = check_file_bytes(name, f, data, opt->keep_lua, &kept, err);
+        st = check_file_bytes(name, f, data, opt->keep_lua ? 1 + !!opt->keep_data : 0, &kept, err);
         if (st == TY_OK && dirfd >= 0)
             st = write_below(dirfd, opt->dest_dir, f->path, data, (size_t)size, err);
         if (!kept) ty_free(data);
@@ -756,7 +757,7 @@ TyStatus package_verify_dir(const char *dir, const TyPkgReadOptions *opt, TyPack
                           (unsigned long long)f->size);
             goto done;
         }
-        st = check_file_bytes(dir, f, data, opt->keep_lua, &kept, err);
+        st = check_file_bytes(dir, f, data, opt->keep_lua ? 1 + !!opt->keep_data : 0, &kept, err);
         if (!kept) ty_free(data);
         if (st != TY_OK) goto done;
     }

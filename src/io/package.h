@@ -62,7 +62,7 @@ typedef struct TyPkgFile {
     char *name;                   /* the scenario or module name; NULL for data */
     uint64_t size;                /* 0 in a source manifest */
     unsigned char sha256[PKG_HASH_BYTES];
-    char *text;                   /* verified contents of a .lua file, when asked for */
+    char *text;                   /* verified contents of a .lua file (of any file: keep_data), when asked for */
     size_t text_len;
 } TyPkgFile;
 
@@ -123,6 +123,8 @@ typedef struct TyPkgReadOptions {
     const char *dest_dir;         /* NULL: verify only; else an existing empty directory to
                                    * unpack into (files 0644, directories 0755) */
     int keep_lua;                 /* keep the verified text of .lua files in TyPkgFile.text */
+    int keep_data;                /* with keep_lua: data files' verified bytes too (a run uses
+                                   * them instead of reading the store a second time) */
 } TyPkgReadOptions;
 
 /* Verifies (and optionally unpacks) the .tpkg in buf[0..len); `name` names it in messages.

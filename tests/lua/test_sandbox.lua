@@ -472,17 +472,61 @@ end)
 ---------------------------------------------------------------------------------------------
 -- The parent's side: arguments, manifests, limits, messages.
 
-T.test("codes a package raises pass through only when they mean something for a run", function()
-  fails([[tuiyan.fail("data", "county data is wrong")]], 3, "county data is wrong")
-  fails([[tuiyan.fail("usage", "bad --set")]], 2, "bad --set")
-  fails([[tuiyan.fail("package", "pretend verification failed")]], 1, "pretend verification failed")
-  fails([[tuiyan.fail("output", "pretend disk full")]], 1, "pretend disk full")
+T.test("a package's errors are exit 1 whatever code they claim, under the package's name", function()
+  -- issue 12: a package could pass for a limit (5), tuiyan failing (70) or bad county data (3)
+  for _, kind in ipairs({ "data", "usage", "package", "output", "limit", "internal" }) do
+    local err = fails(([[tuiyan.fail(%q, "claims %s")]]):format(kind, kind), 1, "claims " .. kind)
+    T.truthy(err.message:find("^t%d+: "), "prefixed with the package name: " .. err.message)
+  end
   fails([[error(42)]], 1, "42")
+  local err = fails([[error(tuiyan.fail and select(2, pcall(tuiyan.fail, "limit",
+    "instruction limit of 20000000 exceeded (limits.instructions)")))]], 1, "instruction limit of 20000000")
+  T.truthy(err.message:find("^t%d+: "), err.message)
+end)
+
+T.test("exit 3 only for a data error tuiyan's own loader made, as it made it", function()
+  local data = tmp .. "/forge_data"
+  write(data .. "/bad.csv", "id,name,unit,actual_2021\nrd,R,%,0x10\n")
+  -- the loader's own error, rethrown as it is: 3
+  fails([[error(select(2, tuiyan.plan.load("bad.csv")), 0)]], 3, "bad.csv:2:", { data_dir = data })
+  -- the same object with a forged message or code: still the loader's words, still 3
+  local err = fails([[local _, e = tuiyan.plan.load("bad.csv")
+    rawset(e, "message", "instruction limit of 1 exceeded (limits.instructions)") rawset(e, "code", 5)
+    error(e, 0)]], 3, "bad.csv:2:", { data_dir = data })
+  T.truthy(not err.message:find("instruction limit", 1, true), err.message)
+  -- a look-alike built by the package: 1
+  fails([[local _, e = tuiyan.plan.load("bad.csv")
+    error(setmetatable({ code = 3, message = e.message }, { __tostring = function() return e.message end }), 0)]],
+    1, "error object is a table", { data_dir = data })
 end)
 
 T.test("terminal escapes from package text are made visible", function()
-  local err = fails([[print("\27[2J") error("\27[31mred")]], 1, "\\027[31mred")
-  T.eq(err.log, "\\027[2J\n")
+  local err = fails([[print("\27[2J") error("\27[31mred")]], 1, "\\x1b[31mred")
+  T.eq(err.log, "\\x1b[2J\n")
+  err = fails([[print("\27]0;title\7|\u{202E}|\u{85}|\u{2066}|\u{200F}|\u{61C}|\155|\13|")
+    error("a\u{202E}b\u{9B}c")]], 1, "a\\u202eb\\u009bc")
+  T.eq(err.log, "\\x1b]0;title\\x07|\\u202e|\\u0085|\\u2066|\\u200f|\\u061c|\\x9b|\\x0d|\n")
+  local r = run([[print("中文\tok") return { r = "x" }]])
+  T.eq(r.log, "中文\tok\n", "ordinary text is kept byte for byte")
+end)
+
+T.test("termtext.escape: controls and bidi shown, everything else kept", function()
+  local esc = require("_host.termtext").escape
+  T.eq(esc("plain 中文 \\ tab\tnl\n"), "plain 中文 \\ tab\tnl\n")
+  T.eq(esc("\0\1\27[2J\127"), "\\x00\\x01\\x1b[2J\\x7f")
+  -- a lone \r lets a line overwrite itself; a CSV's \r\n ends a line and is kept
+  T.eq(esc("a,b\r\nc,d\r\n"), "a,b\r\nc,d\r\n")
+  T.eq(esc("fake\rreal\r"), "fake\\x0dreal\\x0d")
+  T.eq(esc("\u{80}\u{9F}\u{A0}"), "\\u0080\\u009f\u{A0}")
+  T.eq(esc("\u{202A}\u{202E}\u{2066}\u{2069}\u{200E}\u{200F}\u{61C}\u{202F}"),
+    "\\u202a\\u202e\\u2066\\u2069\\u200e\\u200f\\u061c\u{202F}")
+  T.eq(esc("\xC0\x80|\xE4\xB8|\xFF|\xED\xA0\x80"), "\\xc0\\x80|\\xe4\\xb8|\\xff|\\xed\\xa0\\x80")
+end)
+
+T.test("a result named manifest.json is the package's error, exit 1", function()
+  fails([[return { manifest = { a = 1 } }]], 1, "may not be named manifest.json")
+  fails([[tuiyan.report.write(tuiyan.tabular.new{ columns = { { key = "a", title = "a" } } }, "manifest.json")]], 1,
+    "may not be named manifest.json")
 end)
 
 T.test("manifests that escape the package, shadow tuiyan or name no scenario are refused", function()
@@ -508,6 +552,28 @@ T.test("an installed package runs the verified text handed over, never a second 
   manifest.sources["lib/m.lua"] = nil
   local ok, err = pcall(sandbox.run, spec)
   T.truthy(not ok and err.code == 1 and err.message:find("lib/m.lua is not among the package's verified Lua files", 1, true),
+    tostring(err and err.message))
+end)
+
+T.test("an installed package's data files are the verified bytes, hashed as the run got them", function()
+  local crypto = require "_tuiyan.crypto"
+  local good = "id,name,unit,actual_2021\nrd,VERIFIED,%,1\n"
+  local src = [[local p = assert(tuiyan.plan.load("d/p.csv")) return { v = p:info("rd").name }]]
+  local root, manifest = pkg(src, { files = { ["d/p.csv"] = "id,name,unit,actual_2021\nrd,ON DISK,%,1\n" },
+    data = { "d/p.csv" } })
+  manifest.sources = { ["main.lua"] = src }
+  manifest.data_bytes = { ["d/p.csv"] = good }
+  local spec = { root = root, manifest = manifest, scenario = "main", options = { limits = FAST } }
+  local r = sandbox.run(spec)
+  T.eq(output(r, "v.txt"), "VERIFIED")
+  T.eq(#r.reads, 1)
+  T.eq(r.reads[1].origin, "package")
+  T.eq(r.reads[1].sha256, crypto.sha256(good))
+  T.eq(r.reads[1].bytes, #good)
+  -- a data file with no verified bytes is missing, not read from the disk
+  manifest.data_bytes = {}
+  local ok, err = pcall(sandbox.run, spec)
+  T.truthy(not ok and err.code == 3 and err.message:find("not among the package's verified files", 1, true),
     tostring(err and err.message))
 end)
 
