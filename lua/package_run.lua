@@ -135,11 +135,14 @@ local function manifest_text(result, opts, dir, info, run)
       { "name", "version", "publisher", "key", "manifest_sha256" }),
     scenario = run.scenario,
     seed = opts.seed or json.null,
+    -- whether the kernel confined the child's reads to the package and --data (Landlock)
+    sandbox = ordered({ landlock = result.landlock == true }, { "landlock" }),
     complete = true,
     created = batch.created(),
     inputs = array(inputs),
     outputs = array(outputs),
-  }, { "tuiyan", "command", "package", "scenario", "seed", "complete", "created", "inputs", "outputs" }), true)
+  }, { "tuiyan", "command", "package", "scenario", "seed", "sandbox", "complete", "created", "inputs",
+    "outputs" }), true)
 end
 
 --- Publishes what the sandbox returned ({ outputs = { {name, data}, ... }, log = text, reads }):

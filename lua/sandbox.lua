@@ -321,7 +321,7 @@ function M.run(args)
     if not reads then fail(host.exit.internal, "%s: the sandbox's record of what was read is malformed", who) end
   end
   check_outputs(reply.outputs, lim, who)
-  return { outputs = reply.outputs, log = log, reads = reads }
+  return { outputs = reply.outputs, log = log, reads = reads, landlock = o.landlock == true }
 end
 
 return M

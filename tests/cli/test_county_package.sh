@@ -41,6 +41,7 @@ m = json.load(open(os.path.join(d, "manifest.json"), encoding="utf-8"))
 sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
 assert m["package"]["name"] == "wuwei_counties" and m["package"]["version"] == "1.0.0", m["package"]
 assert m["scenario"] == "progress" and m["seed"] == 1 and m["complete"] is True
+assert m["sandbox"]["landlock"] in (True, False), m.get("sandbox")
 origins = {(i["origin"], os.path.basename(i["path"])): i for i in m["inputs"]}
 county = origins[("county data (--data)", "plan.csv")]
 assert county["sha256"] == sha(os.path.join(ex, "counties/tianzhu/plan.csv")), county
