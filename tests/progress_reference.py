@@ -141,59 +141,103 @@ def year_of(column, prefix, suffix=""):
 
 
 # ---------------------------------------------------------------------------------------------
-# Target cells
+# Target cells (docs/targets.md, "Details of the cell grammar").
+#
+# A cell is first normalised — full-width digits and signs to ASCII, traditional characters to
+# simplified (TRADITIONAL), surrounding blanks removed — and the words before a number that add
+# nothing (fillers) are dropped; what is left must be exactly one of the forms below, each one
+# regular expression. Blanks may stand between any two words or numbers. The text as written is
+# what the report shows ("text").
 
-NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+# Traditional -> simplified for the characters of the grammar's words and of common units only
+# (个 户 项 亿元 万元 吨 亩 千瓦时 条 间 张 辆 场 门 册 台, 提昇 = 提升); not a general converter.
+TRADITIONAL = str.maketrans("達確爭實現內於過兩長減進個點驗獲掛創啟啓動蓋昇億萬戶項噸畝時條間張輛場門冊臺",
+                            "达确争实现内于过两长减进个点验获挂创启启动盖升亿万户项吨亩时条间张辆场门册台")
+CELL_WIDTH = dict(FULL_WIDTH)
+CELL_WIDTH.update({0xFF05: "%", 0xFF0B: "+", 0xFF1E: ">", 0xFF1C: "<", 0xFF1D: "=",
+                   0xFF08: "(", 0xFF09: ")"})
+BLANKS = " \t\r\n\u3000"
+_ = "[ \t\r\n\u3000]*"                       # blanks between two tokens
+
+# A number: digits with at most one decimal point (never the first point of a range's ".."),
+# an optional exponent; NUM may start with a minus, UNUM may not. A "+" is never part of a
+# number in a cell: a leading "+" is an increase.
+UNUM = r"(?:[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+NUM = "-?" + UNUM
 ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-YEAR_SEP = r"\s*[-–—~～至到]\s*|\.\."
-RANGE_SEP = r"\s*(?:\.\.|[-~～—–至到])\s*"
-OP_PREFIXES = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="),
-               ("不超过", "<="), ("不多于", "<="), ("不大于", "<="),
+FILLERS = ["达到", "达", "完成", "确保", "力争", "实现"]
+OP_PREFIXES = [("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
+               ("不高于", "<="), ("不超过", "<="), ("不多于", "<="), ("不大于", "<="),
+               ("控制在", "<="),
                ("突破", ">"), ("超过", ">"), ("高于", ">"), ("多于", ">"), ("大于", ">"),
                ("低于", "<"), ("少于", "<"), ("小于", "<"),
                (">=", ">="), ("≥", ">="), ("<=", "<="), ("≤", "<="), (">", ">"), ("<", "<")]
-NEUTRAL_PREFIXES = ["达到", "完成", "确保", "力争", "实现", "达"]
-OP_SUFFIXES = [("以上", ">="), ("以内", "<="), ("以下", "<=")]
-MILESTONE_WORDS = {"done", "完成", "通过验收", "建成", "建成投用", "获批", "投入使用", "挂牌"}
+OP_SUFFIXES = {"以上": ">=", "以内": "<=", "以下": "<="}
+MILESTONE_WORDS = {"完成", "通过验收", "成功验收", "建成", "建成投用", "获批", "投入使用", "挂牌",
+                   "创立", "启动", "全覆盖"}
 MULTIPLE_WORDS = {"倍增": 2.0, "翻番": 2.0, "翻一番": 2.0, "翻两番": 4.0, "翻二番": 4.0,
                   "翻三番": 8.0}
 UP_VERBS = ("增长", "提高", "提升", "增加")
-CHANGE = r"(?:同比)?(增长|提高|提升|增加|下降|降低|减少)\s*(" + NUM + r")\s*"
+DOWN_VERBS = ("下降", "降低", "减少")
+GROWTH_VERBS = ("增长", "下降")               # growth with % even in a % row (D14)
+FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+OP = "(" + "|".join(re.escape(w) for w, _op in sorted(OP_PREFIXES, key=lambda p: -len(p[0]))) + ")"
+SUF = "(" + "|".join(OP_SUFFIXES) + ")"
+YEAR_SEP = r"(?:\.\.|[-~～—–至到])"
+YEARS = (r"(?:@" + _ + "(" + UNUM + ")" + _ + "年?" + _ + YEAR_SEP + _ + "(" + UNUM + ")" + _ + "年?"
+         r"|\(" + _ + "(" + UNUM + ")" + _ + "年?" + _ + YEAR_SEP + _ + "(" + UNUM + ")" + _ + r"年?" + _
+         + r"\))")
+RANGE_SEP = r"(?:\.\.(?!\.)|[-~～—–至到]|[，,、]?" + _ + "力争)"
+PP = "[pP][pP]"
 ACCEPTED = ("accepted forms: 100, >=100, >600, <=0.5, <0.5, 100..120, 3-5, +30, "
             "+300@2023..2025, +1.5pp, +15%, x2, >row_id, rank<=3, done; 突破600, 100以上, "
             "不低于100, 0.5以内, 不高于0.5, 确保100力争120, 新增30, 新增300(2023-2025), "
             "提高1.5个百分点, 增长15%, 倍增, 翻一番, 高于row_id, 前3位, 第2, 完成, 通过验收")
 
 
-def number_with_unit(text, unit):
-    """text = a number optionally followed by the row's unit (or % in a % row): the float,
-    or None when text is not of that form; PlanError when the unit is another one."""
-    m = re.fullmatch(r"\s*(" + NUM + r")\s*(.*?)\s*", text)
-    if not m:
+def normalise_cell(text):
+    return text.translate(CELL_WIDTH).translate(TRADITIONAL).strip(BLANKS)
+
+
+def unit_pattern(unit):
+    """The unit a number may carry in this row: % in a % row, else the row's own unit (in
+    either script); None when the row has no unit word ("" or "1")."""
+    if unit == "%":
+        return "%"
+    if unit in ("", "1"):
         return None
-    rest = m.group(2)
-    if rest and rest != unit:
-        if re.fullmatch(r"[A-Za-z0-9_.]*", rest):
-            return None
-        raise PlanError(f"unit {rest!r} after the number is not the row's unit {unit!r}")
-    value = float(m.group(1))
+    return re.escape(normalise_cell(unit))
+
+
+def to_number(text):
+    if len(text) > 64:
+        raise PlanError(f"number too long: {text!r}")
+    value = float(text)
     if not math.isfinite(value):
-        raise PlanError("number out of range")
+        raise PlanError(f"number out of range: {text!r}")
     return value
 
 
-def strip_prefix(s, table):
-    for word, op in table:
-        if s.startswith(word):
-            return s[len(word):], op
-    return s, None
+def op_of(word):
+    return dict(OP_PREFIXES)[word] if word else None
 
 
-def strip_suffix(s, table):
-    for word, op in table:
-        if s.endswith(word):
-            return s[:-len(word)], op
-    return s, None
+def combine(pre, suffix_word):
+    """A comparison before the number and one after it: the same way (突破600以上 stays >) or
+    an error (不低于100以下)."""
+    if suffix_word is None:
+        return pre
+    suf = OP_SUFFIXES[suffix_word]
+    if pre is None:
+        return suf
+    if (pre in (">=", ">")) != (suf == ">="):
+        raise PlanError(f"{suffix_word} contradicts the comparison before the number")
+    return pre
+
+
+def fm(pattern, s):
+    return re.fullmatch(pattern, s)
 
 
 def direction_op(direction):
@@ -204,11 +248,13 @@ def parse_target(text, year, row):
     """One target cell as a dict (shape, op, value, stretch, window, ref, extra), or None for an
     empty or missing cell. Raises PlanError for a cell it cannot read."""
     raw = text.strip(" \t")
-    if raw in MISSING_TOKENS:
+    s = normalise_cell(raw)
+    if raw in MISSING_TOKENS or text.strip(BLANKS) in MISSING_TOKENS:
         return None
-    s = raw.translate(FULL_WIDTH).strip()
     unit = row["unit"]
     dop = direction_op(row["direction"])
+    U = unit_pattern(unit)
+    UNIT = "(?:" + U + ")?" if U else ""
     t = {"text": raw, "shape": None, "op": None, "value": None, "stretch": None, "window": None,
          "ref": None, "year": year}
 
@@ -217,109 +263,121 @@ def parse_target(text, year, row):
         t.update(extra)
         return t
 
-    s_m, _ = strip_prefix(s, [("力争", None), ("确保", None)])
-    if s_m in MILESTONE_WORDS or s_m.lower() == "done":
-        return done("milestone")
+    # fillers (达到, 确保...) add nothing; a milestone word may follow them
+    body = s
+    while True:
+        if body in MILESTONE_WORDS or body.lower() == "done":
+            return done("milestone")
+        filler = next((w for w in FILLERS if body.startswith(w)), None)
+        if filler is None:
+            break
+        body = body[len(filler):].lstrip(BLANKS)
     # rank
-    rank_lead = r"(?:排名|进入|位居|位列)?\s*"
-    m = (re.fullmatch(r"rank\s*<=\s*(\d+)", s)
-         or re.fullmatch(rank_lead + r"前\s*(\d+)\s*(?:[位名](?:以内)?)?", s)
-         or re.fullmatch(rank_lead + r"第\s*(\d+)\s*[位名]?", s))
+    m = (fm("(?i:rank)" + _ + "(?:<=|≤)" + _ + "(" + NUM + ")", body)
+         or fm("(?:(?:排名|进入|位居|位列)" + _ + ")?前" + _ + "(" + NUM + ")" + _ + "[位名]?" + _
+               + "(?:以内)?", body)
+         or fm("(?:(?:排名|进入|位居|位列)" + _ + ")?第" + _ + "(" + NUM + ")" + _ + "[位名]?", body))
     if m:
-        n = int(m.group(1))
-        if n < 1:
-            raise PlanError("a rank must be 1 or more")
-        return done("rank", "<=", float(n))
+        n = to_number(m.group(1))
+        if n < 1 or n != math.floor(n):
+            raise PlanError("a rank is a whole number from 1")
+        return done("rank", "<=", n)
     # multiple
-    s_n, _ = strip_prefix(s, [(w, None) for w in NEUTRAL_PREFIXES])
-    if s_n in MULTIPLE_WORDS:
-        return done("multiple", dop, None, factor=MULTIPLE_WORDS[s_n])
-    m = re.fullmatch(r"[x×X]\s*(" + NUM + r")", s_n)
+    if body in MULTIPLE_WORDS:
+        return done("multiple", dop, None, factor=MULTIPLE_WORDS[body])
+    m = fm("[xX×](" + UNUM + ")", body)
     if m:
-        return done("multiple", dop, None, factor=float(m.group(1)))
-    # points
-    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*pp", s)
+        k = to_number(m.group(1))
+        if not k > 0:
+            raise PlanError("a multiple must be greater than 0")
+        return done("multiple", dop, None, factor=k)
+    # window: 新增 / 新培育
+    m = fm("(?:新增|新培育)" + _ + OP + "?" + _ + "(" + NUM + ")" + _ + UNIT + _ + SUF + "?" + _
+           + YEARS + "?" + _ + SUF + "?", body)
     if m:
-        return done("points", dop, None, delta=float(m.group(1)))
-    m = re.fullmatch(CHANGE + r"(?:个百分点|pp)\s*(以上|以内)?", s)
-    if m:
-        return done("points", change_op(m, dop), None, delta=change_sign(m) * float(m.group(2)))
-    # growth
-    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*%", s)
-    if m:
-        return done("growth", dop, None, pct=float(m.group(1)))
-    m = re.fullmatch(CHANGE + r"%\s*(以上|以内)?", s)
-    if m:
-        if unit == "%" and m.group(1) not in ("增长", "下降"):
-            raise PlanError(f"{raw!r} in a % row: points or growth? write {m.group(2)}个百分点 "
-                            f"(points) or 增长{m.group(2)}% (growth)")
-        return done("growth", change_op(m, dop), None, pct=change_sign(m) * float(m.group(2)))
-    # window
-    m = re.fullmatch(r"\+\s*(" + NUM + r")\s*@\s*(\d{4})\s*\.\.\s*(\d{4})", s)
-    if m:
-        return window(t, float(m.group(1)), int(m.group(2)), int(m.group(3)), dop, year)
-    m = re.fullmatch(r"\+\s*(" + NUM + r")", s)
-    if m:
-        return window(t, float(m.group(1)), year, year, dop, year)
-    m = re.fullmatch(r"新增\s*(" + NUM + r")\s*(.*?)\s*(以上)?\s*(?:[(（]\s*(\d{4})(?:" + YEAR_SEP
-                     + r")(\d{4})\s*[)）])?", s)
-    if m:
-        if m.group(2) and m.group(2) != unit:
-            raise PlanError(f"unit {m.group(2)!r} after the number is not the row's unit {unit!r}")
-        op = ">=" if m.group(3) else dop
-        first = int(m.group(4)) if m.group(4) else year
-        last = int(m.group(5)) if m.group(5) else year
-        return window(t, float(m.group(1)), first, last, op, year)
-    # range
-    m = re.fullmatch(r"确保(.+?)力争(.+)", s)
-    pair = None
-    if m:
-        a, b = number_with_unit(m.group(1), unit), number_with_unit(m.group(2), unit)
-        if a is None or b is None:
+        pre, n, s1 = op_of(m.group(1)), to_number(m.group(2)), m.group(3)
+        s2 = m.group(8)
+        if n < 0:
+            raise PlanError("新增 needs a number of at least 0")
+        if s1 and s2:
             raise PlanError(f"cannot read {raw!r}; " + ACCEPTED)
-        pair = (a, b)
-    else:
-        m = re.fullmatch(r"(" + NUM + r")\s*(\D*?)" + RANGE_SEP + r"(" + NUM + r")\s*(\D*?)", s)
-        if m and not re.fullmatch(NUM, s) and "e" not in s.lower():
-            for u in (m.group(2), m.group(4)):
-                if u and u != unit:
-                    raise PlanError(f"unit {u!r} after the number is not the row's unit {unit!r}")
-            pair = (float(m.group(1)), float(m.group(3)))
-    if pair:
-        lo, hi = min(pair), max(pair)
+        op = combine(pre, s1 or s2) or dop
+        first, last = years_of(m, 4, year)
+        return window(t, n, first, last, op, year)
+    # change: verb [op] N (个百分点 | 百分点 | pp | %) [suffix]
+    m = fm("(?:同比" + _ + ")?(" + "|".join(UP_VERBS + DOWN_VERBS) + ")" + _ + OP + "?" + _
+           + "(" + NUM + ")" + _ + "(个百分点|百分点|" + PP + "|%)" + _ + SUF + "?", body)
+    if m:
+        verb, pre, number, what = m.group(1), op_of(m.group(2)), m.group(3), m.group(4)
+        down = verb in DOWN_VERBS
+        if down and number.startswith("-"):
+            raise PlanError(f"{verb} needs a number without a sign")
+        op = combine(pre, m.group(5))
+        if down and op:
+            op = FLIP[op]
+        sign = -1.0 if down else 1.0
+        if what != "%":
+            return done("points", op or dop, None, delta=sign * to_number(number))
+        if unit == "%" and verb not in GROWTH_VERBS:
+            raise PlanError(f"{raw!r} in a % row: points or growth? write {number}个百分点 "
+                            f"(points) or 增长{number}% (growth)")
+        return done("growth", op or dop, None, pct=sign * to_number(number))
+    # [op] "+" N then pp (points), % (growth) or [unit] [window] (window)
+    m = fm(OP + "?" + _ + r"\+" + _ + "(" + NUM + ")" + _ + "(?:(" + PP + ")|(%)|" + UNIT + _
+           + YEARS + "?)", body)
+    if m:
+        op, n = op_of(m.group(1)) or dop, to_number(m.group(2))
+        if m.group(3):
+            return done("points", op, None, delta=n)
+        if m.group(4):
+            return done("growth", op, None, pct=n)
+        if n < 0:
+            raise PlanError("a window total (+N) needs a number of at least 0")
+        first, last = years_of(m, 5, year)
+        return window(t, n, first, last, op, year)
+    # benchmark: op then another row's id
+    m = fm(OP + _ + "([A-Za-z_][A-Za-z0-9_]*)", body)
+    if m:
+        ref = m.group(2)
+        if len(ref) > 63 or ref.lower() in ("inf", "infinity", "nan"):
+            raise PlanError(f"{ref!r} is not a row id")
+        return done("benchmark", op_of(m.group(1)), None, ref=ref)
+    # level: [op] N [unit] [suffix]
+    m = fm(OP + "?" + _ + "(" + NUM + ")" + _ + UNIT + _ + SUF + "?", body)
+    if m:
+        op = combine(op_of(m.group(1)), m.group(3))
+        return done("level", op or dop, to_number(m.group(2)))
+    # range: N [unit] sep N [unit], two different numbers
+    m = fm("(" + NUM + ")" + _ + UNIT + _ + RANGE_SEP + _ + "(" + NUM + ")" + _ + UNIT, body)
+    if m:
+        a, b = to_number(m.group(1)), to_number(m.group(2))
+        if a == b:
+            raise PlanError("a range needs two different numbers")
+        lo, hi = min(a, b), max(a, b)
         floor, stretch = (lo, hi) if row["direction"] == "up" else (hi, lo)
         return done("range", dop, floor, stretch=stretch)
-    # level and benchmark
-    body, op = strip_prefix(s, OP_PREFIXES)
-    if op is None and s.startswith("控制在"):
-        body = s[len("控制在"):]
-    body, _ = strip_prefix(body, [(w, None) for w in NEUTRAL_PREFIXES])
-    body2, sop = strip_suffix(body, OP_SUFFIXES)
-    if sop is not None:
-        if op is not None and op != sop:
-            raise PlanError(f"{raw!r} has two different comparisons")
-        op, body = sop, body2
-    value = number_with_unit(body, unit)
-    if value is not None:
-        return done("level", op or dop, value)
-    if op is not None and ID_RE.match(body.strip()):
-        return done("benchmark", op, None, ref=body.strip())
+    m = re.search("(" + NUM + ")" + _ + "([^\x00-\x7f]+)", body)
+    if m:
+        word = re.split("以上|以内|以下|力争|左右|至|到", m.group(2))[0]
+        if word and word != "%" and word != normalise_cell(unit):
+            raise PlanError(f"unit {word!r} after the number is not the row's unit {unit!r}")
     raise PlanError(f"cannot read {raw!r}; " + ACCEPTED)
 
 
-def change_sign(m):
-    return 1.0 if m.group(1) in UP_VERBS else -1.0
-
-
-def change_op(m, dop):
-    """以上/以内 after a change: at least / at most that change; flipped for a decrease."""
-    word = m.group(3)
-    if word is None:
-        return dop
-    at_least = word == "以上"
-    if change_sign(m) < 0:
-        at_least = not at_least
-    return ">=" if at_least else "<="
+def years_of(m, g, year):
+    """The window's (first, last) from groups g..g+3 of m (the @ form, then the bracketed one),
+    or the target's own year twice when no window is written."""
+    ys = [m.group(g + k) for k in range(4)]
+    if ys[0] is None and ys[2] is None:
+        return year, year
+    first, last = (ys[0], ys[1]) if ys[0] is not None else (ys[2], ys[3])
+    out = []
+    for y in (first, last):
+        v = to_number(y)
+        if v != math.floor(v) or not 1000 <= v <= 9999:
+            raise PlanError("a window's years are written like (2023-2025)")
+        out.append(int(v))
+    return out[0], out[1]
 
 
 def window(t, n, first, last, op, year):

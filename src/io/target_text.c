@@ -6,6 +6,11 @@
  * number goes through number_parse, the one strict number reader, so a target reads full-width
  * digits and U+2212 exactly as an actual does; this file only finds where a number ends.
  *
+ * Words and units are matched in either script: before comparing, each character of the cell and
+ * of the word (or the row's unit) goes through `traditional`, a small table of the traditional
+ * characters the grammar's words and common units use (達到 = 达到, 億元 = 亿元). The cell itself
+ * is never rewritten: offsets and messages refer to the text as written.
+ *
  * Grammar (after trimming blanks; an empty cell or a missing word of number_parse is no target):
  *   cell      := filler* form
  *   filler    := 达到 | 达 | 完成 | 确保 | 力争 | 实现                       (add nothing)
@@ -14,7 +19,7 @@
  *              | ("x" | "X" | "×") N                                        MULTIPLE (N > 0)
  *              | 倍增 | 翻番 | 翻一番 | 翻两番 | 翻二番 | 翻三番               MULTIPLE 2, 2, 2, 4, 4, 8
  *              | [排名 | 进入 | 位居 | 位列] (前 N [位|名] [以内] | 第 N [位|名])  RANK (whole N >= 1)
- *              | 新增 [pre] N [unit] [suf] [window] [suf]                  WINDOW (N >= 0)
+ *              | (新增 | 新培育) [pre] N [unit] [suf] [window] [suf]       WINDOW (N >= 0)
  *              | [同比] verb [pre] N (个百分点 | 百分点 | pp | %) [suf]       POINTS or GROWTH
  *              | [cmp] "+" N ("pp" | "%" | [unit] ["@" years | "(" years ")"])
  *                                                                            POINTS, GROWTH or WINDOW
@@ -26,8 +31,10 @@
  *   suf       := 以上 (>=) | 以内 (<=) | 以下 (<=)
  *   sep       := ".." | "-" | "~" | "～" | "—" | "–" | 至 | 到 | 力争
  *   years     := YYYY [年] sep YYYY [年], ending in the target's year
- *   verb      := 增长 | 提高 | 提升 | 增加 (+)  |  下降 | 降低 | 减少 (−, and the comparison flips)
- *   milestone := 完成 | 通过验收 | 建成 | 建成投用 | 获批 | 投入使用 | 挂牌 | "done"   (the whole rest)
+ *   verb      := 增长 | 提高 | 提升 | 增加 (+)  |  下降 | 降低 | 减少 (−, and the comparison flips);
+ *                增长 and 下降 with % are growth in any row, the others are refused with % in a % row
+ *   milestone := 完成 | 通过验收 | 成功验收 | 建成 | 建成投用 | 获批 | 投入使用 | 挂牌 | 创立 | 启动
+ *              | 全覆盖 | "done"                                              (the whole rest)
  *   unit      := the row's unit, or % / ％ in a % row
  * A leading "+" always means an increase (window, points or growth), never a level. */
 #include "target_text.h"
@@ -55,8 +62,8 @@ static const Word fillers[] = {
 
 /* A whole cell (after fillers) that is one of these is a milestone. */
 static const Word milestones[] = {
-    {"完成", 0}, {"通过验收", 0}, {"建成", 0}, {"建成投用", 0}, {"获批", 0}, {"投入使用", 0},
-    {"挂牌", 0},
+    {"完成", 0}, {"通过验收", 0}, {"成功验收", 0}, {"建成", 0}, {"建成投用", 0}, {"获批", 0},
+    {"投入使用", 0}, {"挂牌", 0}, {"创立", 0}, {"启动", 0}, {"全覆盖", 0},
 };
 
 /* Comparisons written before the number. Where one word starts another the longer comes first
@@ -82,14 +89,18 @@ static const Word multiple_words[] = {
     {"倍增", 2}, {"翻一番", 2}, {"翻两番", 4}, {"翻二番", 4}, {"翻三番", 8}, {"翻番", 2},
 };
 
-/* Verbs of change: +1 raises, -1 lowers (the number is negated and the comparison flips, since
- * 下降5%以上 asks for a value at most 0.95 of the year before). 增长N% is always growth; the
- * others with % are growth too except in a % row, where 提高1.5% could mean points. */
+/* Verbs of change: positive raises, negative lowers (the number is negated and the comparison
+ * flips, since 下降5%以上 asks for a value at most 0.95 of the year before). 增长N% and 下降N%
+ * are always growth; the others with % are growth too except in a % row, where 提高1.5% could
+ * mean points. */
 enum { VERB_GROWTH = 2 };
 static const Word verbs[] = {
     {"增长", +VERB_GROWTH}, {"提高", +1}, {"提升", +1}, {"增加", +1},
-    {"下降", -1}, {"降低", -1}, {"减少", -1},
+    {"下降", -VERB_GROWTH}, {"降低", -1}, {"减少", -1},
 };
+
+/* The words that open a window: 新培育30家 is 新增30家. */
+static const Word window_words[] = { {"新增", 0}, {"新培育", 0} };
 
 static const Word rank_leads[] = { {"排名", 0}, {"进入", 0}, {"位居", 0}, {"位列", 0} };
 
@@ -107,6 +118,39 @@ static const uint32_t numerals[] = {
     0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341,
     0x767E, 0x5343, 0x4E07, 0x4EBF, 0x4E24, 0x96F6,   /* 〇一二三四五六七八九十百千万亿两零 */
 };
+
+/* Traditional -> simplified, only for the characters of this file's words and of common units
+ * (个 户 项 亿元 万元 吨 亩 千瓦时 条 间 张 辆 场 门 册 台), sorted by the traditional code point.
+ * Not a general converter: a character missing here only means a word using it is not read. */
+static const uint32_t traditional[][2] = {
+    {0x500B, 0x4E2A}, /* 個 个 */   {0x5104, 0x4EBF}, /* 億 亿 */   {0x5167, 0x5185}, /* 內 内 */
+    {0x5169, 0x4E24}, /* 兩 两 */   {0x518A, 0x518C}, /* 冊 册 */   {0x5275, 0x521B}, /* 創 创 */
+    {0x52D5, 0x52A8}, /* 動 动 */   {0x5553, 0x542F}, /* 啓 启 */   {0x555F, 0x542F}, /* 啟 启 */
+    {0x5678, 0x5428}, /* 噸 吨 */   {0x5834, 0x573A}, /* 場 场 */   {0x5BE6, 0x5B9E}, /* 實 实 */
+    {0x5F35, 0x5F20}, /* 張 张 */   {0x6236, 0x6237}, /* 戶 户 */   {0x639B, 0x6302}, /* 掛 挂 */
+    {0x65BC, 0x4E8E}, /* 於 于 */   {0x6607, 0x5347}, /* 昇 升 */   {0x6642, 0x65F6}, /* 時 时 */
+    {0x689D, 0x6761}, /* 條 条 */   {0x6E1B, 0x51CF}, /* 減 减 */   {0x722D, 0x4E89}, /* 爭 争 */
+    {0x7372, 0x83B7}, /* 獲 获 */   {0x73FE, 0x73B0}, /* 現 现 */   {0x755D, 0x4EA9}, /* 畝 亩 */
+    {0x78BA, 0x786E}, /* 確 确 */   {0x81FA, 0x53F0}, /* 臺 台 */   {0x842C, 0x4E07}, /* 萬 万 */
+    {0x84CB, 0x76D6}, /* 蓋 盖 */   {0x8F1B, 0x8F86}, /* 輛 辆 */   {0x9032, 0x8FDB}, /* 進 进 */
+    {0x904E, 0x8FC7}, /* 過 过 */   {0x9054, 0x8FBE}, /* 達 达 */   {0x9577, 0x957F}, /* 長 长 */
+    {0x9580, 0x95E8}, /* 門 门 */   {0x9593, 0x95F4}, /* 間 间 */   {0x9805, 0x9879}, /* 項 项 */
+    {0x9A57, 0x9A8C}, /* 驗 验 */   {0x9EDE, 0x70B9}, /* 點 点 */
+};
+
+/* The simplified form of cp when the table has it, else cp. */
+static uint32_t simplified(uint32_t cp)
+{
+    size_t lo = 0, hi = COUNT(traditional);
+    if (cp < traditional[0][0]) return cp;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (traditional[mid][0] == cp) return traditional[mid][1];
+        if (traditional[mid][0] < cp) lo = mid + 1;
+        else hi = mid;
+    }
+    return cp;
+}
 
 static const char accepted_forms[] =
     "expected a number (100), a comparison (>=100, 100以上, 突破600), a range (3-5), 新增N, "
@@ -154,6 +198,7 @@ static int is_ident_char(uint32_t cp) { return is_ident_start(cp) || (cp >= '0' 
 
 static int is_numeral(uint32_t cp)
 {
+    cp = simplified(cp);   /* 萬 億 兩 */
     for (size_t k = 0; k < COUNT(numerals); k++)
         if (numerals[k] == cp) return 1;
     return 0;
@@ -171,10 +216,24 @@ static int at_end(Parser *p)
     return p->i == p->end;
 }
 
+/* How many bytes of the cell at j spell the word lit, character by character in either script
+ * (simplified()); 0 when it is not there. lit is not empty. */
+static size_t match_at(const Parser *p, size_t j, const char *lit)
+{
+    size_t n = strlen(lit), k = 0, m = j;
+    while (k < n) {
+        uint32_t want, got;
+        if (m >= p->end) return 0;
+        k += (size_t)utf8_decode(lit + k, n - k, &want);
+        m += (size_t)utf8_decode(p->s + m, p->end - m, &got);
+        if (simplified(got) != simplified(want)) return 0;
+    }
+    return m - j;
+}
+
 static int starts_with(const Parser *p, size_t j, const char *lit)
 {
-    size_t n = strlen(lit);
-    return p->end - j >= n && memcmp(p->s + j, lit, n) == 0;
+    return match_at(p, j, lit) > 0;
 }
 
 /* ASCII words (done, rank, pp) are read in any case. */
@@ -195,19 +254,22 @@ static int starts_with_ci(const Parser *p, size_t j, const char *lit)
 static int eat_word(Parser *p, const Word *table, size_t count)
 {
     skip_blanks(p);
-    for (size_t k = 0; k < count; k++)
-        if (starts_with(p, p->i, table[k].text)) {
-            p->i += strlen(table[k].text);
+    for (size_t k = 0; k < count; k++) {
+        size_t n = match_at(p, p->i, table[k].text);
+        if (n) {
+            p->i += n;
             return (int)k;
         }
+    }
     return -1;
 }
 
 static int eat(Parser *p, const char *lit)
 {
     skip_blanks(p);
-    if (!starts_with(p, p->i, lit)) return 0;
-    p->i += strlen(lit);
+    size_t n = match_at(p, p->i, lit);
+    if (!n) return 0;
+    p->i += n;
     return 1;
 }
 
@@ -382,8 +444,9 @@ static int read_unit(Parser *p)
         p->i += (size_t)n;
         return 1;
     }
-    if (p->unit[0] && strcmp(p->unit, "1") != 0 && !p->percent_row && starts_with(p, p->i, p->unit)) {
-        p->i += strlen(p->unit);
+    size_t len;
+    if (p->unit[0] && strcmp(p->unit, "1") != 0 && !p->percent_row && (len = match_at(p, p->i, p->unit))) {
+        p->i += len;   /* 億元 in a 亿元 row, 亿元 in a 億元 row */
         return 1;
     }
     size_t k = p->i;
@@ -489,15 +552,15 @@ static int read_window(Parser *p, TyTargetSpec *out)
     return 1;
 }
 
-/* 新增 [pre] N [unit] [suf] [window] [suf] — after 新增. */
-static int parse_window(Parser *p, TyTargetSpec *out)
+/* 新增 [pre] N [unit] [suf] [window] [suf] — after 新增 or 新培育 (word, for messages). */
+static int parse_window(Parser *p, const char *word, TyTargetSpec *out)
 {
     Prefix pre = read_prefix_op(p);
     double v;
     size_t at;
     int r = read_number(p, 1, &v, &at);
     if (r <= 0) return r < 0 ? -1 : fail_expected(p, p->i);
-    if (v < 0) return fail(p, at, "新增 needs a number of at least 0");
+    if (v < 0) return fail(p, at, "%s needs a number of at least 0", word);
     if (read_unit(p) < 0) return -1;
     TyTargetOp op;
     int suffix = read_suffix_op(p, pre, &op);
@@ -522,6 +585,7 @@ static int eat_pp(Parser *p)
 static int parse_change(Parser *p, const Word *verb, TyTargetSpec *out)
 {
     int sign = verb->value < 0 ? -1 : 1;
+    int growth_verb = verb->value == VERB_GROWTH || verb->value == -VERB_GROWTH;
     Prefix pre = read_prefix_op(p);
     double v;
     size_t at;
@@ -533,9 +597,10 @@ static int parse_change(Parser *p, const Word *verb, TyTargetSpec *out)
     if (eat_word(p, point_units, COUNT(point_units)) >= 0 || eat_pp(p)) {
         out->shape = TY_SHAPE_POINTS;
     } else if (is_percent_cp(cp_at(p, p->i, &n))) {
-        if (verb->value != VERB_GROWTH && p->percent_row)
+        if (!growth_verb && p->percent_row)
             return fail(p, unit_at, "%s with %% is ambiguous in a %% row: write %sN个百分点 for a "
-                        "change in points or 增长N%% for growth", verb->text, verb->text);
+                        "change in points or %sN%% for growth", verb->text, verb->text,
+                        sign < 0 ? "下降" : "增长");
         p->i += (size_t)n;
         out->shape = TY_SHAPE_GROWTH;
     } else {
@@ -748,7 +813,8 @@ static int parse_form(Parser *p, TyTargetSpec *out)
         out->a = multiple_words[k].value;
         return expect_end(p);
     }
-    if (eat(p, "新增")) return parse_window(p, out);
+    if ((k = eat_word(p, window_words, COUNT(window_words))) >= 0)
+        return parse_window(p, window_words[k].text, out);
     int same_period = eat(p, "同比");
     if ((k = eat_word(p, verbs, COUNT(verbs))) >= 0) return parse_change(p, &verbs[k], out);
     if (same_period) return fail_expected(p, p->i);

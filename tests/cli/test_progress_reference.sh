@@ -92,4 +92,136 @@ checks=$((checks + 1))
 python3 "$REF" "$TMP/flow_of_typed.csv" --as-of 2023 >/dev/null 2>&1
 [ $? = 3 ] || fail_check "the reference accepts a flow_of row with typed actuals"
 
+# 4. Parity of the two cell parsers: each cell, alone in the target_2025 column of a one-row plan
+#    (unit as given, direction up, no actuals), is accepted by `tuiyan check` and by the reference
+#    exactly when the third field says so (1 accepted, 0 refused; written by hand from
+#    docs/targets.md). The cells both accept, gathered as the rows of one plan, must then give
+#    the same progress JSON (shape, op, value, stretch, window). The same list is in
+#    tests/unit/test_target_text.c (target_text_should_accept_exactly_the_parity_cells).
+printf 'id,name,unit,target_2025\n' >"$TMP/parity_all.csv"
+n=0
+while IFS='|' read -r unit cell want; do
+    n=$((n + 1))
+    printf 'id,name,unit,target_2025\nr,指标,%s,"%s"\n' "$unit" "$cell" >"$TMP/parity.csv"
+    "$BIN" check "$TMP/parity.csv" >/dev/null 2>&1
+    c_ok=$([ $? = 0 ] && echo 1 || echo 0)
+    python3 "$REF" "$TMP/parity.csv" --as-of 2023 >/dev/null 2>&1
+    r_ok=$([ $? = 0 ] && echo 1 || echo 0)
+    checks=$((checks + 1))
+    [ "$c_ok" = "$want" ] ||
+        fail_check "parity: tuiyan check $([ "$want" = 1 ] && echo refuses || echo accepts) '$cell' (unit $unit)"
+    checks=$((checks + 1))
+    [ "$r_ok" = "$want" ] ||
+        fail_check "parity: the reference $([ "$want" = 1 ] && echo refuses || echo accepts) '$cell' (unit $unit)"
+    [ "$c_ok$r_ok" = 11 ] && printf 'r%d,指标,%s,"%s"\n' "$n" "$unit" "$cell" >>"$TMP/parity_all.csv"
+done <<'EOF'
+家|達到100家|1
+家|達100家|1
+家|不低於100|1
+家|不少於100|1
+1|不高於0.5|1
+1|不超過0.5|1
+亿元|超過120億元|1
+家|高於100|1
+1|低於0.5|1
+1|0.5以內|1
+1|控制在0.5以內|1
+家|確保100|1
+家|力爭120|1
+家|實現100|1
+家|確保100家、力爭120家|1
+亿元|增長15%|1
+%|提高1.5個百分點|1
+%|提升1.5百分點|1
+%|提昇1.5個百分點|1
+吨|減少3%以內|1
+亿元|翻兩番|1
+位|進入前10名|1
+位|位居前3|1
+位|位列第1|1
+1|通過驗收|1
+1|獲批|1
+1|掛牌|1
+亿元|100億元|1
+万元|100萬元|1
+个|3-5個|1
+户|100戶|1
+项|10項|1
+億元|100亿元|1
+吨|100噸|1
+台|10臺|1
+1|创立|1
+1|創立|1
+1|成功验收|1
+1|成功驗收|1
+1|启动|1
+1|啟動|1
+1|全覆盖|1
+1|實現全覆蓋|1
+1|力争获批|1
+家|新培育30|1
+家|新培育30家以上|1
+家|新培育300(2023-2025)|1
+家|新培育-30|0
+亿元|增长超过0%|1
+亿元|>+0%|1
+%|>+1.5pp|1
+家|突破+600|1
+家|>=+30|1
+家|+300(2023-2025)|1
+家|+300家@2023-2025|1
+家|新增300家（2023—2025年）|1
+家|新增不少于30家|1
+家|新增30家以内|1
+家|新增300(2023-2025)以上|1
+家|新增300以上(2023-2025)以上|0
+家|新增+30|0
+家|新增-30|0
+%|提升1.5百分点|1
+%|+1.5PP|1
+%|下降5%以下|1
+吨|下降超过5%|1
+吨|下降-5%|0
+亿元|增长+5%|0
+%|下降5%|1
+%|降低5%|0
+%|提高1.5%|0
+亿元|力争增长15%|1
+亿元|同比 增长 15 %|1
+亿元|增长15％|1
+亿元|＋15%|1
+家|＞＝600|1
+亿元|x0|0
+亿元|x-2|0
+亿元|x 2|0
+位|前3以内|1
+位|RANK<=3|1
+位|rank≤3|1
+位|确保进入前3名|1
+位|前2.5位|0
+1|实现完成|1
+1|确保力争完成|1
+家|100力争120|1
+家|达到3-5家|1
+1|5-5|0
+1|100...120|0
+1|1e3-2e3|1
+家|突破600以上|1
+1|控制在0.5|1
+1|控制在0.5以上|0
+家|不低于100以下|0
+家|确保不低于100|1
+家|力争突破600|1
+家|突破达到600|0
+家|100左右|0
+1|1,000|0
+%|0.9％|1
+亿元|0.9%以上|0
+万元|120亿元|0
+家|新增300(2023-2024)|0
+EOF
+checks=$((checks + 1))
+[ "$(wc -l <"$TMP/parity_all.csv")" -gt 50 ] || fail_check "parity: too few cells accepted by both"
+compare_with_reference "$TMP/parity_all.csv" 2023 "parity cells"
+
 finish
