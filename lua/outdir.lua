@@ -71,6 +71,17 @@ function M.check(opts)
   if ok_t and M.inside(opts.out, trusted) then
     usage_error("--out %s is inside tuiyan's trusted keys %s: results must go elsewhere", opts.out, trusted)
   end
+  -- Nor may --out hold them: a result path or an earlier manifest's stale list (removed with
+  -- --force) would then reach into them from above.
+  if opts.data and M.inside(opts.data, opts.out) then
+    usage_error("--out %s contains --data %s: results must go elsewhere", opts.out, opts.data)
+  end
+  if ok_p and M.inside(packages, opts.out) then
+    usage_error("--out %s contains tuiyan's package store %s: results must go elsewhere", opts.out, packages)
+  end
+  if ok_t and M.inside(trusted, opts.out) then
+    usage_error("--out %s contains tuiyan's trusted keys %s: results must go elsewhere", opts.out, trusted)
+  end
 end
 
 --- lock(opts): one run at a time writes into --out. Takes the directory's writer lock for the
@@ -79,12 +90,24 @@ end
 --- Then removes the temps that killed runs left in the directory and its script folders.
 function M.lock(opts)
   if not opts.out then return end
-  local parent = opts.out:match("^(.*)/[^/]+$") or "."
-  if parent ~= "" and parent ~= "." then
+  -- The lock is named after the canonical path: two spellings of one directory (a link to it,
+  -- a relative and an absolute path) must meet at the same lock.
+  local canon = M.canonical(opts.out)
+  if not canon then error(host.error(host.exit.output, ("--out %s: cannot resolve its path"):format(opts.out)), 0) end
+  local parent = canon:match("^(.*)/[^/]+$")
+  if parent and parent ~= "" then
     local ok, err = io_native.mkdir_p(parent)
     if not ok then error(err, 0) end
   end
-  local held, holder = io_native.lock_out(opts.out, opts.wait)
+  local held, holder = io_native.lock_out(canon, false)
+  if not held and opts.wait then
+    -- a wait with no word looks like a hang
+    if not opts.quiet then
+      io.stderr:write(("tuiyan: --out %s: waiting for another tuiyan run%s to finish\n"):format(opts.out,
+        (holder and holder > 0) and (" (pid " .. holder .. ")") or ""))
+    end
+    held, holder = io_native.lock_out(canon, true)
+  end
   if not held then
     error(host.error(host.exit.output, string.format("--out %s: another tuiyan run%s is writing there; "
       .. "wait for it to finish, or add --wait to wait for it", opts.out,

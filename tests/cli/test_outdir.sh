@@ -54,6 +54,16 @@ expect_code 2 "a local script's --out into tuiyan's data directory"
 run "$BIN" run s.lua --out "$XDG_CONFIG_HOME/tuiyan/trusted/x" --format csv
 expect_code 2 "--out into the trusted keys"
 expect_err "trusted keys" "the key directory named"
+# Nor may --out contain them: from above, a result's path or an earlier manifest's list of
+# stale results (removed with --force) would reach into them.
+run "$BIN" run s.lua --out "$HOME" --format csv --force
+expect_code 2 "--out that contains the package store and the trusted keys"
+expect_err "contains tuiyan's" "says what it contains"
+run "$BIN" run wuwei_counties:progress 天祝藏族自治县 --data county --out . --format csv --force
+expect_code 2 "--out that contains --data"
+expect_err "contains --data county" "names --data"
+checks=$((checks + 1))
+[ -e "$HOME/x.csv" ] || [ -e x.csv ] || [ -e manifest.json ] && fail_check "a result was written above the store or --data"
 snapshot "$store" >store.after
 expect_same store.before store.after "the installed package untouched"
 run "$BIN" run wuwei_counties:progress 天祝藏族自治县 --data county --out results --format csv
