@@ -30,8 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(ind->id && ind->id[0] != '\0');
             for (int k = 0; k < series_count(&ind->actual); k++)
                 CHECK(isfinite(series_get(&ind->actual, series_nth_year(&ind->actual, k))));
-            for (int k = 0; k < series_count(&ind->target); k++)
-                CHECK(isfinite(series_get(&ind->target, series_nth_year(&ind->target, k))));
+            /* every target read is a spec with its words; a number in it is finite */
+            for (size_t k = 0; k < ind->ntargets; k++) {
+                const TyTarget *t = &ind->targets[k];
+                CHECK(t->year >= TY_YEAR_MIN && t->year <= TY_YEAR_MAX);
+                CHECK(isnan(t->spec.a) || isfinite(t->spec.a));
+                CHECK(isnan(t->spec.b) || isfinite(t->spec.b));
+            }
         }
         plan_free(p);
     } else {

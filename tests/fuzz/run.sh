@@ -6,8 +6,8 @@ SECONDS_EACH=${1:-5}
 if ! command -v clang >/dev/null 2>&1; then echo "skipped: clang not installed"; exit 0; fi
 OUT=build/fuzz
 mkdir -p "$OUT"
-CF="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(pkg-config --cflags libcjson libsodium libarchive)"
-LIBS="$(pkg-config --libs libcjson libsodium libarchive) -lcsv -lm"
+CF="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(pkg-config --cflags libcjson libsodium libarchive libutf8proc)"
+LIBS="$(pkg-config --libs libcjson libsodium libarchive libutf8proc) -lcsv -lm"
 # The library is compiled once (instrumented, not linked with the fuzzer's main) and shared by
 # every target, in parallel: compiling it per target took most of make test's time. A changed
 # header rebuilds it all; a changed source rebuilds its object.
