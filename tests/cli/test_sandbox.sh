@@ -103,10 +103,17 @@ EOF
     run strace -f -qq -o "$TMP/trace.cpu" "$BIN" run "$TMP/driver_big.lua" -- "$TMP/pkg/spin.lua" 1
     expect_code 5 "a spin under strace, stopped by its CPU limit"
     expect_err "CPU time limit of 1 s exceeded" "the SIGXCPU handler stopped it"
-    checks=$((checks + 1))
-    python3 "$ROOT/tests/cli/sandbox_syscalls.py" "$ROOT/tests/data/sandbox_syscalls.txt" \
-        "$TMP/trace.example" "$TMP/trace.exercise" "$TMP/trace.cpu" >"$TMP/sys.out" 2>&1 \
-        || fail_check "the allow-list and the child's calls differ: $(cat "$TMP/sys.out")"
+    # The list is that of the release build: under ASan the runtime adds its own calls (the
+    # sanitizer build's filter allows them) and the comparison belongs to `make test`, which
+    # runs it on the release binary; the runs above still had to succeed under the filter.
+    if ldd "$BIN" 2>/dev/null | grep -q libasan; then
+        echo "note: ASan build: the system-call list is compared by the release build's run"
+    else
+        checks=$((checks + 1))
+        python3 "$ROOT/tests/cli/sandbox_syscalls.py" "$ROOT/tests/data/sandbox_syscalls.txt" \
+            "$TMP/trace.example" "$TMP/trace.exercise" "$TMP/trace.cpu" >"$TMP/sys.out" 2>&1 \
+            || fail_check "the allow-list and the child's calls differ: $(cat "$TMP/sys.out")"
+    fi
 fi
 
 # No sandbox child outlives its run.
