@@ -26,6 +26,8 @@ local OPTIONS = {
   force = { help = "replace existing result files" },
   quiet = { help = "no progress messages on stderr" },
   wait = { help = "when another run is writing into --out, wait for it instead of stopping" },
+  peers = { value = "FILE", help = "progress: other regions' values (region,id,actual_YYYY...) to rank rank targets among" },
+  region = { value = "NAME", help = "progress: this plan's region in the --peers file (left out of its peers)" },
 }
 M.OPTIONS = OPTIONS
 
@@ -166,16 +168,19 @@ function M.progress(args)
   local opts, pos = M.parse(args, 2)
   if #pos > 1 then usage_error("progress takes at most one plan file, got %d", #pos) end
   if #opts.set > 0 then usage_error("progress takes no --set: it reports the plan's own figures") end
+  if opts.region and not opts.peers then usage_error("--region names the plan in a --peers file; give --peers too") end
   local tuiyan = set_options(opts)
-  local inputs = { pos[1] }
+  local inputs = {}
+  for _, f in ipairs{ pos[1] or false, opts.peers or false } do if f then inputs[#inputs + 1] = f end end
   return with_results(opts, inputs, function()
+    local peers = opts.peers and tuiyan.peers.load(opts.peers)
     local plan, err = tuiyan.plan.load(pos[1])
     if not plan then error(err, 0) end
     if not opts.as_of and plan:latest_year() == nil then
       error(host.error(host.exit.data, ("%s: no actual value in any row, so no year to measure "
         .. "progress at; add actuals or give --as-of YEAR"):format(pos[1] or "the plan")), 0)
     end
-    local p = plan:progress{ as_of = opts.as_of }
+    local p = plan:progress{ as_of = opts.as_of, peers = peers or nil, region = opts.region }
     tuiyan.report.emit(p, "progress")
   end)
 end

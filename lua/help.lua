@@ -35,7 +35,8 @@ topics: progress, plan, targets, run, check, repl, package, exit; or a Lua name:
 
 local TOPICS = {
   progress = [[
-tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md] [--out DIR] [--force]
+tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md|html|svg] [--out DIR] [--force]
+                [--peers PEERS.csv] [--region NAME]
 
 For each indicator and target: base and latest actual, the change needed per year and the growth
 rate needed from the latest actual to reach the target, the actual rate so far, the projection to
@@ -45,6 +46,12 @@ and a status: achieved, exceeded (a range's stretch met), on_track (P ≥ 0.95),
 passed and its own actual falls short), no_data (no actual for the target year, or none at all),
 pending / overdue (milestones). Every target shows the words it was written in beside the
 threshold they resolve to (tuiyan help targets).
+Rank targets (前3位): without peers the row's values are published ranks. With --peers, a CSV of
+the other regions' values (region,id,actual_YYYY...), a rank target's row holds the indicator's
+values and is ranked among the peers each year (1 + the peers strictly better; a year a peer
+lacks is not ranked); each region is projected to the target year by the row's trend, giving the
+projected rank and the value that reaches rank N. --region names this plan's own row in the
+peers file (it is left out).
 With --out DIR the report is written to DIR/progress.<ext>.
 ]],
   targets = [[
@@ -59,7 +66,7 @@ A target cell holds the target as the document writes it, Chinese or ASCII (one 
   growth       增长15%   +15%                        value ≥ 1.15 × the year before
   multiple     倍增   翻一番   翻两番   x2            value ≥ 2 × base-year value
   benchmark    高于province_avg   >province_avg       value > that row's value in the year
-  rank         前3位   第2   rank<=3                  rank ≤ 3 (the row's values are ranks)
+  rank         前3位   第2   rank<=3                  rank ≤ 3 (published ranks, or among --peers)
   milestone    完成   通过验收   done                 done (actual 是/否, yes/no or a date) by the year
 A unit after a number must be the row's unit. Relative targets (points, growth, multiple,
 benchmark) are resolved from the actuals each time, so they follow new data. The base year is a

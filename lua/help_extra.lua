@@ -66,7 +66,7 @@
 
 --- Plan:clone() -> an independent copy of the plan (change it without touching the original).
 
---- Plan:progress_rows(as_of) -> the raw rows behind plan:progress(): one table per indicator with
+--- Plan:progress_rows(as_of [, peers]) -> the raw rows behind plan:progress(): one table per indicator with
 --- base, latest and targets = { {year, value, required_rate, ...}, ... }. Use plan:progress().
 
 -- ---- Schedule (src/bind/schedule.c), made by tuiyan.policy.schedule{...} ----

@@ -659,13 +659,68 @@ static void push_target_progress(lua_State *L, const TyIndicator *ind, const TyP
     set_opt_string(L, "status_why", pr->status_why);
 }
 
-/* progress_rows(as_of) -> { { id, base = {year, value, how} | nil, latest = {year, value} | nil,
- *                             targets = { {year, text, shape, op, value, stretch, window, ref,
- *                             resolved, note, <quantities>, why, status, status_why}, ... } }, ... } */
+/* The ranking among peers of a rank target: rank = { regions, year, rank, own_value, needed,
+ * note, why = { own_value, needed } }. [-0, +0, m] */
+static void set_rank_info(lua_State *L, const TyRankInfo *r)
+{
+    if (!r->ranked) return;
+    lua_createtable(L, 0, 8);                         /* [t, rank] */
+    lua_pushinteger(L, r->regions);
+    lua_setfield(L, -2, "regions");
+    if (r->year) {
+        lua_pushinteger(L, r->year);
+        lua_setfield(L, -2, "year");
+        lua_pushinteger(L, r->rank);
+        lua_setfield(L, -2, "rank");
+    }
+    set_opt_string(L, "note", r->note);
+    lua_newtable(L);                                  /* [t, rank, why] */
+    set_quantity(L, "own_value", r->own_value);
+    set_quantity(L, "needed", r->needed);
+    lua_setfield(L, -2, "why");
+    lua_setfield(L, -2, "rank");
+}
+
+/* The peers argument { {name, plan}, ... } as a TyPeers whose arrays live in a userdata at the
+ * top of the stack (collected with it). [-0, +1, v] */
+static void check_peers(lua_State *L, int idx, TyPeers *peers)
+{
+    luaL_checktype(L, idx, LUA_TTABLE);
+    size_t n = (size_t)luaL_len(L, idx);
+    luaL_argcheck(L, n <= TY_PEERS_MAX, idx, "too many peers");
+    void *mem = lua_newuserdatauv(L, (n ? n : 1) * (sizeof(TyPlan *) + sizeof(char *)), 0);
+    const TyPlan **plans = mem;
+    const char **names = (const char **)(plans + (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        lua_geti(L, idx, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1)) luaL_error(L, "peers[%d]: {name, plan} expected", (int)i + 1);
+        lua_geti(L, -1, 1);
+        lua_geti(L, -2, 2);
+        /* a string (not a number converted on the stack), so the peers table anchors it */
+        names[i] = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        if (!names[i]) luaL_error(L, "peers[%d]: a region name expected first", (int)i + 1);
+        PlanBox *b = luaL_testudata(L, -1, PLAN_META);
+        if (!b || !b->plan) luaL_error(L, "peers[%d]: an open plan expected second", (int)i + 1);
+        plans[i] = b->plan;
+        lua_pop(L, 3);
+    }
+    peers->n = n;
+    peers->plan = plans;
+    peers->name = names;
+}
+
+/* progress_rows(as_of [, peers]) -> { { id, base = {year, value, how} | nil, latest = {year, value}
+ *     | nil, targets = { {year, text, shape, op, value, stretch, window, ref, resolved, note,
+ *     <quantities>, why, status, status_why, rank}, ... } }, ... }
+ * peers: { {name, plan}, ... } other regions; a rank target whose row a peer has is ranked among
+ * them (rank = the ranking's detail, set_rank_info). */
 static int plan_progress(lua_State *L)
 {
     TyPlan *p = check_plan(L, 1);
     int as_of = check_year(L, 2);
+    TyPeers peers = {0, NULL, NULL};
+    int has_peers = !lua_isnoneornil(L, 3);
+    if (has_peers) check_peers(L, 3, &peers);
     lua_createtable(L, (int)p->n, 0);
     for (size_t i = 0; i < p->n; i++) {
         const TyIndicator *ind = &p->ind[i];
@@ -687,9 +742,12 @@ static int plan_progress(lua_State *L)
             TyProgress pr;
             TyError err;
             ty_error_clear(&err);
-            if (progress_compute(p, i, ind->targets[k].year, as_of, &pr, &err) != TY_OK)
+            TyRankInfo rank;
+            if (progress_compute_ranked(p, i, ind->targets[k].year, as_of, has_peers ? &peers : NULL, &pr,
+                                        &rank, &err) != TY_OK)
                 return raise_status(L, &err);
             push_target_progress(L, ind, &pr);
+            set_rank_info(L, &rank);
             lua_rawseti(L, -2, (lua_Integer)k + 1);
         }
         lua_setfield(L, -2, "targets");

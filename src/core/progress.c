@@ -33,6 +33,7 @@ typedef struct Judge {
     const TyThresholds *th;
     int A, T, d;
     TyTargetOp op;
+    const TyRankCtx *rk;   /* a rank target among peers; NULL otherwise */
 } Judge;
 
 static TyQuantity undefined(const char *why)
@@ -45,7 +46,7 @@ static TyQuantity undefined(const char *why)
 static TyQuantity quantity(double v)
 {
     if (!isfinite(v)) return undefined(WHY_OUT_OF_RANGE);
-    TyQuantity q = { v, NULL };
+    TyQuantity q = { v == 0.0 ? 0.0 : v, NULL };   /* never -0 ("-0.0%") */
     return q;
 }
 
@@ -112,6 +113,7 @@ static TyQuantity schedule_gap(TyQuantity completion, TyQuantity time_share)
 static const char *format_percent(double share, char *buf, size_t size)
 {
     double pct = share * 100.0;
+    if (fabs(pct) < 0.5) pct = 0.0;   /* never "-0%" */
     char num[24];
     if (fabs(pct) < 1e4) snprintf(num, sizeof num, "%.0f", pct);
     else progress_number(pct, num, sizeof num);
@@ -216,9 +218,10 @@ static void judge_generic(const Judge *j, const TyYears *s, int early, TyProgres
         out->time_share = quantity((double)(t - b) / (double)(T - b));
         out->completion = hold ? undefined(WHY_HOLD) : quantity((xt - xb) / (V - xb));
         out->actual_rate = rate_quantity(s, b, t);
-        double proj = years_project(j->ind->trend, s, b, t, T);
+        double proj = j->rk ? j->rk->projected : years_project(j->ind->trend, s, b, t, T);
         if (rank && !isnan(proj)) proj = fmax(1.0, floor(proj + 0.5));   /* whole positions, never 0th */
-        out->projected = isnan(proj) ? undefined(WHY_OUT_OF_RANGE) : quantity(proj);
+        out->projected = !isnan(proj) ? quantity(proj)
+                       : undefined(j->rk && j->rk->projected_why ? j->rk->projected_why : WHY_OUT_OF_RANGE);
         out->progress = !defined(out->projected) ? undefined(out->projected.why)
                       : hold ? undefined(WHY_HOLD) : quantity((proj - xb) / (V - xb));
         out->schedule_gap = schedule_gap(out->completion, out->time_share);
@@ -377,6 +380,35 @@ static void judge_milestone(const Judge *j, TyProgress *out)
         set_status(out, TY_ST_NO_DATA, "nothing reported at or before %d", j->A);
 }
 
+/* Rule 4 among peers: the rank series from the values, the projected rank from every region's
+ * projection; the reasons name the regions. */
+static void judge_ranked(Judge *j, const TyPeers *peers, TyRankInfo *info, TyProgress *out)
+{
+    TyRankInfo local;
+    if (!info) info = &local;
+    TyRankCtx ctx;
+    rank_among_peers(j->p, j->ind, peers, j->A, j->T, (int)j->t->spec.a, &ctx, info);
+    j->rk = &ctx;
+    judge_generic(j, &ctx.ranks, 1, out);
+    /* The generic words name values; here the values are ranks. */
+    static const char *const words[][2] = { {"actual ", "rank "}, {"latest ", "latest rank "},
+                                             {"projected ", "projected rank "} };
+    const char *rest = out->status_why, *lead = "";
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strncmp(rest, words[k][0], strlen(words[k][0])) == 0) {
+            lead = words[k][1];
+            rest += strlen(words[k][0]);
+            break;
+        }
+    char why[2 * sizeof out->status_why];   /* cut to the field's size below */
+    if (out->status == TY_ST_NO_DATA && info->note[0])
+        snprintf(why, sizeof why, "among %d regions: %s%s (%s)", info->regions, lead, rest, info->note);
+    else
+        snprintf(why, sizeof why, "among %d regions: %s%s", info->regions, lead, rest);
+    memcpy(out->status_why, why, sizeof out->status_why - 1);
+    out->status_why[sizeof out->status_why - 1] = '\0';
+}
+
 /* The links this indicator's targets rely on: flow_of and benchmark rows must be there. */
 static TyStatus check_links(const TyPlan *p, const TyIndicator *ind, const TyTarget *t, TyError *err)
 {
@@ -398,12 +430,24 @@ static TyStatus check_links(const TyPlan *p, const TyIndicator *ind, const TyTar
 TyStatus progress_compute(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
                           TyProgress *out, TyError *err)
 {
+    return progress_compute_ranked(plan, ind_index, target_year, as_of, NULL, out, NULL, err);
+}
+
+TyStatus progress_compute_ranked(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
+                                 const TyPeers *peers, TyProgress *out, TyRankInfo *rank, TyError *err)
+{
     const TyIndicator *ind = &plan->ind[ind_index];
     const TyTarget *t = indicator_target(ind, target_year);
     if (!t) return ty_error_set(err, TY_EDATA, "indicator %s has no target for %d", ind->id, target_year);
     if (check_links(plan, ind, t, err) != TY_OK) return err->code;
+    if (peers && peers->n > TY_PEERS_MAX)
+        return ty_error_set(err, TY_EDATA, "%zu peers: at most %d can be ranked", peers->n, TY_PEERS_MAX);
     Judge j = { plan, ind, t, ind->has_thresholds ? &ind->thresholds : &plan->thresholds,
-                as_of, target_year, ind->direction == TY_DOWN ? -1 : 1, progress_op(ind, &t->spec) };
+                as_of, target_year, ind->direction == TY_DOWN ? -1 : 1, progress_op(ind, &t->spec), NULL };
+    if (rank) {
+        memset(rank, 0, sizeof *rank);
+        rank->own_value.v = rank->needed.v = NAN;
+    }
     if (t->spec.shape == TY_SHAPE_RANK) j.d = -1;   /* ranks: 1 is the best */
 
     memset(out, 0, sizeof *out);
@@ -428,10 +472,14 @@ TyStatus progress_compute(const TyPlan *plan, size_t ind_index, int target_year,
         judge_window(&j, out);
     } else {
         int flow_based = ind->measure == TY_FLOW || ind->flow_of || t->spec.shape == TY_SHAPE_WINDOW;
+        TyTargetShape sh = t->spec.shape;
+        if (sh == TY_SHAPE_RANK && rank_has_peers(peers, ind->id)) {
+            judge_ranked(&j, peers, rank, out);
+            return TY_OK;
+        }
         TyYears s;
         if (flow_based) years_flows(plan, ind, as_of, &s);
         else years_own(plan, ind, as_of, &s);
-        TyTargetShape sh = t->spec.shape;
         int early = !flow_based && (sh == TY_SHAPE_LEVEL || sh == TY_SHAPE_RANGE || sh == TY_SHAPE_POINTS
                                     || sh == TY_SHAPE_MULTIPLE || sh == TY_SHAPE_RANK);
         judge_generic(&j, &s, early, out);

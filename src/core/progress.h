@@ -27,7 +27,8 @@
  *  - a window of several years starts from nothing (x_b = 0): a level row's total is
  *    level(T) - level(F - 1); the rest of an open window is projected year by year from the
  *    row's flows (their own base and latest) by its trend;
- *  - ranks: projections max(1, floor(p + 0.5)), progress on the rounded projection;
+ *  - ranks: projections max(1, floor(p + 0.5)), progress on the rounded projection; among
+ *    peers (TyPeers) the rank series and the projected rank come from the values (TyRankInfo);
  *  - milestones: done in the year of a done report (1) at or before the as-of year; every
  *    quantity undefined;
  *  - trend cagr falls back to the straight line when the actual rate is undefined (a value
@@ -97,6 +98,39 @@ typedef struct TyProgress {
  * there is no such target, or the plan's links are broken (plan_check_links). */
 TyStatus progress_compute(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
                           TyProgress *out, TyError *err);
+
+/* Peers for rank targets (DOMAIN §6): other regions, each a plan whose row of the same id holds
+ * that region's values of the indicator (a county's plan in a region table, or a peers file). */
+#define TY_PEERS_MAX 4096   /* more than China's 2,844 county-level units */
+typedef struct TyPeers {
+    size_t n;
+    const TyPlan *const *plan;
+    const char *const *name;
+} TyPeers;
+
+/* What ranking among peers adds to a rank target (progress_rank.c). When no peer has the row,
+ * the row's own values are published ranks and ranked = 0. Otherwise the row's values are the
+ * indicator's values and the rank series is the region's rank among the peers in each year in
+ * which every peer has a value (competition ranking: 1 + the peers strictly better by the row's
+ * direction; a year a peer lacks is not ranked). Each region is projected to T by the row's
+ * trend from the plan's base year (else its earliest value); the projected rank is the rank of
+ * the region's projection among the peers' projections. */
+typedef struct TyRankInfo {
+    int ranked;            /* 1: ranked among peers */
+    int regions;           /* the region and its peers */
+    int year, rank;        /* the latest year ranked at or before the as-of year, the rank in it;
+                            * 0 when none */
+    TyQuantity own_value;  /* the region's value at T: its actual once T has passed, else its
+                            * projection */
+    TyQuantity needed;     /* the value at T that reaches rank N: the N-th best peer's value at T
+                            * (actual once T has passed, else projected); ties do not count as better */
+    char note[160];        /* which peer lacks what, when something could not be ranked; "" else */
+} TyRankInfo;
+
+/* progress_compute with peers (NULL: none; at most TY_PEERS_MAX, else TY_EDATA) and the ranking detail in *rank (may be NULL). */
+TyStatus progress_compute_ranked(const TyPlan *plan, size_t ind_index, int target_year, int as_of,
+                                 const TyPeers *peers, TyProgress *out, TyRankInfo *rank,
+                                 TyError *err);
 
 /* The base and latest of the indicator's own series as of as_of (none for a milestone row). */
 void progress_indicator_base(const TyPlan *plan, size_t ind_index, int as_of, TyProgressBase *out);

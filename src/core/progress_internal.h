@@ -49,6 +49,20 @@ TyTargetOp progress_op(const TyIndicator *ind, const TyTargetSpec *spec);
 /* A range's floor and stretch: the less demanding number is the floor. */
 void progress_range(const TyIndicator *ind, const TyTargetSpec *spec, double *floor_, double *stretch);
 
+/* A rank target among peers (progress_rank.c): the rank series the target is judged on and the
+ * projected rank that replaces the trend of that series. */
+typedef struct TyRankCtx {
+    TyYears ranks;           /* the region's rank by year; missing where a peer lacks the year */
+    double projected;        /* the rank of the region's projection to T; NaN when undefined */
+    const char *projected_why;   /* static reason when projected is NaN */
+} TyRankCtx;
+
+/* 1 when some peer has a row of this id (the row is then ranked among the peers). */
+int rank_has_peers(const TyPeers *peers, const char *id);
+/* Fills the rank series, the projected rank to T and *info (ranked = 1) as of as_of. */
+void rank_among_peers(const TyPlan *p, const TyIndicator *ind, const TyPeers *peers, int as_of, int T,
+                      int N, TyRankCtx *ctx, TyRankInfo *info);
+
 /* A number for messages: short, and with '.' whatever the locale says. */
 const char *progress_number(double x, char *buf, size_t size);
 

@@ -112,19 +112,33 @@ function Plan:targets(id)
   return out
 end
 
---- progress{ as_of = YEAR } (or progress(YEAR)) -> Progress. Default as-of: the latest actual year.
+--- progress{ as_of = YEAR, peers = P, region = NAME } (or progress(YEAR)) -> Progress. Default
+--- as-of: the latest actual year. peers (optional): the regions a rank target (前3位) is ranked
+--- among — a region table (tuiyan.regions), tuiyan.peers.load(file), or { {name, plan}, ... };
+--- region: this plan's own name among them (left out of its peers).
 function Plan:progress(opts)
-  local as_of
+  local as_of, peers
   if type(opts) == "table" then as_of = opts.as_of else as_of = opts end
   as_of = as_of or self:latest_year()
   if as_of == nil then error("progress: the plan has no actuals; give as_of", 2) end
   check_year(as_of, 1, "progress")
-  local rows = self:progress_rows(as_of)
+  if type(opts) == "table" and opts.peers ~= nil then
+    peers = require("tuiyan.peers").of(opts.peers, opts.region)
+  elseif type(opts) == "table" and opts.region ~= nil then
+    error("progress: region names this plan among its peers; give peers too", 2)
+  end
+  local rows = self:progress_rows(as_of, peers)
   for _, row in ipairs(rows) do
     local info = self:info(row.id)
     for k, v in pairs(info) do if row[k] == nil then row[k] = v end end
   end
-  return require("tuiyan.progress").new(self, as_of, rows)
+  local P = require("tuiyan.progress").new(self, as_of, rows)
+  if peers then
+    P.peers = {}
+    for i, r in ipairs(peers) do P.peers[i] = r[1] end
+    P.region = opts.region
+  end
+  return P
 end
 
 M.Plan = Plan

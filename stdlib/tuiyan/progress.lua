@@ -62,6 +62,27 @@ end
 M.QUANTITIES = { "required_rate", "required_change", "actual_rate", "projected", "progress",
   "completion", "time_share" }
 
+--- rank_note(id, t) -> one line on a rank target ranked among peers, or nil: "rd 2025: rank 3 of
+--- 4 in 2023; projected rank 3; rank 2 needs ≥ 2.42 in 2025 (projected)".
+function M.rank_note(id, t, unit)
+  local r = t.rank
+  if not r then return nil end
+  local parts = { ("%s %d: "):format(id, t.year) }
+  parts[#parts + 1] = r.rank and ("rank %d of %d in %d"):format(r.rank, r.regions, r.year)
+    or ("not ranked among %d regions"):format(r.regions)
+  if t.projected and t.year > (r.year or 0) then parts[#parts + 1] = ("; projected rank %s"):format(format.value(t.projected)) end
+  local when = t.year > t.as_of and "projected" or "actual"
+  if r.needed then
+    local sign = t.direction == "down" and "≤" or "≥"
+    parts[#parts + 1] = ("; rank %s needs %s %s%s in %d (the peers' %s values)"):format(format.value(t.value), sign,
+      format.value(r.needed), unit and unit ~= "" and (" " .. unit) or "", t.year, when)
+  elseif r.why and r.why.needed then
+    parts[#parts + 1] = ("; value needed for rank %s: — (%s)"):format(format.value(t.value), r.why.needed)
+  end
+  if r.note then parts[#parts + 1] = (" [%s]"):format(r.note) end
+  return table.concat(parts)
+end
+
 function M.new(plan, as_of, rows)
   return setmetatable({ plan = plan, as_of = as_of, indicators = rows, title = plan:title(),
     header_title = plan:header_title(), base_year = plan:base_year() }, Progress)
@@ -137,6 +158,17 @@ function Progress:tabular()
     T:add(row)
   end
   for i, ind in ipairs(starred) do T:note(("[%d] %s: %s"):format(i, ind.id, ind.note)) end
+  if self.peers then
+    T:note(("rank targets among %d peers%s: %s."):format(#self.peers,
+      self.region and (" of " .. self.region) or "", table.concat(self.peers, ", ")))
+    for _, r in ipairs(self:rows()) do
+      local t = r.target
+      if t and t.rank then
+        T:note(M.rank_note(r.indicator.id, setmetatable({ as_of = self.as_of, direction = r.indicator.direction },
+          { __index = t }), r.indicator.unit))
+      end
+    end
+  end
   T:note("— = undefined (the reason is in --format json under \"why\"). 序时差 = completion − time share, in percentage points.")
   T:note("progress P = (projected − base) / (target − base); on_track P ≥ 0.95, behind 0.10 ≤ P < 0.95 (thresholds per plan).")
   return T
@@ -153,6 +185,9 @@ function Progress:to_csv()
   for _, q in ipairs(M.QUANTITIES) do cols[#cols + 1] = { key = q } end
   for _, k in ipairs{ "schedule_gap", "status", "target_text", "target_shape", "target_op", "target_stretch",
     "target_resolved", "base_how", "status_why" } do cols[#cols + 1] = { key = k } end
+  -- With peers, the ranking of rank targets (empty for the other rows).
+  local RANK_COLS = { "rank_regions", "rank_year", "rank_now", "rank_own_value", "rank_needed" }
+  if self.peers then for _, k in ipairs(RANK_COLS) do cols[#cols + 1] = { key = k } end end
   local T = tabular.new{ columns = cols }
   for _, r in ipairs(self:rows()) do
     local ind, t = r.indicator, r.target
@@ -165,6 +200,10 @@ function Progress:to_csv()
       row.target_text, row.target_shape, row.target_op, row.target_stretch = t.text, t.shape, t.op, t.stretch
       row.target_resolved, row.status_why = t.resolved, t.status_why
       for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
+      if t.rank then
+        row.rank_regions, row.rank_year, row.rank_now = t.rank.regions, t.rank.year, t.rank.rank
+        row.rank_own_value, row.rank_needed = t.rank.own_value, t.rank.needed
+      end
     end
     T:add(row)
   end
@@ -203,6 +242,14 @@ function Progress:to_table()
       order[#order + 1] = "schedule_gap"
       order[#order + 1] = "status_why"
       if next(t.why) then o.why = t.why; order[#order + 1] = "why" end
+      if t.rank then
+        local r = t.rank
+        o.rank = ordered({ regions = r.regions, year = nullable(r.year), rank = nullable(r.rank),
+          own_value = nullable(r.own_value), needed = nullable(r.needed), note = nullable(r.note),
+          why = next(r.why) and r.why or nil },
+          { "regions", "year", "rank", "own_value", "needed", "note", "why" })
+        order[#order + 1] = "rank"
+      end
       targets[#targets + 1] = ordered(o, order)
     end
     inds[#inds + 1] = ordered({ id = ind.id, name = ind.name, unit = ind.unit, direction = ind.direction,
@@ -211,9 +258,17 @@ function Progress:to_table()
   end
   -- The JSON's title is the plan's own (its header or set_title), null when it has none: a file
   -- name is not a title.
-  return ordered({ as_of = self.as_of, title = nullable(self.header_title), base_year = nullable(self.base_year),
-    indicators = inds },
-    { "as_of", "title", "base_year", "indicators" })
+  local top = { as_of = self.as_of, title = nullable(self.header_title), base_year = nullable(self.base_year),
+    indicators = inds }
+  local order = { "as_of", "title", "base_year" }
+  if self.peers then   -- the regions rank targets were ranked among
+    top.region = nullable(self.region)
+    top.peers = setmetatable({ table.unpack(self.peers) }, json.array_meta)
+    order[#order + 1] = "region"
+    order[#order + 1] = "peers"
+  end
+  order[#order + 1] = "indicators"
+  return ordered(top, order)
 end
 
 function Progress:to_json() return json.encode(self:to_table(), true) end
