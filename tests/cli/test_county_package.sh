@@ -65,6 +65,34 @@ mean=$(awk -F, '$1 == "rd_intensity" { s += $7; n++ } END { printf "%.10f", s / 
 checks=$((checks + 1))
 [ "$got" != "$mean" ] || fail_check "the example should tell ratio of sums ($got) from mean of ratios ($mean)"
 
+# A county's own relative target (提高0.5个百分点 on R&D intensity) is resolved from the merged
+# plan's actuals on every run, never frozen: base 2021 + 0.5, by hand 0.7 + 0.5 = 1.2 for one
+# county's data and 0.9 + 0.5 = 1.4 for another's (the package's lib/county.lua copies the cell
+# as written; it once copied the number the county's file alone resolved to).
+for base in 0.7 0.9; do
+    mkdir -p "$TMP/rel$base"
+    printf 'id,name,unit,actual_2021,actual_2022,target_2025\nrd_intensity,研发投入强度,%%,%s,0.95,提高0.5个百分点\n' \
+        "$base" >"$TMP/rel$base/plan.csv"
+    (export HOME="$TMP/trip/liangzhou" XDG_CONFIG_HOME="$TMP/trip/liangzhou/config" \
+        XDG_DATA_HOME="$TMP/trip/liangzhou/data"
+     "$BIN" run wuwei_counties:progress 示例县 --data "$TMP/rel$base" --format csv --out "$TMP/relout$base" --quiet \
+        >/dev/null 2>"$TMP/rel.err") || fail_check "relative county target ($base): $(cat "$TMP/rel.err")"
+done
+checks=$((checks + 1))
+got=$(awk -F, '$1 == "rd_intensity" && $9 == 2025 { print $10 }' "$TMP/relout0.7/progress.csv")
+awk -v g="$got" 'BEGIN { exit !(g - 1.2 < 1e-9 && 1.2 - g < 1e-9) }' ||
+    fail_check "提高0.5个百分点 from a 2021 base of 0.7: target $got, want 1.2"
+checks=$((checks + 1))
+got=$(awk -F, '$1 == "rd_intensity" && $9 == 2025 { print $10 }' "$TMP/relout0.9/progress.csv")
+awk -v g="$got" 'BEGIN { exit !(g - 1.4 < 1e-9 && 1.4 - g < 1e-9) }' ||
+    fail_check "提高0.5个百分点 from a 2021 base of 0.9: target $got, want 1.4"
+checks=$((checks + 1))
+got=$(awk -F, '$1 == "rd_intensity" && $9 == 2025 { print $20 "|" $21 }' "$TMP/relout0.9/progress.csv")
+[ "$got" = "提高0.5个百分点|points" ] || fail_check "the county's progress should show the target as written: $got"
+checks=$((checks + 1))
+grep -q '^rd_intensity,target,2025,提高0.5个百分点,county plan.csv' "$TMP/relout0.9/sources.csv" ||
+    fail_check "the record should keep the county's target as written"
+
 # ---------------------------------------------------------------- county data
 export HOME="$TMP/h" XDG_CONFIG_HOME="$TMP/h/config" XDG_DATA_HOME="$TMP/h/data"
 mkdir -p "$HOME" "$TMP/empty"

@@ -15,6 +15,21 @@ local function values(plan, id, kind)
   return out
 end
 
+-- The county's targets as written (a cell like 提高0.5个百分点 stays relative, resolved from the
+-- merged plan's actuals every time, never frozen at what the county's file alone gives):
+-- { [year] = { text = cell or nil, spec = target_spec } }.
+local function own_targets(plan, id)
+  local out = {}
+  for _, y in ipairs(plan:years(id, "target")) do
+    out[y] = { text = plan:target_text(id, y), spec = plan:target_spec(id, y) }
+  end
+  return out
+end
+
+local function set_own_target(plan, id, y, t)
+  if t.text then plan:set_target(id, y, t.text) else plan:_set_target_spec(id, y, t.spec) end
+end
+
 --- load() -> plan, sources (a table: indicator, kind, year, value, where it came from),
 --- count of the county's actual values
 function M.load()
@@ -35,7 +50,7 @@ function M.load()
   end
   for _, id in ipairs(defaults:ids()) do
     local own_actual = county and county:has(id) and values(county, id, "actual") or {}
-    local own_target = county and county:has(id) and values(county, id, "target") or {}
+    local own_target = county and county:has(id) and own_targets(county, id) or {}
     local years = {}
     for y in pairs(own_actual) do years[#years + 1] = y end
     table.sort(years)
@@ -52,8 +67,8 @@ function M.load()
     table.sort(tyears)
     for _, y in ipairs(tyears) do
       if own_target[y] ~= nil then
-        plan:set_target(id, y, own_target[y])
-        record(id, "target", y, own_target[y], "county " .. COUNTY_FILE)
+        set_own_target(plan, id, y, own_target[y])
+        record(id, "target", y, own_target[y].text or plan:target(id, y), "county " .. COUNTY_FILE)
       else
         record(id, "target", y, default_target[y], "package default " .. DEFAULTS_FILE)
       end
