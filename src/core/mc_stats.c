@@ -2,6 +2,7 @@
 #include "mc_stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void mc_chunk_moments_reset(McChunkMoments *c)
@@ -163,10 +164,87 @@ static void select_kth(double *v, size_t lo, size_t hi, size_t k)
 
 static double rank_pos(double p, size_t n) { return p * (double)(n - 1); }
 
+/* The value of rank j among the distinct ranks found. */
+static double order_stat(const size_t *ranks, size_t nu, const double *val, size_t j)
+{
+    for (size_t i = 0; i < nu; i++)
+        if (ranks[i] == j) return val[i];
+    return NAN;   /* not reached: every rank a quantile reads was found */
+}
+
+/* A double's bits as an unsigned key in the same order as the values (finite values; -0 and +0
+ * share the key of +0, as they compare equal). */
+static uint64_t order_key(double x)
+{
+    if (x == 0.0) x = 0.0;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
+}
+
+enum { BUCKET_BITS = 11, NBUCKETS = 1 << BUCKET_BITS, BUCKET_MIN_N = 512 };
+
+/* The order statistics v[ranks[0..nr-1]] (ascending, distinct) into val[], by one histogram of
+ * the values' order keys (NBUCKETS buckets over [min, max]): only the buckets holding a wanted
+ * rank are gathered and selected in. The values found are the order statistics themselves, so
+ * the result is what selection on the whole array gives, in about three passes over v instead
+ * of one partitioning per rank. 0 when the scratch cannot be allocated (the caller selects). */
+static int bucket_order_stats(const double *v, size_t n, const size_t *ranks, size_t nr, double *val)
+{
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = order_key(v[i]);
+        if (k < kmin) kmin = k;
+        if (k > kmax) kmax = k;
+    }
+    int shift = 0;
+    while (((kmax - kmin) >> shift) >= NBUCKETS) shift++;
+    uint32_t count[NBUCKETS];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) count[(order_key(v[i]) - kmin) >> shift]++;
+    /* The bucket of each wanted rank and where the wanted buckets go in the scratch. */
+    int32_t slot[NBUCKETS];              /* scratch offset of a wanted bucket, -1 otherwise */
+    for (size_t b = 0; b < NBUCKETS; b++) slot[b] = -1;
+    size_t bucket_of[2 * 64], first_of[2 * 64], total = 0;
+    size_t b = 0, before = 0;            /* values in buckets < b */
+    for (size_t r = 0; r < nr; r++) {
+        while (before + count[b] <= ranks[r]) before += count[b++];
+        bucket_of[r] = b;
+        first_of[r] = before;
+        if (slot[b] < 0) {
+            slot[b] = (int32_t)total;
+            total += count[b];
+        }
+    }
+    double *scratch = malloc((total ? total : 1) * sizeof *scratch);
+    if (!scratch) return 0;
+    size_t fill[NBUCKETS];               /* next free place of each wanted bucket */
+    for (size_t r = 0; r < nr; r++) fill[bucket_of[r]] = (size_t)slot[bucket_of[r]];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)((order_key(v[i]) - kmin) >> shift);
+        if (slot[k] >= 0) scratch[fill[k]++] = v[i];
+    }
+    /* Within each wanted bucket, the ranks it holds in ascending order. */
+    size_t from = SIZE_MAX, done_bucket = SIZE_MAX;
+    for (size_t r = 0; r < nr; r++) {
+        size_t bk = bucket_of[r], lo = (size_t)slot[bk], hi = lo + count[bk];
+        if (bk != done_bucket) {
+            from = lo;
+            done_bucket = bk;
+        }
+        size_t at = lo + (ranks[r] - first_of[r]);
+        select_kth(scratch, from, hi, at);
+        val[r] = scratch[at];
+        from = at + 1;
+    }
+    free(scratch);
+    return 1;
+}
+
 void mc_exact_quantiles(double *v, size_t n, const double *probs, size_t nprobs, double *out)
 {
     /* Every rank any quantile needs, ascending: select each on what is right of the last. */
-    size_t ranks[2 * 64];
+    size_t ranks[2 * 64] = {0};
     size_t nr = 0;
     for (size_t q = 0; q < nprobs && nr + 2 <= sizeof ranks / sizeof ranks[0]; q++) {
         double pos = rank_pos(probs[q], n);
@@ -180,16 +258,23 @@ void mc_exact_quantiles(double *v, size_t n, const double *probs, size_t nprobs,
             ranks[j] = ranks[j - 1];
             ranks[j - 1] = t;
         }
-    size_t from = 0;
-    for (size_t i = 0; i < nr; i++) {
-        if (i > 0 && ranks[i] == ranks[i - 1]) continue;
-        select_kth(v, from, n, ranks[i]);
-        from = ranks[i] + 1;
+    size_t nu = 0;                       /* distinct ranks, ascending */
+    for (size_t i = 0; i < nr; i++)
+        if (nu == 0 || ranks[i] != ranks[nu - 1]) ranks[nu++] = ranks[i];
+    double val[2 * 64];
+    if (n < BUCKET_MIN_N || !bucket_order_stats(v, n, ranks, nu, val)) {
+        size_t from = 0;
+        for (size_t i = 0; i < nu; i++) {
+            select_kth(v, from, n, ranks[i]);
+            from = ranks[i] + 1;
+            val[i] = v[ranks[i]];
+        }
     }
     for (size_t q = 0; q < nprobs; q++) {
         double pos = rank_pos(probs[q], n);
         size_t j = (size_t)floor(pos);
         double g = pos - (double)j;
-        out[q] = (g == 0.0 || j + 1 >= n) ? v[j] : v[j] + g * (v[j + 1] - v[j]);
+        double xj = order_stat(ranks, nu, val, j);
+        out[q] = (g == 0.0 || j + 1 >= n) ? xj : xj + g * (order_stat(ranks, nu, val, j + 1) - xj);
     }
 }
