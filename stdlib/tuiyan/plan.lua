@@ -123,7 +123,14 @@ function Plan:progress(opts)
   if as_of == nil then error("progress: the plan has no actuals; give as_of", 2) end
   check_year(as_of, 1, "progress")
   if type(opts) == "table" and opts.peers ~= nil then
-    peers = require("tuiyan.peers").of(opts.peers, opts.region)
+    peers = {}
+    for _, r in ipairs(require("tuiyan.peers").of(opts.peers, opts.region)) do
+      if rawequal(r[2], self) then   -- the plan itself in a region table: never its own peer
+        if opts.region == nil then error("progress: the plan is among its peers; name it with region", 2) end
+      else
+        peers[#peers + 1] = r
+      end
+    end
   elseif type(opts) == "table" and opts.region ~= nil then
     error("progress: region names this plan among its peers; give peers too", 2)
   end

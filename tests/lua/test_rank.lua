@@ -151,6 +151,8 @@ T.test("a region table as peers, the plan's own region left out", function()
   T.truthy(P:to_text():find("hte 2025: rank 2 of 4 in 2023; projected rank 4", 1, true), P:to_text())
   T.raises(function() own:progress{ as_of = 2023, peers = city, region = "武威" } end, "not among the peers")
   T.raises(function() own:progress{ as_of = 2023, region = "凉州区" } end, "give peers too")
+  -- the region table holds the plan itself: without region it would be its own peer
+  T.raises(function() own:progress{ as_of = 2023, peers = city } end, "the plan is among its peers")
 end)
 
 T.test("a peers file: strict cells, every problem at file:line:col", function()
