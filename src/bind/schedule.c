@@ -195,6 +195,48 @@ static int schedule_leval(lua_State *L)
     return 1;
 }
 
+/* eval_range(x) -> lo, hi: the amount at both ends of the band (equal outside the rate shape);
+ * hi may be inf for a band open above ("不低于"). */
+static int schedule_leval_range(lua_State *L)
+{
+    TySchedule *s = check_schedule(L, 1);
+    double lo, hi;
+    schedule_eval_range(s, luaL_checknumber(L, 2), &lo, &hi);
+    lua_pushnumber(L, lo);
+    lua_pushnumber(L, hi);
+    return 2;
+}
+
+/* spread(first_year, {a1, a2, ...}) -> { [year] = cost }: amounts already evaluated, placed in
+ * the years they are paid (recurrence and lag). A missing amount stays missing (no entry). */
+static int schedule_lspread(lua_State *L)
+{
+    TySchedule *s = check_schedule(L, 1);
+    lua_Integer first = luaL_checkinteger(L, 2);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    size_t n = lua_rawlen(L, 3);
+    luaL_argcheck(L, n <= MAX_YEARS, 3, "too many years");
+    luaL_argcheck(L, first >= -100000 && first <= 100000, 2, "year out of range");
+    size_t nc = schedule_cost_years(s, n);
+    double *v = lua_newuserdatauv(L, (n + nc + 1) * sizeof *v, 0);
+    double *cost = v + n;
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+        v[i] = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : NAN;
+        lua_pop(L, 1);
+    }
+    TyError err;
+    ty_error_clear(&err);
+    if (schedule_spread(s, (int)first, v, n, cost, nc, &err) != TY_OK) return raise_core(L, &err);
+    lua_createtable(L, 0, (int)nc);
+    for (size_t j = 0; j < nc; j++) {
+        if (isnan(cost[j])) continue;
+        lua_pushnumber(L, cost[j]);
+        lua_rawseti(L, -2, first + (lua_Integer)j);
+    }
+    return 1;
+}
+
 /* cost_by_year(first_year, {v1, v2, ...}) -> { [year] = cost } with recurrence and lag */
 static int schedule_lcost_by_year(lua_State *L)
 {
@@ -239,6 +281,12 @@ static int schedule_info(lua_State *L)
     lua_setfield(L, -2, "lag");
     lua_pushinteger(L, schedule_recurring(s));
     lua_setfield(L, -2, "recurring");
+    lua_pushboolean(L, schedule_is_band(s));
+    lua_setfield(L, -2, "band");
+    lua_pushboolean(L, schedule_is_open(s));
+    lua_setfield(L, -2, "open");
+    lua_pushnumber(L, schedule_rate_choice(s));
+    lua_setfield(L, -2, "rate_choice");
     return 1;
 }
 
@@ -269,6 +317,8 @@ static int schedule_extfn(lua_State *L)
 
 static const luaL_Reg schedule_methods[] = {
     {"eval", schedule_leval},
+    {"eval_range", schedule_leval_range},
+    {"spread", schedule_lspread},
     {"cost_by_year", schedule_lcost_by_year},
     {"info", schedule_info},
     {"_extfn", schedule_extfn},

@@ -202,7 +202,9 @@ TyStatus schedule_new_step(const char *id, const double *thresholds, const doubl
 
 static double rate_at(const TyScheduleRate *r, double choice)
 {
-    /* This form gives rate_lo and rate_hi exactly at the ends of the band. */
+    /* This form gives rate_lo and rate_hi exactly at the ends of the band. An open band
+     * (rate_hi = inf) is only ever at choice 0: its floor, never 0 × inf. */
+    if (choice == 0.0) return r->rate_lo;
     return (1.0 - choice) * r->rate_lo + choice * r->rate_hi;
 }
 
@@ -219,7 +221,8 @@ TyStatus schedule_new_rate(const char *id, const TyScheduleRate *p, TySchedule *
                             "schedule \"%s\": eligibility threshold must be a finite number "
                             "or -inf (no threshold)", id);
     if ((st = check_amount(id, "rate_lo", p->rate_lo, err))) return st;
-    if ((st = check_amount(id, "rate_hi", p->rate_hi, err))) return st;
+    /* rate_hi = inf: a band open above ("不低于 X": at least X, no top in the text). */
+    if (p->rate_hi != INFINITY && (st = check_amount(id, "rate_hi", p->rate_hi, err))) return st;
     if (p->rate_lo > p->rate_hi)
         return ty_error_set(err, TY_EDATA,
                             "schedule \"%s\": rate band is reversed: rate_lo %.15g is above "
@@ -236,6 +239,7 @@ TyStatus schedule_new_rate(const char *id, const TyScheduleRate *p, TySchedule *
     if (!s) return TY_ENOMEM;
     s->r = *p;
     s->bound = p->bound;
+    if (p->rate_hi == INFINITY) s->rate_choice = 0.0;   /* an open band has no top: its floor */
     s->rate = rate_at(&s->r, s->rate_choice);
     *out = s;
     return TY_OK;
@@ -325,6 +329,10 @@ TyStatus schedule_set_rate_choice(TySchedule *s, double choice, TyError *err)
         return ty_error_set(err, TY_EDATA,
                             "schedule \"%s\": rate choice must be between 0 and 1, got %.15g",
                             s->id, choice);
+    if (s->r.rate_hi == INFINITY && choice != 0.0)
+        return ty_error_set(err, TY_EDATA,
+                            "schedule \"%s\": the band is open above (at least %.15g, no top): "
+                            "the rate choice must be 0, got %.15g", s->id, s->r.rate_lo, choice);
     s->rate_choice = choice;
     s->rate = rate_at(&s->r, choice);
     return TY_OK;
@@ -389,6 +397,8 @@ const char *schedule_format(const TySchedule *s, char *buf, size_t size)
             append(buf, size, &len, "%s %.15g: ", schedule_bound_symbol(s->r.bound), s->r.threshold);
         if (s->r.rate_lo == s->r.rate_hi)
             append(buf, size, &len, "%.15g%%", s->r.rate_hi * 100);
+        else if (s->r.rate_hi == INFINITY)
+            append(buf, size, &len, "at least %.15g%% (no top)", s->r.rate_lo * 100);
         else
             append(buf, size, &len, "%.15g%%-%.15g%% (at %.15g%%)", s->r.rate_lo * 100,
                    s->r.rate_hi * 100, s->rate * 100);
@@ -432,14 +442,21 @@ static double eval_step(const TySchedule *s, double x)
     return k ? s->v[k - 1] : 0.0;
 }
 
-static double eval_rate(const TySchedule *s, double x)
+/* The rate shape at a given rate; rate may be inf (the top of an open band): inf × 0 is 0
+ * (nothing to pay on), inf × x > 0 is inf unless capped. */
+static double rate_amount(const TySchedule *s, double rate, double x)
 {
     int eligible = s->r.bound == TY_SCHEDULE_ABOVE ? x > s->r.threshold : x >= s->r.threshold;
     if (!eligible) return 0.0;
-    double a = s->rate * x;
+    double a = x == 0.0 ? 0.0 : rate * x;
     if (a < s->r.min_amount) a = s->r.min_amount;
     if (a > s->r.max_amount) a = s->r.max_amount;
     return a;
+}
+
+static double eval_rate(const TySchedule *s, double x)
+{
+    return rate_amount(s, s->rate, x);
 }
 
 static double eval_per_unit(const TySchedule *s, double x)
@@ -458,6 +475,26 @@ double schedule_eval_scalar(const TySchedule *s, double x)
     case TY_SCHEDULE_SHAPE__COUNT: break;
     }
     return NAN;
+}
+
+void schedule_eval_range(const TySchedule *s, double x, double *lo, double *hi)
+{
+    if (s->shape == TY_SCHEDULE_RATE && !isnan(x)) {
+        *lo = rate_amount(s, s->r.rate_lo, x);
+        *hi = rate_amount(s, s->r.rate_hi, x);
+        return;
+    }
+    *lo = *hi = schedule_eval_scalar(s, x);
+}
+
+int schedule_is_band(const TySchedule *s)
+{
+    return s->shape == TY_SCHEDULE_RATE && s->r.rate_lo != s->r.rate_hi;
+}
+
+int schedule_is_open(const TySchedule *s)
+{
+    return s->shape == TY_SCHEDULE_RATE && s->r.rate_hi == INFINITY;
 }
 
 void schedule_eval(const TySchedule *s, const double *x, double *out, size_t n)

@@ -15,6 +15,9 @@
  *             clamp(rate × x, min_amount, max_amount), rate = (1 − c)·rate_lo + c·rate_hi with
  *             c the schedule's rate choice in [0, 1], default 1 (the top of the band: a policy
  *             that pays "10%–20%" or "at most 20%" costs at most that, and budgets plan the most).
+ *             schedule_eval_range gives both ends of the band (rate_lo and rate_hi), so a cost
+ *             can be reported as low–high with the default point beside it. A band open above
+ *             (rate_hi = inf, "不低于 X") has the floor as its default point.
  *   per_unit  unit_amount × x, x a count (R7a: 20 per newly recognised high-tech enterprise);
  *             a top-up (R15: city adds 50) is the same shape over the count of eligible units.
  *
@@ -81,7 +84,9 @@ typedef struct TyScheduleRate {
     TyScheduleBound bound;   /* x ≥ threshold or x > threshold */
     double rate_lo;          /* the band: 0 ≤ rate_lo ≤ rate_hi, finite; equal for one rate. */
     double rate_hi;          /*   Not capped at 1: R12c "matched 1:1" is rate 1, R16d 20–30 each */
-                             /*   is a band of amounts per unit. */
+                             /*   is a band of amounts per unit. rate_hi may be INFINITY: a band */
+                             /*   open above (R13 "不低于50": at least 50, no top); its rate choice */
+                             /*   is then 0 (the floor) and cannot be raised. */
     double min_amount;       /* paid at least this when eligible: finite, ≥ 0 (usually 0) */
     double max_amount;       /* the cap, ≥ min_amount; INFINITY for none */
 } TyScheduleRate;
@@ -110,7 +115,8 @@ void schedule_free(TySchedule *s);
 TyStatus schedule_set_recurring(TySchedule *s, int years, TyError *err);
 /* years: 0 (the default) to 100. TY_EDATA outside. */
 TyStatus schedule_set_lag(TySchedule *s, int years, TyError *err);
-/* Rate shape only (TY_ESCRIPT for another shape); choice in [0, 1] (TY_EDATA outside). */
+/* Rate shape only (TY_ESCRIPT for another shape); choice in [0, 1] (TY_EDATA outside); an open
+ * band (rate_hi = inf) takes only 0 (TY_EDATA otherwise). */
 TyStatus schedule_set_rate_choice(TySchedule *s, double choice, TyError *err);
 /* Text is copied; TY_ESCRIPT for NULL, TY_ENOMEM. An empty unit means "no unit". */
 TyStatus schedule_set_unit(TySchedule *s, const char *unit, TyError *err);
@@ -129,8 +135,17 @@ double schedule_rate_choice(const TySchedule *s);   /* 1 for shapes other than r
  * Numbers as %.15g, rates in percent. Truncated to size; returns buf. */
 const char *schedule_format(const TySchedule *s, char *buf, size_t size);
 
-/* The amount of one payment for x. */
+/* The amount of one payment for x (at the schedule's rate choice: the default point). */
 double schedule_eval_scalar(const TySchedule *s, double x);
+/* The range of that amount over the band: *lo at rate_lo, *hi at rate_hi (the rate shape);
+ * *lo = *hi = schedule_eval_scalar for the other shapes. For an open band (rate_hi = inf,
+ * "不低于"), *hi is inf when an eligible x > 0 is not capped (0 when x is 0). NaN x: both NaN.
+ * The default point (schedule_eval_scalar) always lies in [*lo, *hi]. */
+void schedule_eval_range(const TySchedule *s, double x, double *lo, double *hi);
+/* 1 if the schedule is a rate with rate_lo < rate_hi (its amounts are a range), else 0. */
+int schedule_is_band(const TySchedule *s);
+/* 1 if the schedule is a rate band open above (rate_hi = inf), else 0. */
+int schedule_is_open(const TySchedule *s);
 /* out[i] = schedule_eval_scalar(s, x[i]) for i < n, bit for bit; out may be x. For columns
  * (one value per enterprise or project). Recurrence and lag do not enter here. */
 void schedule_eval(const TySchedule *s, const double *x, double *out, size_t n);

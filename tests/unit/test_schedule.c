@@ -201,6 +201,60 @@ static void schedule_should_express_a_top_up_with_existing_shapes(void **state)
     schedule_free(s);
 }
 
+/* A band gives both ends (issue 15): R3 10 %–20 % of a total ≥ 300, at most 100; R5b 10–20 %
+ * with no threshold; R13 "不低于50" an open band (at least 50 per consortium a year, no top);
+ * shapes without a band give one amount twice. Hand values from the policy text. */
+static void schedule_should_give_both_ends_of_a_band(void **state)
+{
+    TySchedule *s = r3();
+    TyError err;
+    double lo, hi;
+    schedule_eval_range(s, 299, &lo, &hi);                /* below 300: nothing at either end */
+    assert_close(lo, 0);
+    assert_close(hi, 0);
+    schedule_eval_range(s, 300, &lo, &hi);                /* 300 × 10 % = 30, × 20 % = 60 */
+    assert_close(lo, 30);
+    assert_close(hi, 60);
+    schedule_eval_range(s, 600, &lo, &hi);                /* 60, and 120 capped at 100 */
+    assert_close(lo, 60);
+    assert_close(hi, 100);
+    schedule_eval_range(s, 1000, &lo, &hi);               /* 100 and 200: both at the cap */
+    assert_close(lo, 100);
+    assert_close(hi, 100);
+    assert_int_equal(schedule_is_band(s), 1);
+    assert_int_equal(schedule_is_open(s), 0);
+    schedule_eval_range(s, NAN, &lo, &hi);
+    assert_true(isnan(lo) && isnan(hi));
+    schedule_free(s);
+
+    s = r8();                                             /* a step: one amount */
+    schedule_eval_range(s, 1000, &lo, &hi);
+    assert_close(lo, 20);
+    assert_close(hi, 20);
+    assert_int_equal(schedule_is_band(s), 0);
+    schedule_free(s);
+
+    TyScheduleRate p = { .threshold = -INFINITY, .bound = TY_SCHEDULE_AT_LEAST, .rate_lo = 50,
+                         .rate_hi = INFINITY, .min_amount = 0, .max_amount = INFINITY };
+    assert_int_equal(schedule_new_rate("R13", &p, &s, &err), TY_OK);
+    assert_int_equal(schedule_is_open(s), 1);
+    assert_close(schedule_rate_choice(s), 0);             /* the default point of an open band */
+    assert_close(schedule_eval_scalar(s, 2), 100);        /* 2 consortia × 50 */
+    schedule_eval_range(s, 2, &lo, &hi);
+    assert_close(lo, 100);
+    assert_true(isinf(hi) && hi > 0);
+    schedule_eval_range(s, 0, &lo, &hi);                  /* no consortium: 0 at both ends */
+    assert_close(lo, 0);
+    assert_close(hi, 0);
+    assert_int_equal(schedule_set_rate_choice(s, 1, &err), TY_EDATA);
+    assert_string_equal(err.msg, "schedule \"R13\": the band is open above (at least 50, no top): "
+                                 "the rate choice must be 0, got 1");
+    assert_close(schedule_eval_scalar(s, 2), 100);        /* unchanged */
+    char buf[128];
+    assert_string_equal(schedule_format(s, buf, sizeof buf), "R13 rate: at least 5000% (no top) (万元)");
+    schedule_free(s);
+}
+
 /* ---- over years ------------------------------------------------------------------------ */
 
 /* R7a: 10 extra certifications a year 2022–2025 at 20, paid from the next year's budget. */
@@ -575,6 +629,7 @@ int main(void)
         cmocka_unit_test(schedule_should_pay_step_amounts_from_inclusive_lower_bounds),
         cmocka_unit_test(schedule_should_pay_step_amounts_above_strict_bounds),
         cmocka_unit_test(schedule_should_pay_a_rate_from_the_band_above_the_eligibility_floor),
+        cmocka_unit_test(schedule_should_give_both_ends_of_a_band),
         cmocka_unit_test(schedule_should_multiply_a_unit_amount_by_a_count),
         cmocka_unit_test(schedule_should_express_a_top_up_with_existing_shapes),
         cmocka_unit_test(schedule_should_shift_costs_by_the_payment_lag),
