@@ -2,23 +2,26 @@
 # deps.sh [test] — make sure the Debian packages tuiyan builds against are present; with `test`,
 # also what the test suite runs (python3 for the independent reference and transcript checks;
 # strace for the sandbox's system-call list and the fault tests, chromium for the rendering
-# test, real de_DE/zh_CN locales for the locale tests: each of those tests fails without its
+# test, Debian's python3 with openpyxl and LibreOffice (soffice) for the xlsx test, real
+# de_DE/zh_CN locales for the locale tests: each of those tests fails without its
 # tool; clang is optional: its tests print a visible "skipped" without it).
 # Fast path: pkg-config and a header probe; apt-get only when something is missing.
 set -u
-PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev pkg-config"
+PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev libxlsxwriter-dev pkg-config"
 if [ "${1:-}" = test ]; then
-    PKGS="$PKGS python3 strace chromium fonts-noto-cjk locales"
+    PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales"
 fi
 LINE="apt-get update && apt-get install -y --no-install-recommends $PKGS"
 
 have_all() {
     command -v pkg-config >/dev/null 2>&1 || return 1
-    pkg-config --exists lua5.4 libcjson readline cmocka libsodium libarchive libseccomp libutf8proc 2>/dev/null || return 1
+    pkg-config --exists lua5.4 libcjson readline cmocka libsodium libarchive libseccomp libutf8proc xlsxwriter 2>/dev/null || return 1
     [ -f /usr/include/csv.h ] || return 1
     if [ "${1:-}" = test ]; then
         command -v python3 >/dev/null 2>&1 || return 1
         command -v strace >/dev/null 2>&1 || return 1
+        /usr/bin/python3 -c "import openpyxl" 2>/dev/null || return 1
+        command -v soffice >/dev/null 2>&1 || return 1
         command -v chromium >/dev/null 2>&1 || return 1
         [ -f /usr/share/i18n/locales/de_DE ] || return 1
     fi
