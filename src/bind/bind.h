@@ -19,5 +19,6 @@ int luaopen_tuiyan_package(lua_State *L);
 int luaopen_tuiyan_readline(lua_State *L);
 int luaopen_tuiyan_regions(lua_State *L);
 int luaopen_tuiyan_csv(lua_State *L);
+int luaopen_tuiyan_xlsx(lua_State *L);
 
 #endif

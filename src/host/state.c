@@ -24,6 +24,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.readline", luaopen_tuiyan_readline},
     {"_tuiyan.regions", luaopen_tuiyan_regions},
     {"_tuiyan.csv", luaopen_tuiyan_csv},
+    {"_tuiyan.xlsx", luaopen_tuiyan_xlsx},
     {NULL, NULL}
 };
 
