@@ -3,10 +3,13 @@
 -- time, state in locals. The same file runs under Lua 5.4 and LuaJIT 2.1 (the benchmark's
 -- "lua" and "luajit" peers), reading the samples tuiyan drew (DIR/inputs.f64, DIR/meta.txt),
 -- timing the evaluation and the reduction to per indicator-year means and standard deviations
--- (shifted sums, as tuiyan), and writing DIR/<name>.json for bench/compare.py.
+-- (shifted sums, as tuiyan) in CPU and wall seconds, and writing DIR/<name>.json for
+-- bench/compare.py. REPS 0: the job once, untimed, one line on stdout and no file (bench/run.sh
+-- measures that process's peak memory).
 --
---   lua5.4 bench/peer_wuwei.lua DIR REPS lua      luajit bench/peer_wuwei.lua DIR REPS luajit
-local dir, reps, name = arg[1], tonumber(arg[2]) or 3, arg[3] or "lua"
+--   lua5.4 bench/peer_wuwei.lua DIR REPS [NAME]    luajit bench/peer_wuwei.lua DIR REPS [NAME]
+--   (NAME: lua under Lua 5.4, luajit under LuaJIT unless given)
+local dir, reps, name = arg[1], tonumber(arg[2]) or 3, arg[3] or (jit and "luajit" or "lua")
 
 local DEFAULTS = {
   hte_2021 = 59, prov_2021 = 44, sme_2021 = 122, rd_intensity_2020 = 0.62, ent_rd_share_2020 = 61.34,
@@ -123,8 +126,31 @@ end
 
 local nv = ny * NIND
 local s1, s2, shift, row = {}, {}, {}, {}
-local times = {}
+-- Wall seconds: LuaJIT reads the monotonic clock through its FFI; plain Lua has no clock finer
+-- than a second, so it asks `date` (whose start-up, about a millisecond, is inside the figure).
+local wall
+if jit then
+  local ffi = require "ffi"
+  ffi.cdef "typedef struct { long tv_sec; long tv_nsec; } bench_timespec; int clock_gettime(int, bench_timespec *);"
+  local ts = ffi.new("bench_timespec")
+  wall = function()
+    ffi.C.clock_gettime(1, ts)   -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) + 1e-9 * tonumber(ts.tv_nsec)
+  end
+else
+  wall = function()
+    local pipe = assert(io.popen("date +%s.%N"))
+    local t = tonumber(pipe:read("l"))
+    pipe:close()
+    return t
+  end
+end
+
+local once = reps < 1                   -- the job once, for its peak memory
+if once then reps = 1 end
+local times, walls = {}, {}
 for r = 1, reps do
+  local w0 = not once and wall()
   local t0 = os.clock()
   for i = 1, nv do s1[i], s2[i] = 0, 0 end
   local p = {}
@@ -140,14 +166,27 @@ for r = 1, reps do
     end
   end
   times[r] = os.clock() - t0
+  walls[r] = not once and wall() - w0
+end
+if once then
+  local check = 0
+  for i = 1, nv do check = check + s1[i] end
+  print(("%s: %d samples x %d years once (checksum %.6g)"):format(name, n, ny, check))
+  os.exit(0)
 end
 
 -- ---- output ----
-local sorted = {}
-for i, t in ipairs(times) do sorted[i] = t end
-table.sort(sorted)
-local parts = { ('{"peer": "%s", "median_s": %.6f, "times": ['):format(name, sorted[math.floor(reps / 2) + 1]) }
+local function median(ts)
+  local sorted = {}
+  for i, t in ipairs(ts) do sorted[i] = t end
+  table.sort(sorted)
+  return sorted[math.floor(#sorted / 2) + 1]
+end
+local parts = { ('{"peer": "%s", "median_s": %.6f, "median_wall_s": %.6f, "times": ['):format(name, median(times),
+  median(walls)) }
 for i, t in ipairs(times) do parts[#parts + 1] = (i > 1 and ", " or "") .. ("%.6f"):format(t) end
+parts[#parts + 1] = '], "wall_times": ['
+for i, t in ipairs(walls) do parts[#parts + 1] = (i > 1 and ", " or "") .. ("%.6f"):format(t) end
 parts[#parts + 1] = '], "indicators": ['
 for k, id in ipairs(INDICATORS) do parts[#parts + 1] = (k > 1 and ", " or "") .. '"' .. id .. '"' end
 local function block(key, f)

@@ -2,7 +2,8 @@
 vectorised with numpy, the way a numpy programmer would write it: every quantity an array over
 all samples, a Python loop over the years only. Reads the samples tuiyan drew (DIR/inputs.f64,
 DIR/meta.txt), times the evaluation and the reduction to per indicator-year means and standard
-deviations, and writes DIR/numpy.json for bench/compare.py.
+deviations in CPU and wall seconds, and writes DIR/numpy.json for bench/compare.py. REPS 0: the
+job once, untimed, one line on stdout and no file (bench/run.sh measures that process's peak memory).
 
     python3 bench/peer_wuwei.py DIR REPS
 """
@@ -101,8 +102,10 @@ def main():
     p = dict(DEFAULTS)
     for k, name in enumerate(names):
         p[name] = data[k]
-    times = []
-    for _ in range(reps):
+    once = reps < 1              # the job once, for its peak memory
+    times, walls = [], []
+    for _ in range(max(reps, 1)):
+        w0 = time.perf_counter()   # wall seconds
         t0 = time.process_time()   # CPU seconds, as every peer
         mean = [[0.0] * ny for _ in INDICATORS]
         sd = [[0.0] * ny for _ in INDICATORS]
@@ -113,7 +116,12 @@ def main():
                 else:
                     mean[k][e], sd[k][e] = float(v.mean()), float(v.std(ddof=1))
         times.append(time.process_time() - t0)
-    out = {"peer": "numpy", "median_s": sorted(times)[len(times) // 2], "times": times,
+        walls.append(time.perf_counter() - w0)
+    if once:
+        print("numpy: %d samples x %d years once (checksum %.6g)" % (n, ny, sum(map(sum, mean))))
+        return
+    out = {"peer": "numpy", "median_s": sorted(times)[len(times) // 2],
+           "median_wall_s": sorted(walls)[len(walls) // 2], "times": times, "wall_times": walls,
            "indicators": INDICATORS, "mean": mean, "sd": sd}
     with open(d + "/numpy.json", "w") as f:
         json.dump(out, f)

@@ -4,14 +4,17 @@
 --
 --   tuiyan run bench/wuwei_bench.lua export DIR        the draws for the peers: DIR/inputs.f64
 --                                                      (doubles, parameter-major), DIR/meta.txt
---   tuiyan run bench/wuwei_bench.lua time DIR REPS     DIR/tuiyan.json: medians (CPU seconds) of
+--   tuiyan run bench/wuwei_bench.lua time DIR REPS     DIR/tuiyan.json: medians of CPU seconds
+--                                                      (median_s) and of wall seconds (median_wall_s) of
 --       "tuiyan"      the peers' job: evaluate the drawn samples, reduce to means and sds
 --       "tuiyan_full" the analyst's job: draw, evaluate, means, sds, quantiles, P(target)
---       "tuiyan_full_2threads" the same on two threads (identical numbers; wall seconds)
+--       "tuiyan_full_2threads" the same on two threads (identical numbers)
 --   tuiyan run bench/wuwei_bench.lua scale KIND REPS   one line of JSON: the full job's median for
 --       KIND = base | samples (×10) | years (×2: 2021–2050) | elements (×2: the model twice)
---   tuiyan run bench/wuwei_bench.lua memory            one line of JSON: the full job, once, and
---                                                      the process's peak resident memory
+--   tuiyan run bench/wuwei_bench.lua once JOB [THREADS] one line of JSON: JOB once (job: the peers'
+--       job, its samples drawn first; full: the analyst's job), and the process's peak resident
+--       memory; bench/run.sh runs it under GNU time for each row's peak memory
+--   tuiyan run bench/wuwei_bench.lua memory            the same as `once full`
 local mc, S = tuiyan.mc, tuiyan.scenario
 local W = require "tuiyan.models.wuwei"
 local io_native = require "_tuiyan.io"
@@ -35,24 +38,27 @@ local function median(ts)
   return s[math.floor(#s / 2) + 1]
 end
 
--- Times of reps runs after a warm-up: CPU seconds (os.clock), which a busy shared machine
--- disturbs far less than wall time, for single-threaded jobs; wall seconds with `wall`.
-local function timed(reps, fn, wall)
-  local clock = wall and mc.now or os.clock
+-- Times of reps runs after a warm-up, each in CPU seconds of the process, all its threads
+-- (os.clock), which a busy shared machine disturbs less, and in wall seconds (mc.now, monotonic).
+local function timed(reps, fn)
   fn()                                   -- warm: compile, first allocations
-  local ts = {}
+  local ts = { cpu = {}, wall = {} }
   for r = 1, reps do
-    local t0 = clock()
+    local w0 = mc.now()
+    local t0 = os.clock()
     fn()
-    ts[r] = clock() - t0
+    ts.cpu[r] = os.clock() - t0
+    ts.wall[r] = mc.now() - w0
   end
   return ts
 end
 
 local function times_json(ts)
-  local parts = {}
-  for i, t in ipairs(ts) do parts[i] = ("%.6f"):format(t) end
-  return ("{\"median_s\": %.6f, \"times\": [%s]}"):format(median(ts), table.concat(parts, ", "))
+  local cpu, wall = {}, {}
+  for i, t in ipairs(ts.cpu) do cpu[i] = ("%.6f"):format(t) end
+  for i, t in ipairs(ts.wall) do wall[i] = ("%.6f"):format(t) end
+  return ("{\"median_s\": %.6f, \"median_wall_s\": %.6f, \"times\": [%s], \"wall_times\": [%s]}"):format(
+    median(ts.cpu), median(ts.wall), table.concat(cpu, ", "), table.concat(wall, ", "))
 end
 
 -- The model twice over: every element again with the suffix _b, references renamed, so the
@@ -140,7 +146,7 @@ elseif mode == "time" then
       draws = draws, quantiles = false }
   end)
   local full = timed(reps, full_job(model, samples, 1))
-  local full2 = timed(reps, full_job(model, samples, 2), true)
+  local full2 = timed(reps, full_job(model, samples, 2))
   local mean, sd = {}, {}
   for k, id in ipairs(track) do
     local m, s = {}, {}
@@ -167,15 +173,27 @@ elseif mode == "scale" then
   elseif kind == "elements" then model = doubled()
   elseif kind ~= "base" then error("scale: base, samples, years or elements expected") end
   local ts = timed(reps, full_job(model, n, 1))
-  print(("{\"kind\": \"%s\", \"samples\": %d, \"years\": %d, \"elements\": %d, \"median_s\": %.6f}"):format(kind, n,
-    model.last_year - model.first_year + 1, #model.elements, median(ts)))
+  print(("{\"kind\": \"%s\", \"samples\": %d, \"years\": %d, \"elements\": %d, \"median_s\": %.6f, "
+    .. "\"median_wall_s\": %.6f}"):format(kind, n, model.last_year - model.first_year + 1, #model.elements,
+    median(ts.cpu), median(ts.wall)))
 
-elseif mode == "memory" then
+elseif mode == "once" or mode == "memory" then
+  local job = mode == "memory" and "full" or arg[2]
+  local threads = math.tointeger(tonumber(arg[3])) or 1
   local model = W.build()
   local t0 = mc.now()
-  full_job(model, samples, 1)()
-  print(("{\"samples\": %d, \"seconds\": %.3f, \"peak_mb\": %.1f}"):format(samples, mc.now() - t0,
-    mc.peak_memory() / 1048576))
+  if job == "job" then
+    local base = S.new{ name = "baseline", model = model }
+    local draws = mc.draw{ scenario = base, samples = samples, seed = seed }
+    mc.run{ scenario = base, track = indicators(model), years = all_years(model), samples = samples, seed = seed,
+      draws = draws, quantiles = false, threads = threads }
+  elseif job == "full" then
+    full_job(model, samples, threads)()
+  else
+    error("once: job or full expected")
+  end
+  print(("{\"job\": \"%s\", \"threads\": %d, \"samples\": %d, \"seconds\": %.3f, \"peak_mb\": %.1f}"):format(job,
+    threads, samples, mc.now() - t0, mc.peak_memory() / 1048576))
 else
-  error("wuwei_bench.lua: export DIR | time DIR REPS | scale KIND REPS | memory")
+  error("wuwei_bench.lua: export DIR | time DIR REPS | scale KIND REPS | once job|full [THREADS] | memory")
 end
