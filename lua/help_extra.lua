@@ -76,7 +76,14 @@
 --- Schedule:cost_by_year(first_year, { v1, v2, ... }) -> { [year] = cost }: the cost of yearly
 --- values from first_year on, with the rule's recurrence and lag applied.
 
---- Schedule:info() -> { id, shape, unit, description, lag, recurring }
+--- Schedule:eval_range(x) -> lo, hi: the amount at both ends of the schedule's band (a rate band
+--- such as R3's 10 %–20 %); lo = hi for the other shapes; hi is inf for a band open above
+--- ("不低于 X", no top) when x > 0.
+
+--- Schedule:spread(first_year, { a1, a2, ... }) -> { [year] = cost }: amounts already evaluated
+--- (a1 arising in first_year), placed in the years they are paid by the rule's recurrence and lag.
+
+--- Schedule:info() -> { id, shape, unit, description, lag, recurring, band, open, rate_choice }
 
 -- ---- module functions bound from C ----
 

@@ -46,15 +46,20 @@ function M.compare(spec)
       rows[#rows + 1] = row
     end
   end
+  -- The cost of each scenario: what it spends (lever spending above the baseline, the first
+  -- scenario) plus every rule payment, by rule, payer and year, low–high (tuiyan.policy cost; the
+  -- same function goal seek's least cost uses). spec.given: counts for rules without a driver.
   local costs
   if spec.policy then
     costs = {}
-    for i, r in ipairs(runs) do costs[i] = spec.policy:cost(r, spec.budget or "city_budget") end
+    for i, r in ipairs(runs) do
+      costs[i] = spec.policy:cost(r, { budget = spec.budget or "city_budget", baseline = runs[1], given = spec.given })
+    end
   end
   -- Costs shown from the first compared year to one year after the last (payments lag a year).
   local cost_years = spec.cost_years or { years[1], math.min(years[#years] + 1, model.last_year) }
   return setmetatable({ scenarios = scen, runs = runs, years = years, rows = rows, costs = costs,
-    cost_years = cost_years, model = model, plan = plan, title = spec.title }, Comparison)
+    cost_years = cost_years, model = model, plan = plan, title = spec.title, policy = spec.policy }, Comparison)
 end
 
 local MET = { [true] = "✓", [false] = "✗" }
@@ -94,30 +99,76 @@ function Comparison:indicator_table()
   return T
 end
 
+local PAYER = { city = "city 市级", county = "county 县区" }
+
+-- A cost cell: the default point, or "low–high (point)" where a band applies; "≥ low (point)" for
+-- a band open above (no top in the text).
+local function cost_cell(lo, hi, point)
+  return require("tuiyan.policy").range_text(lo, hi, point, function(x) return format.value(x, 1) end)
+end
+
+--- cost_table() -> a tabular: for each scenario, its lever spending and each rule's payments by
+--- payer and year, the city, county and overall totals (low–high where bands apply) and the city
+--- payments' share of the city budget; nil without a policy.
 function Comparison:cost_table()
   if not self.costs then return nil end
-  local cols = { { key = "scenario", title = "情景 scenario" }, { key = "rule", title = "规则 rule" } }
+  local cols = { { key = "scenario", title = "情景 scenario" }, { key = "item", title = "项 item" },
+    { key = "payer", title = "付 payer" } }
   local ys = {}
   for y = self.cost_years[1], self.cost_years[2] do
     ys[#ys + 1] = y
-    cols[#cols + 1] = { key = "y" .. y, title = tostring(y), align = "right",
-      fmt = function(x) return type(x) == "string" and x or format.value(x, 1) end }
+    cols[#cols + 1] = { key = "y" .. y, title = tostring(y), align = "right" }
   end
-  local T = tabular.new{ title = "Fiscal cost by rule and year (万元) / 政策成本", columns = cols }
+  local T = tabular.new{ title = "Cost by item, payer and year (万元) / 情景成本: lever spending + rule payments", columns = cols }
   for i, c in ipairs(self.costs) do
-    for _, rule in ipairs(c.rules) do
-      local r = { scenario = self.scenarios[i].name, rule = rule.id .. " " .. rule.label }
-      for _, y in ipairs(ys) do r["y" .. y] = rule.by_year[y] or 0 end
+    local name = self.scenarios[i].name
+    for _, it in ipairs(c.items) do
+      local r = { scenario = name, item = it.id .. " " .. it.label, payer = PAYER[it.payer] }
+      for _, y in ipairs(ys) do r["y" .. y] = cost_cell(it.lo[y] or 0, it.hi[y] or 0, it.point[y] or 0) end
       T:add(r)
     end
-    local r = { scenario = self.scenarios[i].name, rule = "total 合计" }
-    for _, y in ipairs(ys) do r["y" .. y] = c.total[y] or 0 end
+    for _, payer in ipairs{ "city", "county" } do
+      local p = c.by_payer[payer]
+      local r = { scenario = name, item = payer == "city" and "city total 市级合计" or "county total 县区合计", payer = PAYER[payer] }
+      for _, y in ipairs(ys) do r["y" .. y] = cost_cell(p.lo[y] or 0, p.hi[y] or 0, p.point[y] or 0) end
+      T:add(r)
+    end
+    local r = { scenario = name, item = "total 合计", payer = "all 全部" }
+    for _, y in ipairs(ys) do r["y" .. y] = cost_cell(c.total_lo[y] or 0, c.total_hi[y] or 0, c.total[y] or 0) end
     T:add(r)
-    local s = { scenario = self.scenarios[i].name, rule = "share of city budget 占预算 %" }
-    for _, y in ipairs(ys) do s["y" .. y] = format.value(c.share[y], 3) end
-    T:add(s)
+    local sh = { scenario = name, item = "city payments, share of city budget 占市本级预算 %", payer = PAYER.city }
+    for _, y in ipairs(ys) do sh["y" .. y] = c.share[y] and format.value(c.share[y], 3) or nil end
+    T:add(sh)
   end
-  T:note("Costs are paid in the year shown (recognitions of year Y are paid from the budget of Y+1).")
+  T:note("Each scenario's cost is everything it spends: its lever spending above " .. self.scenarios[1].name ..
+    " (the fiscal raise, city and county) plus the support rules' payments, in the year paid.")
+  local lagged, bands = {}, {}
+  for _, it in ipairs(self.costs[1].items) do
+    if it.lag and it.lag > 0 then lagged[#lagged + 1] = it.id end
+  end
+  if #lagged > 0 then
+    T:note(("Paid one year after the year they arise (the text says 次年 or 上一年度): %s; every other rule in the year it arises."):format(table.concat(lagged, ", ")))
+  end
+  for _, c in ipairs(self.costs) do
+    for _, it in ipairs(c.items) do if it.band then bands[it.id] = true end end
+  end
+  local bl = {}
+  for id in pairs(bands) do bl[#bl + 1] = id end
+  table.sort(bl)
+  if #bl > 0 or (self.policy and self.policy.default_point) then
+    T:note("Bands are shown low–high (default point)" .. (#bl > 0 and (": " .. table.concat(bl, ", ")) or "") .. ".")
+  end
+  if self.policy and self.policy.default_point then T:note(self.policy.default_point .. ".") end
+  local ceil, given = {}, {}
+  for _, n in ipairs(self.costs[1].not_costed) do
+    if n.why:match("^ceiling") or n.why:match("^check") then ceil[#ceil + 1] = n.id else given[#given + 1] = n.id end
+  end
+  if #ceil > 0 then
+    T:note(("Never in a total: %s (ceilings on what a project may spend or set aside, or a check on projects)."):format(table.concat(ceil, ", ")))
+  end
+  if #given > 0 then
+    T:note(("Costed only from counts a script gives (none given here): %s."):format(table.concat(given, ", ")))
+  end
   return T
 end
 
@@ -135,15 +186,39 @@ function Comparison:to_md()
   return out
 end
 
---- CSV: one row per indicator, year and scenario.
+local function finite(x) return (x ~= nil and x == x and x ~= math.huge and x ~= -math.huge) and x or nil end
+
+--- CSV: one row per indicator, year and scenario; then, with a policy, one row per cost item,
+--- year and scenario (id "cost:<item>", "cost:city", "cost:county", "cost:total"; value = the
+--- default point, low and high the band's ends, high empty for a band open above; payer).
 function Comparison:to_csv()
-  local T = tabular.new{ columns = { { key = "id" }, { key = "year" }, { key = "scenario" }, { key = "value" },
-    { key = "target" }, { key = "change" }, { key = "met" } } }
+  -- numbers at their display precision (tuiyan.format); the JSON has them in full
+  local function unit(r) return r.unit end
+  local T = tabular.new{ columns = { { key = "id" }, { key = "year" }, { key = "scenario" }, { key = "value", unit = unit },
+    { key = "target", unit = unit }, { key = "change", unit = unit }, { key = "met" }, { key = "low" }, { key = "high" }, { key = "payer" } } }
   for _, row in ipairs(self.rows) do
     for i, s in ipairs(self.scenarios) do
       local m = row.met[i]
-      T:add{ id = row.id, year = row.year, scenario = s.name, value = row.values[i], target = row.target,
+      T:add{ id = row.id, unit = row.unit, year = row.year, scenario = s.name, value = row.values[i], target = row.target,
         change = row.change[i], met = m == nil and nil or (m and "yes" or "no") }
+    end
+  end
+  if self.costs then
+    for y = self.cost_years[1], self.cost_years[2] do
+      for i, c in ipairs(self.costs) do
+        local s = self.scenarios[i].name
+        for _, it in ipairs(c.items) do
+          T:add{ id = "cost:" .. it.id, year = y, scenario = s, value = finite(it.point[y]), low = finite(it.lo[y]),
+            high = finite(it.hi[y]), payer = it.payer }
+        end
+        for _, payer in ipairs{ "city", "county" } do
+          local p = c.by_payer[payer]
+          T:add{ id = "cost:" .. payer, year = y, scenario = s, value = finite(p.point[y]), low = finite(p.lo[y]),
+            high = finite(p.hi[y]), payer = payer }
+        end
+        T:add{ id = "cost:total", year = y, scenario = s, value = finite(c.total[y]), low = finite(c.total_lo[y]),
+          high = finite(c.total_hi[y]) }
+      end
     end
   end
   return T:to_csv()
@@ -164,19 +239,39 @@ function Comparison:to_table()
   end
   local out = { indicators = rows }
   if self.costs then
+    -- Year keys are strings: the encoder sorts them, so the order is fixed. A band open above has
+    -- no top: its high is null.
+    local function by_year(t)
+      local by = {}
+      for y = self.model.first_year, self.model.last_year do
+        if t[y] ~= nil then by[tostring(y)] = finite(t[y]) or json.null end
+      end
+      return by
+    end
     local costs = setmetatable({}, json.array_meta)
     for i, c in ipairs(self.costs) do
-      local rules = setmetatable({}, json.array_meta)
-      for _, rule in ipairs(c.rules) do
-        local by = {}
-        for y, v in pairs(rule.by_year) do by[tostring(y)] = v end
-        rules[#rules + 1] = ordered({ id = rule.id, label = rule.label, by_year = by }, { "id", "label", "by_year" })
+      local function items(list)
+        local a = setmetatable({}, json.array_meta)
+        for _, it in ipairs(list) do
+          a[#a + 1] = ordered({ id = it.id, label = it.label, payer = it.payer, lag = it.lag, band = it.band,
+            by_year = by_year(it.point), low = by_year(it.lo), high = by_year(it.hi) },
+            { "id", "label", "payer", "lag", "band", "by_year", "low", "high" })
+        end
+        return a
       end
-      local total, share = {}, {}
-      for y, v in pairs(c.total) do total[tostring(y)] = v; share[tostring(y)] = c.share[y] end
-      -- year keys are strings: the encoder sorts them, so the order is fixed
-      costs[i] = ordered({ scenario = self.scenarios[i].name, rules = rules, total = total, budget_share_pct = share },
-        { "scenario", "rules", "total", "budget_share_pct" })
+      local payers = {}
+      for _, payer in ipairs{ "city", "county" } do
+        local p = c.by_payer[payer]
+        payers[payer] = ordered({ total = by_year(p.point), low = by_year(p.lo), high = by_year(p.hi) }, { "total", "low", "high" })
+      end
+      local nc = setmetatable({}, json.array_meta)
+      for _, n in ipairs(c.not_costed) do nc[#nc + 1] = ordered({ id = n.id, why = n.why }, { "id", "why" }) end
+      costs[i] = ordered({ scenario = self.scenarios[i].name, spending = items(c.spending), rules = items(c.rules),
+        total = by_year(c.total), total_low = by_year(c.total_lo), total_high = by_year(c.total_hi),
+        by_payer = ordered(payers, { "city", "county" }), budget_share_pct = by_year(c.share),
+        default_point = self.policy and self.policy.default_point or json.null, not_costed = nc },
+        { "scenario", "spending", "rules", "total", "total_low", "total_high", "by_payer", "budget_share_pct",
+          "default_point", "not_costed" })
     end
     out.costs = costs
   end

@@ -46,8 +46,26 @@ function M.seek(spec)
   return { reachable = true, value = hi, achieved = value_of(s, lever, hi, element, year), runs = runs + 1 }
 end
 
+--- policy_cost{ policy =, baseline = Run, years = {y0, y1}, budget =, given = } -> function(run) ->
+--- point, lo, hi: the scenario's cost summed over y0..y1 (万元), from the same function the
+--- comparisons use (tuiyan.policy cost: lever spending above the baseline plus rule payments).
+function M.policy_cost(spec)
+  local P = require "tuiyan.policy"
+  local policy, years = spec.policy, spec.years
+  assert(policy and type(years) == "table" and #years == 2, "policy_cost: { policy =, years = {y0, y1} } expected")
+  return function(run)
+    local c = policy:cost(run, { baseline = spec.baseline, budget = spec.budget, given = spec.given })
+    return P.sum(c, years[1], years[2]), P.sum(c, years[1], years[2], "lo"), P.sum(c, years[1], years[2], "hi")
+  end
+end
+
 --- least_cost{ scenario =, levers = { {name =, lo =, hi =}, ... }, targets = { {element|indicator =,
----   year =, target =, direction =}, ... }, cost = function(run) -> number, grid = 21 }
+---   year =, target =, direction =}, ... }, cost = function(run) -> number [, lo, hi] | policy =,
+---   cost_years = {y0, y1}, grid = 21 }
+--- With `policy` (and no `cost`) the cost is policy_cost over cost_years against the scenario's
+--- own run as the baseline: everything the lever settings spend plus the rule payments, the
+--- same cost a comparison reports. The search minimises the default point; lo and hi of the
+--- best setting are returned beside it (cost_lo, cost_hi).
 --- The cheapest combination of two or more levers meeting every target: a grid over all levers but
 --- the last, and for each point the smallest last lever meeting every target (goal seek); then the
 --- cheapest point. Returns { reachable, settings = { name = x }, cost, runs } or reachable = false.
@@ -55,6 +73,12 @@ function M.least_cost(spec)
   local s, levers, targets = spec.scenario, spec.levers, spec.targets
   assert(#levers >= 2, "least_cost: two or more levers")
   local grid = spec.grid or 21
+  local cost = spec.cost
+  if cost == nil and spec.policy then
+    cost = M.policy_cost{ policy = spec.policy, years = spec.cost_years, baseline = s:run(), budget = spec.budget,
+      given = spec.given }
+  end
+  assert(type(cost) == "function", "least_cost: a cost function or a policy is required")
   local last = levers[#levers]
   local best, runs = nil, 0
   local function visit(i, fixed)
@@ -73,8 +97,8 @@ function M.least_cost(spec)
       settings[last.name] = need
       local run = base:run{ { last.name, need } }
       runs = runs + 1
-      local c = spec.cost(run)
-      if best == nil or c < best.cost then best = { settings = settings, cost = c } end
+      local c, clo, chi = cost(run)
+      if best == nil or c < best.cost then best = { settings = settings, cost = c, cost_lo = clo or c, cost_hi = chi or c } end
       return
     end
     local l = levers[i]
