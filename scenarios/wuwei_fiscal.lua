@@ -1,5 +1,6 @@
 -- scenarios/wuwei_fiscal.lua — fiscal S&T spending raised by x % from 2022: the fiscal shares,
--- R&D intensity and the indicators that follow R&D, against the baseline, with the cost.
+-- R&D intensity and the indicators that follow R&D, against the baseline, with the cost: the raise
+-- itself (city and county fiscal S&T spending above the baseline) plus the support rules' payments.
 --
 --   tuiyan run scenarios/wuwei_fiscal.lua [RAISE_PERCENT] [--format F] [--out DIR]
 local S = tuiyan.scenario
