@@ -227,6 +227,7 @@ local COMMANDS = {
 -- only when used: one line each here.
 local COMMAND_MODULES = {
   check = "_host.check",
+  extract = "_host.extract_cli",
   keygen = "_host.package_cli", pack = "_host.package_cli", verify = "_host.package_cli",
   install = "_host.package_cli", list = "_host.package_cli", remove = "_host.package_cli",
 }
