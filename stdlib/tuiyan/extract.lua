@@ -488,7 +488,8 @@ function Extractor:numbers(clause, ctx)
           local adjacent
           if list_value then adjacent = prev.adjacent else adjacent = vend and strip_fillers(prefix:sub(vend)) == "" end
           local t = { subject_raw = subject, verb = verb, num = num, num2 = num2, u = u, sfx = sfx,
-            years = ys, how = how, conf = conf, loc = ctx.loc, quote = ctx.quote, list_index = 1,
+            years = ys, how = how, conf = conf, loc = ctx.locate and ctx.locate(item_start) or ctx.loc,
+            quote = ctx.quote, list_index = 1,
             adjacent = adjacent, prefix_raw = prefix, tail = cut_at(tail, { "、", ",", ";" }) }
           if list_value then
             t.list_index = prev.list_index + 1
@@ -582,7 +583,15 @@ function Extractor:emit_numeric(t)
   local conf = t.conf
   if not entry then conf = conf - 0.2 end
   if entry and entry.unit and unit ~= entry.unit then
-    if unit_ok(entry.unit, unit) then unit = entry.unit else entry = nil end
+    if unit_ok(entry.unit, unit) then
+      for _, c in ipairs(cells) do
+        local i = c.cell:find(number .. t.u.text, 1, true)
+        if i then c.cell = c.cell:sub(1, i - 1) .. number .. entry.unit .. c.cell:sub(i + #number + #t.u.text) end
+      end
+      unit = entry.unit
+    else
+      entry = nil
+    end
   end
   for _, c in ipairs(cells) do
     self:add{ name = name, unit = unit, year = c.year, cell = c.cell, measure = measure,
@@ -597,8 +606,11 @@ function Extractor:milestones(clause, ctx, sentence_has_year)
   if not (self.one_year or sentence_has_year) then return end
   local items = {}
   for _, it in ipairs(split_plain(clause, "、")) do items[#items + 1] = it end
+  local item_off = 1
   for idx, it in ipairs(items) do
     local cell, name
+    local loc = ctx.locate and ctx.locate(item_off) or ctx.loc
+    item_off = item_off + #it + #"、"
     for _, v in ipairs(D.MILESTONE_VERBS) do
       local a, b = it:find(v.text, 1, true)
       if a then
@@ -629,7 +641,7 @@ function Extractor:milestones(clause, ctx, sentence_has_year)
     if cell and name ~= "" then
       local ys = self:year_for(ctx.sent_years, ctx.offset + 1, ctx.para_year)
       if ys then
-        self:add{ name = name, unit = "项", year = ys[#ys], cell = cell, measure = "level", loc = ctx.loc,
+        self:add{ name = name, unit = "项", year = ys[#ys], cell = cell, measure = "level", loc = loc,
           quote = ctx.quote, conf = round_conf(0.7), how = "milestone", origin = "text", milestone = true }
       end
     end
@@ -722,7 +734,7 @@ function Extractor:tables(paras)
             elseif s:match("^%s*$") or s:match("指标$") then
               -- an empty cell or a category
             elseif not row.name then
-              row.name = s
+              row.name, row.name_piece = s, flat[j].piece
             elseif not row.unit then
               row.unit = s
             else
@@ -758,7 +770,8 @@ function Extractor:table_rows(rows, cols, star_year)
     local unit = row.unit
     local entry = lookup(name, unit)
     if not unit then unit = entry and entry.unit end
-    local loc = { n = row.piece.n, line = row.piece.line }
+    local at = row.name_piece or row.piece
+    local loc = { n = at.n, line = at.line }
     if not unit then
       self:unparsed_add(loc, name, "a table row without a unit, and the dictionary does not know it")
     else
@@ -798,6 +811,11 @@ function Extractor:run()
     end
     local text = table.concat(parts)
     local para_year = nil
+    -- where each piece starts in the normalised text (normalising is local, so the normalised
+    -- paragraph is the normalised pieces one after the other, to a byte or two at their joins)
+    local nstart, npos = {}, 0
+    for k, sa in ipairs(starts_at) do nstart[k] = npos npos = npos + #M.normalize(sa.piece.text) end
+    local nrun = 0
     for _, sent in ipairs(sentences(text)) do
       local piece = starts_at[1] and starts_at[1].piece
       for _, sa in ipairs(starts_at) do if sa.from <= sent.from then piece = sa.piece end end
@@ -814,7 +832,18 @@ function Extractor:run()
           self.in_goals = has(clause:sub(h.at, h.at + 6 * 3), "目标")
         end
         if not skip_sentence then
-          local ctx = { loc = loc, quote = quote, sent_years = sent_years, para_year = para_year,
+          local segs = split_plain((sent.text:gsub("；", ";")), ";")
+          local _, nsemi = norm:sub(1, offset):gsub(";", "")
+          local seg = segs[nsemi + 1] or quote
+          seg = seg:gsub("^%s+", ""):gsub("%s+$", "")
+          local function locate(d)
+            if #starts_at <= 1 then return loc end
+            local abs = nrun + offset + d
+            local at = starts_at[1].piece
+            for k, sa in ipairs(starts_at) do if nstart[k] <= abs then at = sa.piece end end
+            return { n = at.n, line = at.line }
+          end
+          local ctx = { loc = locate(1), locate = locate, quote = seg, sent_years = sent_years, para_year = para_year,
             offset = offset, prev_clause = prev_clause }
           local n = self:special(clause, ctx)
           if n == 0 then n = self:numbers(clause, ctx) end
@@ -828,6 +857,7 @@ function Extractor:run()
         offset = offset + #clause + 1
       end
       for _, y in ipairs(sent_years) do if y.year then para_year = y.year end end
+      nrun = nrun + #norm + 3
     end
   end
   return self:finish()
@@ -1054,8 +1084,8 @@ function M.check(draft, plan)
   local plan_targets = {}
   for _, id in ipairs(plan:ids()) do
     local info = plan:info(id)
-    for _, y in ipairs(plan:years()) do
-      local text = plan:target_text(id, y)
+    for y = 1990, 2100 do
+      local text = plan:target_spec(id, y) and plan:target_text(id, y)
       if text then plan_targets[#plan_targets + 1] = { id = id, year = y, cell = text, unit = info.unit,
         spec = plan:target_spec(id, y) } end
     end
