@@ -15,6 +15,8 @@
 --       job, its samples drawn first; full: the analyst's job), and the process's peak resident
 --       memory; bench/run.sh runs it under GNU time for each row's peak memory
 --   tuiyan run bench/wuwei_bench.lua memory            the same as `once full`
+--   tuiyan run bench/wuwei_bench.lua loop N            the peers' job N times after one draw, for
+--       timing whole processes from outside (against `peer_c DIR N`, say)
 local mc, S = tuiyan.mc, tuiyan.scenario
 local W = require "tuiyan.models.wuwei"
 local io_native = require "_tuiyan.io"
@@ -177,23 +179,26 @@ elseif mode == "scale" then
     .. "\"median_wall_s\": %.6f}"):format(kind, n, model.last_year - model.first_year + 1, #model.elements,
     median(ts.cpu), median(ts.wall)))
 
-elseif mode == "once" or mode == "memory" then
-  local job = mode == "memory" and "full" or arg[2]
-  local threads = math.tointeger(tonumber(arg[3])) or 1
+elseif mode == "once" or mode == "memory" or mode == "loop" then
+  local job = mode == "memory" and "full" or mode == "loop" and "job" or arg[2]
+  local threads = mode ~= "loop" and math.tointeger(tonumber(arg[3])) or 1
+  local times = mode == "loop" and math.tointeger(tonumber(arg[2])) or 1
   local model = W.build()
   local t0 = mc.now()
-  if job == "job" then
+  if job == "job" or mode == "loop" then
     local base = S.new{ name = "baseline", model = model }
     local draws = mc.draw{ scenario = base, samples = samples, seed = seed }
-    mc.run{ scenario = base, track = indicators(model), years = all_years(model), samples = samples, seed = seed,
-      draws = draws, quantiles = false, threads = threads }
+    for _ = 1, mode == "loop" and times or 1 do
+      mc.run{ scenario = base, track = indicators(model), years = all_years(model), samples = samples, seed = seed,
+        draws = draws, quantiles = false, threads = threads }
+    end
   elseif job == "full" then
     full_job(model, samples, threads)()
   else
     error("once: job or full expected")
   end
-  print(("{\"job\": \"%s\", \"threads\": %d, \"samples\": %d, \"seconds\": %.3f, \"peak_mb\": %.1f}"):format(job,
-    threads, samples, mc.now() - t0, mc.peak_memory() / 1048576))
+  print(("{\"job\": \"%s\", \"threads\": %d, \"times\": %d, \"samples\": %d, \"seconds\": %.3f, \"peak_mb\": %.1f}"):format(
+    job, threads, times, samples, mc.now() - t0, mc.peak_memory() / 1048576))
 else
-  error("wuwei_bench.lua: export DIR | time DIR REPS | scale KIND REPS | once job|full [THREADS] | memory")
+  error("wuwei_bench.lua: export DIR | time DIR REPS | scale KIND REPS | once job|full [THREADS] | memory | loop N")
 end
