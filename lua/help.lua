@@ -21,6 +21,7 @@ usage:
   tuiyan run A.lua B.lua ... [-- ARGS] run several scripts as one batch (see: tuiyan help run)
   tuiyan progress [PLAN.csv|.json]     progress report (default: embedded Wuwei 2021–2025 plan)
   tuiyan check FILE...                 validate plans, data files and scripts without running them
+  tuiyan extract DOC.txt               draft a plan file from a plan's Chinese text (see: tuiyan help extract)
   tuiyan run NAME[@VER]:SCENARIO [ARGS] an installed package's scenario, sandboxed (--data DIR)
   tuiyan keygen|pack|verify|install|list|remove ...   signed packages (see: tuiyan help package)
   tuiyan --version | --help | help TOPIC
@@ -30,7 +31,7 @@ options:
 exit codes: 0 ok · 1 script error · 2 usage · 3 bad input data · 4 package verification ·
             5 limit exceeded · 6 output not written · 70 internal error
 
-topics: progress, plan, targets, run, check, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
+topics: progress, plan, targets, run, check, extract, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
 ]]
 
 local TOPICS = {
@@ -87,6 +88,19 @@ An empty cell, -, —, N/A, NA or 无 is a missing value (never 0). Unknown colu
 Target cells are read as written (tuiyan help targets).
 The same content can be written as JSON: {"name", "thresholds", "indicators": [{..., "actual":
 {"2021": 55.35}, "target": {"2025": 65}}]}.
+]],
+  extract = [[
+tuiyan extract DOC.txt [--out DIR] [--format csv|json|md] [--force] [--quiet]
+tuiyan extract --check DOC.txt PLAN.csv
+
+Reads a plan's text (UTF-8; a GBK file is refused: save it as UTF-8) and writes a draft plan:
+one row per indicator, each quantitative target in its target_YYYY column in the cell forms
+of `tuiyan help targets` (达到100家, 突破600家, 新增30家以上, 提高1.5个百分点, 增长20%, 1-2个,
+获批), and target_YYYY_note giving ¶paragraph, line, a confidence and the sentence. Every cell is
+checked with the plan reader's own parser; targets seen but not written are listed (--format md
+or json; with --out, DIR/NAME_unparsed.csv). Add the actuals and `tuiyan progress` reads it.
+--check: the text's targets the plan lacks, and the plan's targets the text does not support
+(exit 0 when they agree, 1 when not). In Lua: tuiyan.extract.text(s [, opts]). See docs/extract.md.
 ]],
   run = [[
 tuiyan run SCRIPT.lua [ARGS...] [--out DIR] [--format F] [--set NAME=VALUE]... [--seed N] [--force]
@@ -158,7 +172,7 @@ written (nothing published) · 70 internal error
 ]],
 }
 
-local TOPIC_NAMES = "progress, plan, targets, run, check, repl, package, exit"
+local TOPIC_NAMES = "progress, plan, targets, run, check, extract, repl, package, exit"
 
 -- ---------------------------------------------------------------------------------------------
 -- The documentation index
