@@ -18,7 +18,8 @@ ifeq ($(SAN),1)
 OPT     = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN   = -fsanitize=address,undefined
 endif
-CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+# -ffp-contract=off: a*b+c is never fused into an FMA, so results do not depend on the CPU.
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -ffp-contract=off \
              -DTUIYAN_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) $(LDFLAGS)
 

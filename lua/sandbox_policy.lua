@@ -77,6 +77,7 @@ return {
       run = "native", tornado = "native", draw_matrix = "native", now = "native", peak_memory = "native" },
     ["_tuiyan.regions"] = { sum = "native", ratio = "native", weighted_mean = "native", rank = "native",
       composite = "native" },
+    ["_tuiyan.detmath"] = { exp = "native", log = "native", pow = "native" },
     ["_tuiyan.io"] = "sandbox",   -- the staging stand-in
   },
 

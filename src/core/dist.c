@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "detmath.h"
+
 static const char *const KIND_NAMES[] = { "normal", "lognormal", "uniform", "triangular" };
 
 const char *dist_kind_name(TyDistKind kind)
@@ -65,14 +67,14 @@ double dist_normal_quantile(double p)
         double r = 0.180625 - q * q;
         return q * poly7(a, r) / poly7(b, r);
     }
-    double r = sqrt(-log(q < 0.0 ? p : 1.0 - p));
+    double r = sqrt(-ty_log(q < 0.0 ? p : 1.0 - p));
     double z = r <= 5.0 ? poly7(c, r - 1.6) / poly7(d, r - 1.6)
                         : poly7(e, r - 5.0) / poly7(f, r - 5.0);
     return q < 0.0 ? -z : z;
 }
 
-double dist_normal_cdf(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
-double dist_normal_sf(double z) { return 0.5 * erfc(z / sqrt(2.0)); }
+double dist_normal_cdf(double z) { return 0.5 * ty_erfc(-z / sqrt(2.0)); }
+double dist_normal_sf(double z) { return 0.5 * ty_erfc(z / sqrt(2.0)); }
 
 /* ---- each kind's untruncated CDF and quantile ---- */
 
@@ -99,7 +101,7 @@ static double to_z(const TyDist *d, double x)
     if (d->kind == TY_DIST_LOGNORMAL) {
         if (x <= 0.0) return -INFINITY;
         if (isinf(x)) return INFINITY;
-        return (log(x) - d->a) / d->b;
+        return (ty_log(x) - d->a) / d->b;
     }
     if (isinf(x)) return x;
     return (x - d->a) / d->b;
@@ -108,7 +110,7 @@ static double to_z(const TyDist *d, double x)
 static double from_z(const TyDist *d, double z)
 {
     double x = d->a + d->b * z;
-    return d->kind == TY_DIST_LOGNORMAL ? exp(x) : x;
+    return d->kind == TY_DIST_LOGNORMAL ? ty_exp(x) : x;
 }
 
 static int is_gaussian(const TyDist *d)

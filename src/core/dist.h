@@ -8,7 +8,8 @@
  * range lies above the median, so a range far out in the tail keeps its precision.
  *
  * The normal quantile is Wichura's AS 241 (PPND16, Applied Statistics 37:477–484, 1988),
- * accurate to about 1e-16; the normal CDF is erfc from the C library. */
+ * accurate to about 1e-16; the normal CDF is tuiyan's own erfc, and log and exp are its own
+ * too (detmath.h), so the draws are the same bits on every machine. */
 #ifndef TY_DIST_H
 #define TY_DIST_H
 

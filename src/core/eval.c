@@ -82,7 +82,7 @@ static void fill(double *restrict o, double v)
 
 KERNEL1(k_neg, -a[i])
 KERNEL1(k_abs, fabs(a[i]))
-KERNEL1(k_exp, exp(a[i]))
+KERNEL1(k_exp, expr_exp(a[i]))
 KERNEL1(k_log, expr_log(a[i]))
 KERNEL1(k_sqrt, sqrt(a[i]))
 KERNEL1(k_floor, floor(a[i]))
@@ -92,7 +92,7 @@ KERNEL2(k_add, a[i] + b[i])
 KERNEL2(k_sub, a[i] - b[i])
 KERNEL2(k_mul, a[i] * b[i])
 KERNEL2(k_div, a[i] / b[i])
-KERNEL2(k_pow, pow(a[i], b[i]))
+KERNEL2(k_pow, expr_pow(a[i], b[i]))
 KERNEL2(k_lt, expr_truth(a[i] < b[i]))
 KERNEL2(k_le, expr_truth(a[i] <= b[i]))
 KERNEL2(k_gt, expr_truth(a[i] > b[i]))
@@ -234,7 +234,7 @@ static double uniform_value(const Run *r, const RunInstr *in, int year)
     case TY_OP_SUB: return a[0] - b[0];
     case TY_OP_MUL: return a[0] * b[0];
     case TY_OP_DIV: return a[0] / b[0];
-    case TY_OP_POW: return pow(a[0], b[0]);
+    case TY_OP_POW: return expr_pow(a[0], b[0]);
     case TY_OP_LT: return expr_truth(a[0] < b[0]);
     case TY_OP_LE: return expr_truth(a[0] <= b[0]);
     case TY_OP_GT: return expr_truth(a[0] > b[0]);
@@ -249,7 +249,7 @@ static double uniform_value(const Run *r, const RunInstr *in, int year)
     case TY_OP_MAX: return expr_max(a[0], b[0]);
     case TY_OP_CLAMP: return expr_clamp(a[0], b[0], c[0]);
     case TY_OP_ABS: return fabs(a[0]);
-    case TY_OP_EXP: return exp(a[0]);
+    case TY_OP_EXP: return expr_exp(a[0]);
     case TY_OP_LOG: return in->nargs == 2 ? expr_log_base(a[0], b[0]) : expr_log(a[0]);
     case TY_OP_SQRT: return sqrt(a[0]);
     case TY_OP_FLOOR: return floor(a[0]);

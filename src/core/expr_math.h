@@ -7,6 +7,7 @@
 #define TY_EXPR_MATH_H
 
 #include <math.h>
+#include "detmath.h"
 
 /* NaN in either argument gives NaN: a missing value must not hide behind min/max. */
 static inline double expr_min(double a, double b) { return (a != a || a < b) ? a : b; }
@@ -21,8 +22,11 @@ static inline double expr_if(double c, double a, double b)
 {
     return c != c ? c : (c != 0.0 ? a : b);
 }
-static inline double expr_log(double x) { return log(x); }
-static inline double expr_log_base(double x, double base) { return log(x) / log(base); }
+/* exp, log and pow are tuiyan's own (detmath.h): the same bits on every CPU. */
+static inline double expr_exp(double x) { return ty_exp(x); }
+static inline double expr_pow(double x, double y) { return ty_pow(x, y); }
+static inline double expr_log(double x) { return ty_log(x); }
+static inline double expr_log_base(double x, double base) { return ty_log(x) / ty_log(base); }
 static inline double expr_step(int year, double y0, double v)
 {
     return (double)year >= y0 ? v : 0.0;

@@ -518,7 +518,7 @@ static double fold(const Compiler *c, int n, const double *v, int nv)
     case TY_OP_SUB: return v[0] - v[1];
     case TY_OP_MUL: return v[0] * v[1];
     case TY_OP_DIV: return v[0] / v[1];
-    case TY_OP_POW: return pow(v[0], v[1]);
+    case TY_OP_POW: return expr_pow(v[0], v[1]);
     case TY_OP_LT: return expr_truth(v[0] < v[1]);
     case TY_OP_LE: return expr_truth(v[0] <= v[1]);
     case TY_OP_GT: return expr_truth(v[0] > v[1]);
@@ -531,7 +531,7 @@ static double fold(const Compiler *c, int n, const double *v, int nv)
     case TY_OP_IF: return expr_if(v[0], v[1], v[2]);
     case TY_OP_CLAMP: return expr_clamp(v[0], v[1], v[2]);
     case TY_OP_ABS: return fabs(v[0]);
-    case TY_OP_EXP: return exp(v[0]);
+    case TY_OP_EXP: return expr_exp(v[0]);
     case TY_OP_LOG: return nv == 2 ? expr_log_base(v[0], v[1]) : expr_log(v[0]);
     case TY_OP_SQRT: return sqrt(v[0]);
     case TY_OP_FLOOR: return floor(v[0]);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detmath.h"
+
 /* Words that carry only a scale. */
 static const struct { const char *word; double scale; } dimensionless_words[] = {
     { "1", 1.0 }, { "ratio", 1.0 }, { "倍", 1.0 },
@@ -219,7 +221,7 @@ TyStatus units_parse(const char *text, TyUnit *out, TyError *err)
         const char *why = resolve_word(start, len, &scale, dim, sizeof dim);
         if (why) return parse_fail(err, text, why);
         exp *= sign;
-        u.scale *= pow(scale, exp);
+        u.scale *= ty_pow(scale, exp);
         if (dim[0] != '\0') {
             why = units_add_dim(&u, dim, exp);
             if (why) return parse_fail(err, text, why);
@@ -276,7 +278,7 @@ TyStatus units_pow(const TyUnit *a, int p, TyUnit *out, TyError *err)
         u.dims[i].exp = (int)e;
     }
     if (p == 0) u.ndims = 0;
-    u.scale = pow(a->scale, p);
+    u.scale = ty_pow(a->scale, p);
     if (!isfinite(u.scale) || u.scale <= 0)
         return ty_error_set(err, TY_ESCRIPT, "unit of a power: scale out of range");
     *out = u;
@@ -295,7 +297,7 @@ TyStatus units_root(const TyUnit *a, int r, TyUnit *out, TyError *err)
         }
         u.dims[i].exp /= r;
     }
-    u.scale = pow(a->scale, 1.0 / r);
+    u.scale = ty_pow(a->scale, 1.0 / r);
     *out = u;
     return TY_OK;
 }

@@ -23,6 +23,7 @@
 --     quantiles = false keeps only moments and target counts (no quantiles, min or max).
 --   * Results are identical for any number of threads (threads = N or TUIYAN_THREADS=N).
 local native = require "_tuiyan.mc"
+local dm = require "_tuiyan.detmath"   -- exp/log/pow with the same bits on every CPU
 local report = require "tuiyan._mcreport"
 
 local M = {}
@@ -76,8 +77,9 @@ function M.lognormal(mean, sd, opts)
   if not (mean > 0 and sd > 0) then
     error(("lognormal: mean and sd must be > 0, got %s and %s"):format(mean, sd), 2)
   end
-  local s2 = math.log(1 + (sd / mean) ^ 2)
-  return make("lognormal", { kind = "lognormal", a = math.log(mean) - s2 / 2, b = math.sqrt(s2),
+  local cv = sd / mean
+  local s2 = dm.log(1 + cv * cv)
+  return make("lognormal", { kind = "lognormal", a = dm.log(mean) - s2 / 2, b = math.sqrt(s2),
     mean = mean, sd = sd }, opts, 3)
 end
 
