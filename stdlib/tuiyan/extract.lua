@@ -317,6 +317,8 @@ local function unit_ok(entry_unit, unit)
     or (D.SAME_UNITS[entry_unit] ~= nil and D.SAME_UNITS[entry_unit] == D.SAME_UNITS[unit])
 end
 
+--- lookup(name [, unit]) -> the dictionary entry (extract/dict.lua: { id, unit, names }) whose
+--- longest synonym the name holds, among those whose unit agrees; nil when none.
 local function lookup(name, unit)
   local key = name:upper()
   local best, best_len
@@ -925,7 +927,8 @@ function Extractor:finish()
     title = self.title, first_year = self.first, last_year = self.last }
 end
 
--- Two targets say the same thing (same shape, comparison and values), as the plan reader reads them.
+--- spec(cell, unit, year) -> the target as the plan reader reads it (Plan:target_spec: shape, op,
+--- a, b, from, to), or nil when it refuses the cell.
 function M.spec(cell, unit, year)
   local p = require("tuiyan.plan").new("spec")
   p:add{ id = "x", name = "x", unit = unit }
@@ -938,6 +941,8 @@ function M.spec(cell, unit, year)
   return p:target_spec("x", year)
 end
 
+--- same_target(a, b) -> true when two targets ({ cell, unit, year }) are read the same by the plan
+--- reader: same year, unit, shape, comparison, values and window.
 function M.same_target(a, b)
   if a.year ~= b.year or a.unit ~= b.unit then return false end
   local sa, sb = M.spec(a.cell, a.unit, a.year), M.spec(b.cell, b.unit, b.year)
