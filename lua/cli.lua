@@ -15,7 +15,8 @@ M.usage_error = usage_error
 -- parsing and for the help text.
 local OPTIONS = {
   out = { value = "DIR", help = "write results into DIR (atomically; nothing on failure)" },
-  format = { value = "FMT", help = "text, csv, json, md, html or svg (charts)" },
+  format = { value = "FMT", help = "text, csv, json, md, html, svg (charts) or xlsx (needs --out)" },
+  ["no-bom"] = { help = "CSV without the UTF-8 byte order mark (which Excel needs to read Chinese)" },
   ["as-of"] = { value = "YEAR", help = "measure progress as of YEAR (default: latest actual)" },
   set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
   seed = { value = "N", help = "random seed (tuiyan run: default 1, every script starts from it)" },
@@ -85,6 +86,9 @@ function M.parse(args, first)
   -- Typed values, checked once here.
   if opts.format and require("tuiyan.report").FORMATS[opts.format] == nil then
     usage_error("unknown format '%s' (%s)", opts.format, require("tuiyan.report").FORMAT_NAMES)
+  end
+  if opts.format == "xlsx" and not opts.out then
+    usage_error("--format xlsx writes a binary workbook, not for a terminal: give --out DIR")
   end
   if opts["as-of"] then opts.as_of = parse_int("as-of", opts["as-of"], 1900, 2200) end
   if opts.seed then opts.seed = parse_int("seed", opts.seed, 0, math.maxinteger) end

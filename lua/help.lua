@@ -36,7 +36,7 @@ topics: progress, plan, targets, run, check, extract, repl, package, exit; or a 
 
 local TOPICS = {
   progress = [[
-tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md|html|svg] [--out DIR] [--force]
+tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md|html|svg|xlsx] [--no-bom] [--out DIR] [--force]
                 [--peers PEERS.csv] [--region NAME]
 
 For each indicator and target: base and latest actual, the change needed per year and the growth
