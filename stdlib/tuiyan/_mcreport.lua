@@ -167,13 +167,13 @@ function Result:table()
   local cols = {
     { key = "name", title = "指标 indicator" },
     { key = "year", title = "年", align = "right" },
-    { key = "target", title = "目标 target", align = "right" },
+    { key = "target", title = "目标 target", align = "right", unit = function(r) return r.unit end },
     { key = "scenario", title = "情景 scenario" },
     { key = "p", title = "P(达标)", align = "right", fmt = pct },
-    { key = "mean", title = "均值 mean", align = "right", fmt = function(x) return format.value(x, 3) end },
+    { key = "mean", title = "均值 mean", align = "right", unit = function(r) return r.unit end },
   }
   for i, p in ipairs(self.probs) do
-    cols[#cols + 1] = { key = "q" .. i, title = qtitle(p), align = "right", fmt = function(x) return format.value(x, 3) end }
+    cols[#cols + 1] = { key = "q" .. i, title = qtitle(p), align = "right", unit = function(r) return r.unit end }
   end
   local T = tabular.new{ title = self.title or
     ("Monte Carlo: the chance of meeting each target / 目标达成概率 (%d samples)"):format(self.samples), columns = cols }
@@ -181,7 +181,7 @@ function Result:table()
     for i, s in ipairs(self.scenarios) do
       local cell = row.per[i]
       local r = { name = ("%s (%s)%s"):format(row.name, row.unit, row.trend_only and " †" or ""), year = row.year,
-        target = row.target, scenario = s.name, p = cell.p, mean = cell.mean }
+        target = row.target, scenario = s.name, p = cell.p, mean = cell.mean, unit = row.unit }
       for j in ipairs(self.probs) do r["q" .. j] = cell.q[j] end
       if i > 1 then r.blank = { name = true, year = true, target = true } end
       T:add(r)
@@ -389,17 +389,20 @@ function Result:to_html()
     sections = self:html_sections() }
 end
 
---- CSV: one row per indicator, year and scenario, exact numbers.
+--- CSV: one row per indicator, year and scenario, numbers at their display precision (the JSON
+--- has them in full).
 function Result:to_csv()
-  local cols = { { key = "id" }, { key = "year" }, { key = "scenario" }, { key = "target" }, { key = "direction" },
-    { key = "p_meet" }, { key = "p_meet_se" }, { key = "mean" }, { key = "sd" }, { key = "min" }, { key = "max" } }
-  for _, p in ipairs(self.probs) do cols[#cols + 1] = { key = qkey(p) } end
+  local function unit(r) return r.unit end
+  local cols = { { key = "id" }, { key = "year" }, { key = "scenario" }, { key = "target", unit = unit }, { key = "direction" },
+    { key = "p_meet", unit = format.SHARE }, { key = "p_meet_se", unit = format.SHARE }, { key = "mean", unit = unit },
+    { key = "sd", unit = unit }, { key = "min", unit = unit }, { key = "max", unit = unit } }
+  for _, p in ipairs(self.probs) do cols[#cols + 1] = { key = qkey(p), unit = unit } end
   cols[#cols + 1] = { key = "samples" }
   local T = tabular.new{ columns = cols }
   for _, row in ipairs(self.rows) do
     for i, s in ipairs(self.scenarios) do
       local c = row.per[i]
-      local r = { id = row.id, year = row.year, scenario = s.name, target = row.target, direction = row.direction,
+      local r = { id = row.id, unit = row.unit, year = row.year, scenario = s.name, target = row.target, direction = row.direction,
         p_meet = c.p, p_meet_se = c.se, mean = c.mean, sd = c.sd, min = c.min, max = c.max, samples = self.samples }
       for j, p in ipairs(self.probs) do r[qkey(p)] = c.q[j] end
       T:add(r)
@@ -407,6 +410,47 @@ function Result:to_csv()
   end
   return T:to_csv()
 end
+
+--- xlsx_sheets() -> the probabilities and quantiles (every year, numbers in full in their unit's
+--- format, P(达标) as a percentage) and the assumptions (the uncertain parameters, what each
+--- scenario fixes), each on its own sheet.
+function Result:xlsx_sheets()
+  local function unit(r) return r.unit end
+  local cols = { { key = "id", title = "id" }, { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位 unit" },
+    { key = "year", title = "年 year" }, { key = "target", title = "目标 target", unit = unit },
+    { key = "scenario", title = "情景 scenario" }, { key = "p_meet", title = "P(达标)", unit = format.SHARE },
+    { key = "p_meet_se", title = "P 标准误 se", unit = format.SHARE }, { key = "mean", title = "均值 mean", unit = unit },
+    { key = "sd", title = "标准差 sd", unit = unit }, { key = "min", title = "min", unit = unit }, { key = "max", title = "max", unit = unit } }
+  for _, p in ipairs(self.probs) do cols[#cols + 1] = { key = qkey(p), title = qtitle(p), unit = unit } end
+  local T = tabular.new{ title = self.title or
+    ("Monte Carlo: the chance of meeting each target / 目标达成概率 (%d samples)"):format(self.samples), columns = cols }
+  for _, row in ipairs(self.rows) do
+    for i, s in ipairs(self.scenarios) do
+      local c = row.per[i]
+      local r = { id = row.id, name = row.name .. (row.trend_only and " †" or ""), unit = row.unit, year = row.year,
+        target = row.target, scenario = s.name, p_meet = c.p, p_meet_se = c.se, mean = c.mean, sd = c.sd,
+        min = c.min, max = c.max }
+      for j, p in ipairs(self.probs) do r[qkey(p)] = c.q[j] end
+      T:add(r)
+    end
+  end
+  T:note(self:method_note())
+  local A = tabular.new{ title = "Uncertain parameters (assumptions: the distributions are judgements, not estimates from data) / 假设",
+    columns = { { key = "name", title = "参数 parameter" }, { key = "distribution", title = "分布 distribution" },
+      { key = "base", title = "基准 base" }, { key = "note", title = "说明 why" } } }
+  for _, u in ipairs(self.uncertain) do
+    A:add{ name = u.name, distribution = u.dist:describe(), base = u.base, note = u.note or "no reason given" }
+  end
+  for i, run in ipairs(self.runs) do
+    if #run.pinned > 0 then
+      A:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, table.concat(run.pinned, ", ")))
+    end
+  end
+  return { { name = "概率 probabilities", table = T }, { name = "假设 assumptions", table = A } }
+end
+
+--- to_xlsx() -> the bytes of an .xlsx workbook: probabilities and assumptions sheets.
+function Result:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 
 function Result:to_table()
   local qorder = {}
@@ -523,6 +567,9 @@ function Tornado:table()
 end
 
 function Tornado:to_text() return self:table():to_text() end
+--- xlsx_sheets() -> the tornado table as a sheet; to_xlsx() -> the workbook.
+function Tornado:xlsx_sheets() return { { name = "敏感性 tornado", table = self:table() } } end
+function Tornado:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 function Tornado:to_md() return self:table():to_md() end
 
 -- The rows whose parameter moves the output at all; the chart leaves the others out.

@@ -68,8 +68,9 @@ function Comparison:indicator_table()
   local cols = {
     { key = "name", title = "指标 indicator" },
     { key = "year", title = "年", align = "right" },
-    { key = "target", title = "目标 target", align = "right" },
+    { key = "target", title = "目标 target", align = "right", unit = function(r) return r.unit end },
   }
+  local rounded = false
   for i, s in ipairs(self.scenarios) do
     cols[#cols + 1] = { key = "v" .. i, title = s.name, align = "right",
       fmt = function(x) return x end }
@@ -77,10 +78,15 @@ function Comparison:indicator_table()
   local T = tabular.new{ title = self.title or "Scenario comparison / 情景对比", columns = cols }
   for _, row in ipairs(self.rows) do
     local r = { name = ("%s (%s)%s"):format(row.name, row.unit, row.trend_only and " †" or ""), year = row.year,
-      target = row.target }
+      target = row.target, unit = row.unit }
     for i in ipairs(self.scenarios) do
-      local s = format.value(row.values[i], 3)
-      if i > 1 then s = s .. (" (%+." .. 3 .. "g)"):format(row.change[i]) end
+      -- at the display precision of the unit (tuiyan.format.display): 64.183 家 shows as 64
+      local s = format.display(row.values[i], row.unit)
+      if format.rounded_count(row.values[i], row.unit) then rounded = true end
+      if i > 1 then
+        local d = format.display(row.change[i], row.unit)
+        s = s .. " (" .. ((d:sub(1, 1) == "-" or format.round(row.change[i], row.unit) == 0) and d or ("+" .. d)) .. ")"
+      end
       if row.met[i] ~= nil then s = s .. " " .. MET[row.met[i]] end
       r["v" .. i] = s
     end
@@ -88,6 +94,7 @@ function Comparison:indicator_table()
   end
   T:note("✓ meets the plan's target for that year, ✗ does not; (+x) change from " .. self.scenarios[1].name .. ".")
   T:note("† trend only: not explained by the model; held at the latest actual.")
+  if rounded then T:note(format.COUNT_NOTE) end
   local a = self.model:assumptions()
   if #a > 0 then
     T:note(("Assumptions (not from the sources; replace with the city's figures via --set NAME=VALUE):"))
@@ -225,6 +232,48 @@ function Comparison:to_csv()
 end
 
 local function ordered(t, order) return setmetatable(t, { __jsonorder = order }) end
+
+--- xlsx_sheets() -> the comparison (each scenario's value and change in full, in the number format
+--- of the unit, ✓/✗), the cost table and the model's assumptions, each on its own sheet.
+function Comparison:xlsx_sheets()
+  local function unit(r) return r.unit end
+  local cols = { { key = "id", title = "id" }, { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位 unit" },
+    { key = "year", title = "年 year" }, { key = "target", title = "目标 target", unit = unit } }
+  for i, s in ipairs(self.scenarios) do
+    cols[#cols + 1] = { key = "v" .. i, title = s.name, unit = unit }
+    if i > 1 then cols[#cols + 1] = { key = "c" .. i, title = s.name .. " Δ", unit = unit } end
+    cols[#cols + 1] = { key = "m" .. i, title = s.name .. " 达标" }
+  end
+  local T = tabular.new{ title = self.title or "Scenario comparison / 情景对比", columns = cols }
+  for _, row in ipairs(self.rows) do
+    local r = { id = row.id, name = row.name .. (row.trend_only and " †" or ""), unit = row.unit, year = row.year,
+      target = row.target }
+    for i in ipairs(self.scenarios) do
+      r["v" .. i], r["c" .. i] = row.values[i], i > 1 and row.change[i] or nil
+      if row.met[i] ~= nil then r["m" .. i] = MET[row.met[i]] end
+    end
+    T:add(r)
+  end
+  T:note("✓ meets the plan's target for that year, ✗ does not; Δ change from " .. self.scenarios[1].name .. ".")
+  T:note("† trend only: not explained by the model; held at the latest actual.")
+  local out = { { name = "情景对比 comparison", table = T } }
+  local ct = self:cost_table()
+  if ct then out[#out + 1] = { name = "成本 costs", table = ct } end
+  local a = self.model:assumptions()
+  if #a > 0 then
+    local A = tabular.new{ title = "Assumptions (not from the sources; replace with the city's figures via --set NAME=VALUE) / 假设",
+      columns = { { key = "name", title = "参数 parameter" }, { key = "value", title = "值 value", unit = unit },
+        { key = "unit", title = "单位 unit" }, { key = "note", title = "说明 why" } } }
+    for _, x in ipairs(a) do
+      A:add{ name = x.name, value = type(x.value) == "number" and x.value or "series", unit = x.unit, note = x.note }
+    end
+    out[#out + 1] = { name = "假设 assumptions", table = A }
+  end
+  return out
+end
+
+--- to_xlsx() -> the bytes of an .xlsx workbook: comparison, costs and assumptions sheets.
+function Comparison:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 
 function Comparison:to_table()
   local rows = setmetatable({}, json.array_meta)

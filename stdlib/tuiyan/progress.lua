@@ -112,10 +112,12 @@ function Progress:get(id, year)
   return nil
 end
 
-local function point_text(p)
+local function point_text(p, row)
   if not p then return format.MISSING end
-  return ("%d  %s"):format(p.year, format.value(p.value))
+  return ("%d  %s"):format(p.year, format.display(p.value, row and row.unit))
 end
+
+local function row_unit(row) return row.unit end
 
 function Progress:tabular()
   local T = tabular.new{
@@ -127,13 +129,13 @@ function Progress:tabular()
       { key = "latest", title = "最新 latest", fmt = point_text },
       { key = "target_year", title = "目标年", align = "right" },
       { key = "target", title = "目标 target" },
-      { key = "required_change", title = "年需增 req/yr", align = "right" },
-      { key = "required_rate", title = "需增速 req rate", align = "right", fmt = format.percent },
-      { key = "actual_rate", title = "实际增速 rate", align = "right", fmt = format.percent },
-      { key = "projected", title = "预计 projected", align = "right" },
-      { key = "progress", title = "进度 P", align = "right", fmt = function(x) return format.percent(x, 1) end },
-      { key = "schedule_gap", title = "序时差 pp", align = "right", fmt = format.points },
-      { key = "status", title = "状态 status", fmt = function(s) return M.STATUS_LABEL[s] or s end },
+      { key = "required_change", title = "年需增 req/yr", align = "right", unit = row_unit },
+      { key = "required_rate", title = "需增速 req rate", align = "right", unit = format.SHARE },
+      { key = "actual_rate", title = "实际增速 rate", align = "right", unit = format.SHARE },
+      { key = "projected", title = "预计 projected", align = "right", unit = row_unit },
+      { key = "progress", title = "进度 P", align = "right", unit = format.SHARE },
+      { key = "schedule_gap", title = "序时差 pp", align = "right", unit = format.POINTS },
+      { key = "status", title = "状态 status", status = true, fmt = function(s) return M.STATUS_LABEL[s] or s end },
     },
   }
   local starred = {}
@@ -188,6 +190,14 @@ function Progress:to_csv()
   -- With peers, the ranking of rank targets (empty for the other rows).
   local RANK_COLS = { "rank_regions", "rank_year", "rank_now", "rank_own_value", "rank_needed" }
   if self.peers then for _, k in ipairs(RANK_COLS) do cols[#cols + 1] = { key = k } end end
+  -- Numbers at their display precision (tuiyan.format); --format json has them in full.
+  local IN_UNIT = { base_value = true, latest_value = true, target_value = true, target_stretch = true,
+    required_change = true, projected = true, rank_own_value = true, rank_needed = true }
+  local SHARES = { required_rate = true, actual_rate = true, progress = true, completion = true,
+    time_share = true, schedule_gap = true }
+  for _, col in ipairs(cols) do
+    if IN_UNIT[col.key] then col.unit = row_unit elseif SHARES[col.key] then col.unit = format.SHARE end
+  end
   local T = tabular.new{ columns = cols }
   for _, r in ipairs(self:rows()) do
     local ind, t = r.indicator, r.target
@@ -355,6 +365,46 @@ function Progress:to_html()
       self.as_of, self.base_year and ("; base year %d / 基期%d年"):format(self.base_year, self.base_year) or ""),
     sections = self:html_sections() }
 end
+
+--- xlsx_sheets() -> the progress table as a sheet (every number as in the JSON, shown through the
+--- number format of its unit; statuses in the HTML report's colours).
+function Progress:xlsx_sheets()
+  local function unit(row) return row.unit end
+  local T = tabular.new{ title = heading(self), columns = {
+    { key = "id", title = "id" }, { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位 unit" },
+    { key = "base_year", title = "基期 base year" }, { key = "base_value", title = "基期值 base", unit = unit },
+    { key = "latest_year", title = "最新 latest year" }, { key = "latest_value", title = "最新值 latest", unit = unit },
+    { key = "target_year", title = "目标年 target year" }, { key = "target_text", title = "目标 as written" },
+    { key = "target_value", title = "目标值 threshold", unit = unit },
+    { key = "required_change", title = "年需增 req/yr", unit = unit },
+    { key = "required_rate", title = "需增速 req rate", unit = format.SHARE },
+    { key = "actual_rate", title = "实际增速 rate", unit = format.SHARE },
+    { key = "projected", title = "预计 projected", unit = unit },
+    { key = "progress", title = "进度 P", unit = format.SHARE },
+    { key = "completion", title = "任务进度 completion", unit = format.SHARE },
+    { key = "time_share", title = "时间进度 time share", unit = format.SHARE },
+    { key = "schedule_gap", title = "序时差 pp", unit = format.POINTS },
+    { key = "status", title = "状态 status", status = true, fmt = function(s) return M.STATUS_LABEL[s] or s end },
+    { key = "status_why", title = "why" },
+  } }
+  for _, r in ipairs(self:rows()) do
+    local ind, t = r.indicator, r.target
+    local row = { id = ind.id, name = ind.name, unit = ind.unit,
+      base_year = ind.base and ind.base.year, base_value = ind.base and ind.base.value,
+      latest_year = ind.latest and ind.latest.year, latest_value = ind.latest and ind.latest.value }
+    if t then
+      row.target_year, row.target_value, row.status, row.schedule_gap = t.year, t.value, t.status, t.schedule_gap
+      row.target_text, row.status_why = t.text, t.status_why
+      for _, q in ipairs(M.QUANTITIES) do row[q] = t[q] end
+    end
+    T:add(row)
+  end
+  for _, n in ipairs(self:tabular().notes) do T:note(n) end
+  return { { name = "进展 progress", table = T } }
+end
+
+--- to_xlsx() -> the bytes of an .xlsx workbook with the progress sheet.
+function Progress:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 
 Progress.__tostring = Progress.to_text
 Progress.__name = "tuiyan.Progress"

@@ -78,8 +78,9 @@ end
 --- aggregate(year) -> a table (to_text/csv/json/md) of every indicator's city value and rule.
 function City:aggregate(year)
   local cols = { { key = "id", machine = true }, { key = "name", title = "指标 indicator" }, { key = "unit", title = "单位" } }
-  for i, r in ipairs(self.regions) do cols[#cols + 1] = { key = "r" .. i, csv = r, title = r, align = "right" } end
-  cols[#cols + 1] = { key = "city", title = self.name, align = "right" }
+  local function unit(row) return row.unit end   -- numbers at the display precision of their unit
+  for i, r in ipairs(self.regions) do cols[#cols + 1] = { key = "r" .. i, csv = r, title = r, align = "right", unit = unit } end
+  cols[#cols + 1] = { key = "city", title = self.name, align = "right", unit = unit }
   cols[#cols + 1] = { key = "rule", title = "rule" }
   cols[#cols + 1] = { key = "why", title = "note" }
   local T = tabular.new{ title = ("%s %d: counties and the city / 县区与全市"):format(self.name, year), columns = cols }
@@ -145,7 +146,7 @@ function City:ranking(id, year, direction)
   local list = self:rank(id, year, direction)
   local T = tabular.new{ title = ("%s %d: %s (%s), county ranking / 县区排名"):format(self.name, year, info.name, info.unit),
     columns = { { key = "rank", title = "名次 rank", align = "right" }, { key = "region", title = "县区 region" },
-      { key = "value", title = ("%s (%s)"):format(info.name, info.unit), align = "right" } } }
+      { key = "value", title = ("%s (%s)"):format(info.name, info.unit), align = "right", unit = info.unit } } }
   for _, r in ipairs(list) do T:add{ rank = r.rank ~= 0 and r.rank or nil, region = r.region, value = r.value } end
   if list[#list] and list[#list].rank == 0 then T:note("— a region without a value is not ranked.") end
   return with_chart(T, id, function()

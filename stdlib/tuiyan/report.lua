@@ -13,8 +13,12 @@ local host = require "_tuiyan.host"
 
 local M = {}
 
-M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md", html = "html", svg = "svg" }
-M.FORMAT_NAMES = "text, csv, json, md, html or svg"
+M.FORMATS = { text = "txt", csv = "csv", json = "json", md = "md", html = "html", svg = "svg", xlsx = "xlsx" }
+M.FORMAT_NAMES = "text, csv, json, md, html, svg or xlsx"
+
+-- CSV starts with a UTF-8 byte order mark unless --no-bom: without it Excel on a Chinese
+-- Windows reads the file as GBK and shows the Chinese garbled. tuiyan's own readers skip it.
+M.BOM = "\239\187\191"
 
 local staging = nil     -- list of { path =, data = } while a run is in progress
 local inputs = nil      -- list of { path =, sha256 =, bytes = } read during the run
@@ -27,23 +31,38 @@ local function options()
   return require("tuiyan").options
 end
 
---- render(obj [, format]) -> string. format defaults to the run's --format, then "text".
+--- render(obj [, format]) -> string. format defaults to the run's --format, then "text". CSV
+--- gets a UTF-8 BOM unless the run has --no-bom; xlsx is the bytes of a workbook.
 function M.render(obj, fmt)
   fmt = fmt or options().format or "text"
   if M.FORMATS[fmt] == nil then fail("usage", "unknown format '%s' (%s)", fmt, M.FORMAT_NAMES) end
+  if fmt == "csv" and not options()["no-bom"] then return M.BOM .. M.render_plain(obj, fmt) end
+  return M.render_plain(obj, fmt)
+end
+
+--- render_plain(obj, format) -> as render, without a BOM.
+function M.render_plain(obj, fmt)
   if type(obj) == "string" then
     if fmt ~= "text" then fail("usage", "a plain string can only be written as text") end
     return obj
   end
   local method = obj["to_" .. fmt]
+  if method == nil and fmt == "xlsx" and type(obj) == "table" then
+    return require("tuiyan.xlsx").workbook(obj)
+  end
   if type(method) ~= "function" then
     fail("usage", "%s cannot be written as %s", tostring(obj), fmt)
   end
   return method(obj)
 end
 
+local function xlsx_needs_a_file(what)
+  fail("usage", "%s: xlsx is a binary workbook, not for a terminal; give --out DIR (or write it with tuiyan.report.write(obj, \"x.xlsx\"))", what)
+end
+
 --- print(obj [, format]) : to standard output.
 function M.print(obj, fmt)
+  if (fmt or options().format) == "xlsx" then xlsx_needs_a_file("report.print") end
   io.stdout:write(M.render(obj, fmt))
 end
 
@@ -114,6 +133,11 @@ function Bundle:to_html()
   return require("tuiyan.html").document{ title = self.title or "tuiyan", sections = self:html_sections() }
 end
 
+--- to_xlsx() -> one workbook: every part's tables, each on its own sheet.
+function Bundle:to_xlsx()
+  return require("tuiyan.xlsx").workbook(self)
+end
+
 function Bundle:to_json()
   local json = require "_tuiyan.json"
   local obj, order = {}, {}
@@ -134,6 +158,7 @@ function M.emit(obj, name, fmt)
     for _, p in ipairs(obj.parts) do M.emit(p[2], name .. "_" .. p[1], fmt) end
     return nil
   end
+  if out == nil and fmt == "xlsx" then xlsx_needs_a_file(tostring(name)) end
   local data = M.render(obj, fmt)
   if out == nil then
     io.stdout:write(data)

@@ -8,8 +8,12 @@ Tabular.__index = Tabular
 
 local M = {}
 
---- new{ title = , columns = { {key=, title=, align=, fmt=, machine=}, ... }, notes = {...} }
+--- new{ title = , columns = { {key=, title=, align=, fmt=, machine=, unit=, status=}, ... }, notes = {...} }
 --- A column with machine = true (an id, say) is written to CSV and JSON only, not shown to people.
+--- unit: the unit of the column's numbers (a string, format.SHARE / format.POINTS, or a function
+--- (row) -> unit, e.g. the row's own unit): numbers are then shown, and written to CSV, at their
+--- display precision (tuiyan.format.display); JSON keeps them in full. fmt(v, row) -> text
+--- overrides what people see. status = true: the cells are statuses (coloured in HTML and xlsx).
 function M.new(spec)
   assert(type(spec) == "table" and type(spec.columns) == "table", "tabular.new: columns required")
   return setmetatable({ title = spec.title, columns = spec.columns, rows = {}, notes = spec.notes or {} },
@@ -35,11 +39,42 @@ function Tabular:note(s)
   return self
 end
 
-local function display(col, v)
+--- unit_of(col, row) -> the unit of that cell's number, or nil.
+function M.unit_of(col, row)
+  local u = col.unit
+  if type(u) == "function" then return u(row) end
+  return u
+end
+
+--- display(col, v, row) -> the text a person sees in that cell (column fmt, else the display
+--- precision of its unit, else up to 4 decimals).
+local function display(col, v, row)
   if v == nil then return format.MISSING end
-  if col.fmt then return col.fmt(v) end
-  if type(v) == "number" then return format.value(v) end
+  if col.fmt then return col.fmt(v, row) end
+  if type(v) == "number" then
+    local unit = M.unit_of(col, row)
+    if unit ~= nil then return format.display(v, unit) end
+    return format.value(v)
+  end
   return tostring(v)
+end
+M.display = display
+
+--- notes_shown() -> the table's notes and, when a count (家/个/项/人) is shown rounded from a
+--- fraction, a note saying so.
+function Tabular:notes_shown()
+  for _, row in ipairs(self.rows) do
+    for _, col in ipairs(self.columns) do
+      local v = row[col.key]
+      if type(v) == "table" then v = v.value end
+      if col.fmt == nil and format.rounded_count(v, M.unit_of(col, row)) then
+        local out = { table.unpack(self.notes) }
+        out[#out + 1] = format.COUNT_NOTE
+        return out
+      end
+    end
+  end
+  return self.notes
 end
 
 -- The columns a person sees (text, Markdown, HTML).
@@ -59,7 +94,7 @@ function Tabular:to_text()
   for r, row in ipairs(self.rows) do
     cells[r] = {}
     for c, col in ipairs(cols) do
-      local s = row.blank and row.blank[col.key] and "" or display(col, row[col.key])
+      local s = row.blank and row.blank[col.key] and "" or display(col, row[col.key], row)
       cells[r][c] = s
       widths[c] = math.max(widths[c], format.width(s))
     end
@@ -81,9 +116,10 @@ function Tabular:to_text()
   for c in ipairs(cols) do rule[c] = string.rep("-", widths[c]) end
   line(rule)
   for r in ipairs(self.rows) do line(cells[r]) end
-  if #self.notes > 0 then
+  local notes = self:notes_shown()
+  if #notes > 0 then
     out[#out + 1] = ""
-    for _, n in ipairs(self.notes) do out[#out + 1] = n end
+    for _, n in ipairs(notes) do out[#out + 1] = n end
   end
   return table.concat(out, "\n") .. "\n"
 end
@@ -107,20 +143,24 @@ function Tabular:to_md()
   for _, row in ipairs(self.rows) do
     local vals = {}
     for c, col in ipairs(cols) do
-      vals[c] = md_escape(row.blank and row.blank[col.key] and "" or display(col, row[col.key]))
+      vals[c] = md_escape(row.blank and row.blank[col.key] and "" or display(col, row[col.key], row))
     end
     out[#out + 1] = "| " .. table.concat(vals, " | ") .. " |"
   end
-  if #self.notes > 0 then
+  local notes = self:notes_shown()
+  if #notes > 0 then
     out[#out + 1] = ""
-    for _, n in ipairs(self.notes) do out[#out + 1] = md_escape(n) .. "  " end
+    for _, n in ipairs(notes) do out[#out + 1] = md_escape(n) .. "  " end
   end
   return table.concat(out, "\n") .. "\n"
 end
 
-local function csv_field(v)
+local function csv_field(v, unit)
   if v == nil then return "" end
-  if type(v) == "number" then return format.exact(v) end   -- never needs quoting
+  if type(v) == "number" then   -- never needs quoting
+    if unit ~= nil then return format.display(v, unit, "csv") end
+    return format.exact(v)
+  end
   local s = tostring(v)
   if s:find('[",\r\n]') or s:match("^%s") or s:match("%s$") then
     s = '"' .. s:gsub('"', '""') .. '"'
@@ -128,14 +168,15 @@ local function csv_field(v)
   return s
 end
 
---- RFC 4180 CSV with exact numbers; column keys as the header (stable for machines).
+--- RFC 4180 CSV; column keys as the header (stable for machines). Numbers of a column with a
+--- unit at their display precision (never grouped), others exact.
 function Tabular:to_csv()
   local out, head = {}, {}
   for c, col in ipairs(self.columns) do head[c] = col.csv or col.key end
   out[1] = table.concat(head, ",")
   for _, row in ipairs(self.rows) do
     local vals = {}
-    for c, col in ipairs(self.columns) do vals[c] = csv_field(row[col.key]) end
+    for c, col in ipairs(self.columns) do vals[c] = csv_field(row[col.key], M.unit_of(col, row)) end
     out[#out + 1] = table.concat(vals, ",")
   end
   return table.concat(out, "\r\n") .. "\r\n"
@@ -155,13 +196,13 @@ function Tabular:to_html_fragment()
     for _, col in ipairs(cols) do
       local blank = row.blank and row.blank[col.key]
       local v = row[col.key]
-      local cell = blank and "" or ((col.html and v ~= nil) and col.html(v) or html.escape(display(col, v)))
+      local cell = blank and "" or ((col.html and v ~= nil) and col.html(v) or html.escape(display(col, v, row)))
       out[#out + 1] = ("<td%s>%s</td>"):format(col.align == "right" and ' class="num"' or "", cell)
     end
     out[#out + 1] = "</tr>\n"
   end
   out[#out + 1] = "</tbody>\n</table>\n"
-  out[#out + 1] = html.notes(self.notes)
+  out[#out + 1] = html.notes(self:notes_shown())
   return table.concat(out)
 end
 
@@ -197,6 +238,14 @@ function Tabular:to_json()
   return json.encode(setmetatable({ title = self.title or json.null, columns = cols, rows = rows, notes = notes },
     { __jsonorder = { "title", "columns", "rows", "notes" } }), true)
 end
+
+--- xlsx_sheets() -> this table as one sheet (see tuiyan.xlsx).
+function Tabular:xlsx_sheets()
+  return { { name = self.sheet_name or self.title, table = self } }
+end
+
+--- to_xlsx() -> the bytes of an .xlsx workbook with this table.
+function Tabular:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 
 M.Tabular = Tabular
 return M

@@ -63,7 +63,7 @@ done
 run "$BIN" run $S --samples 1000 --format csv --out "$TMP/csv"
 expect_code 0 "--format csv --out"
 checks=$((checks + 1))
-head -n 1 "$TMP/csv/wuwei_uncertainty_probabilities.csv" | grep -q '^id,year,scenario,target,direction,p_meet,' ||
+head -n 1 "$TMP/csv/wuwei_uncertainty_probabilities.csv" | grep -q "^$(printf '\357\273\277')id,year,scenario,target,direction,p_meet," ||
     fail_check "probabilities CSV header"
 checks=$((checks + 1))
 [ "$(wc -l <"$TMP/csv/wuwei_uncertainty_probabilities.csv")" -eq 151 ] ||

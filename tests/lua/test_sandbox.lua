@@ -84,7 +84,7 @@ T.test("a scenario runs: modules, the embedded plan, emitted and returned result
   T.eq(#r.outputs, 3)
   T.eq(r.outputs[1].name, "progress.csv")
   T.eq(r.outputs[1].format, "csv")
-  T.truthy(r.outputs[1].data:find("^id,name,unit"), "progress as CSV")
+  T.truthy(r.outputs[1].data:find("^\239\187\191id,name,unit"), "progress as CSV (with the UTF-8 BOM Excel needs)")
   T.eq(output(r, "note.txt"), "a note")
   T.eq(output(r, "data.json"):gsub("%s", ""), '{"a":1,"b":[2,3]}')
 end)
