@@ -4,6 +4,7 @@
  * undefined quantity with its reason. A passed target is judged on its own year's value only;
  * flows, windows, ranks and milestones each by their rule. Decisions: see progress.h. */
 #include "progress_internal.h"
+#include "detmath.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -212,7 +213,7 @@ static void judge_generic(const Judge *j, const TyYears *s, int early, TyProgres
     double xb = an.xb, xt = an.xt;
     int hold = j->d * (V - xb) <= 0;
     out->required_change = quantity((V - xt) / (double)(T - t));
-    out->required_rate = xt > 0 && V > 0 ? quantity(pow(V / xt, 1.0 / (double)(T - t)) - 1.0)
+    out->required_rate = xt > 0 && V > 0 ? quantity(ty_pow(V / xt, 1.0 / (double)(T - t)) - 1.0)
                                          : undefined(WHY_NOT_POSITIVE);
     if (t != b) {
         out->time_share = quantity((double)(t - b) / (double)(T - b));

@@ -2,6 +2,7 @@
  * actuals or its flows (derived from a level row for flow_of rows and windows), its base and
  * latest (docs/targets.md "The base year"), its rate and its projection by the row's trend. */
 #include "progress_internal.h"
+#include "detmath.h"
 
 #include <locale.h>
 #include <math.h>
@@ -107,7 +108,7 @@ double years_rate(const TyYears *s, int b, int t)
 {
     double xb = years_get(s, b), xt = years_get(s, t);
     if (t == b || !(xb > 0 && xt > 0)) return NAN;
-    double r = pow(xt / xb, 1.0 / (double)(t - b)) - 1.0;
+    double r = ty_pow(xt / xb, 1.0 / (double)(t - b)) - 1.0;
     return isfinite(r) ? r : NAN;
 }
 
@@ -125,7 +126,7 @@ static int projected_wls(const TyYears *s, int b, int t, int T, double *out)
         double u = y - b, w = u + 1;
         sw += w;
         su += w * u;
-        sz += w * log(x);
+        sz += w * ty_log(x);
         count++;
     }
     if (count < 3) return 0;
@@ -135,10 +136,10 @@ static int projected_wls(const TyYears *s, int b, int t, int T, double *out)
         if (isnan(x)) continue;
         double u = y - b, w = u + 1;
         suu += w * (u - u_mean) * (u - u_mean);
-        suz += w * (u - u_mean) * (log(x) - z_mean);
+        suz += w * (u - u_mean) * (ty_log(x) - z_mean);
     }
     double slope = suz / suu;   /* suu > 0: three distinct years */
-    *out = exp(z_mean + slope * ((double)(T - b) - u_mean));
+    *out = ty_exp(z_mean + slope * ((double)(T - b) - u_mean));
     return 1;
 }
 
@@ -148,7 +149,7 @@ double years_project(TyTrend trend, const TyYears *s, int b, int t, int T)
     double xb = years_get(s, b), xt = years_get(s, t), v;
     if (trend == TY_TREND_WLS && projected_wls(s, b, t, T, &v)) return isfinite(v) ? v : NAN;
     double rate = years_rate(s, b, t);
-    if (trend != TY_TREND_LINEAR && !isnan(rate)) v = xt * pow(1.0 + rate, (double)(T - t));
+    if (trend != TY_TREND_LINEAR && !isnan(rate)) v = xt * ty_pow(1.0 + rate, (double)(T - t));
     else v = xt + (xt - xb) * (double)(T - t) / (double)(t - b);   /* straight line through b, t */
     return isfinite(v) ? v : NAN;
 }
