@@ -14,6 +14,13 @@
 --
 -- Inputs are the scripts and what the stdlib's loaders read (tuiyan.report.input): plan files by
 -- path, the embedded default plan as "embedded:stdlib/data/...".
+--
+-- Ctrl-C (SIGINT) stops the run (src/host/interrupt.h): a Monte Carlo run in the core within a
+-- block of samples, Lua code at its next instruction (a script's pcall cannot keep it), nothing
+-- staged is published, and tuiyan exits 130 ("tuiyan: interrupted"). Publishing itself is held:
+-- a Ctrl-C while the results are being written takes effect once they all are, so a folder is
+-- never left half-written. A long Monte Carlo run shows a progress bar on a terminal's stderr
+-- unless --quiet.
 -- The manifest is deterministic apart from "created" (or entirely, with SOURCE_DATE_EPOCH): keys
 -- in a fixed order, scripts in command-line order, inputs and outputs sorted by path.
 local host = require "_tuiyan.host"
@@ -267,6 +274,9 @@ function M.main(opts, pos, n_before, argv)
   end
   local seed = opts.seed or M.DEFAULT_SEED
   opts.seed = seed
+  local interrupt = require "_host.interrupt"
+  interrupt.catch()
+  require("_tuiyan.mc").set_progress(not opts.quiet)
   local snap = snapshot_globals()
   local bar = new_bar(opts, #scripts)
   local records, first_failure = {}, nil
@@ -300,11 +310,17 @@ function M.main(opts, pos, n_before, argv)
   if succeeded and (opts.out or #files > 0) then
     local manifest = opts.out and { path = opts.out .. "/" .. M.MANIFEST, data = manifest_text(argv, seed, records, opts.out) }
     local previous = opts.out and previous_outputs(opts.out) or {}
-    local written = require("tuiyan.report")._publish(input_paths, opts.force, files, manifest)
-    if not opts.quiet then
-      for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
-    end
-    remove_stale(opts.out, previous, written, opts.quiet)
+    -- all of it or none of it: a Ctrl-C from here on takes effect after the last file
+    interrupt.hold(true)
+    local ok, err = pcall(function()
+      local written = require("tuiyan.report")._publish(input_paths, opts.force, files, manifest)
+      if not opts.quiet then
+        for _, p in ipairs(written) do io.stderr:write("wrote ", p, "\n") end
+      end
+      remove_stale(opts.out, previous, written, opts.quiet)
+    end)
+    interrupt.hold(false)
+    if not ok then error(err, 0) end
   end
   if first_failure then
     if batch then

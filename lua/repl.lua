@@ -7,6 +7,9 @@
 -- code or clear the line, Ctrl-D to leave. When standard input is not a terminal it reads plainly:
 -- no prompt, no echo, no history, so pipes and tests work; the exit code is then that of the
 -- first error (0 if none). Values print through lua/pretty.lua; help(x) is lua/help.lua.
+-- Ctrl-C also stops a Monte Carlo run inside the C core (within a block of samples), which ends
+-- as the error "interrupted"; a run longer than a second shows a progress bar on stderr when
+-- stderr is a terminal (src/bind/mc.c).
 local host = require "_tuiyan.host"
 local rl = require "_tuiyan.readline"
 local pretty = require "_host.pretty"
@@ -188,6 +191,7 @@ function M.main(args)
   local tuiyan = require "tuiyan"
   _G.tuiyan = tuiyan
   _G.help = help
+  require("_tuiyan.mc").set_progress(true)   -- drawn only when stderr is a terminal
   if rl.isatty(0) then return interactive_loop(_G) end
   return plain_loop(_G)
 end

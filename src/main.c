@@ -1,7 +1,10 @@
 /* main.c — tuiyan's entry point: set up a state, run the CLI glue (lua/cli.lua) in protected
  * mode, turn the outcome into one of the exit codes of DESIGN.md. main only sets up and calls
- * pmain, so every error, even running out of memory, is caught and reported. */
+ * pmain, so every error, even running out of memory, is caught and reported. A run that Ctrl-C
+ * interrupted (host/interrupt.h) ends "tuiyan: interrupted", exit 130, whatever error its
+ * unwinding left. */
 #include "host/host.h"
+#include "host/interrupt.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -13,6 +16,10 @@ static int pmain(lua_State *L)
     int argc = (int)lua_tointeger(L, 1);
     char **argv = (char **)lua_touserdata(L, 2);
     host_open_trusted(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_pushcfunction(L, luaopen_host_interrupt);
+    lua_setfield(L, -2, "_host.interrupt");
+    lua_pop(L, 1);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "_host.cli");
     int status = host_docall(L, 1, 1);             /* [cli] */
@@ -24,6 +31,11 @@ static int pmain(lua_State *L)
             lua_rawseti(L, -2, i);
         }
         status = host_docall(L, 1, 1);              /* [cli, code] */
+    }
+    if (host_interrupt_pending()) {
+        host_interrupt_disarm(L);
+        lua_pushinteger(L, EXIT_INTERRUPTED);       /* main says so */
+        return 1;
     }
     if (status != LUA_OK) {
         lua_pushinteger(L, host_report(L, status));
@@ -50,7 +62,12 @@ int main(int argc, char **argv)
     lua_pushlightuserdata(L, argv);
     int status = lua_pcall(L, 2, 1, 0);
     int code;
-    if (status != LUA_OK) {
+    host_interrupt_disarm(L);
+    if (host_interrupt_pending()) {
+        fflush(stdout);
+        fprintf(stderr, "tuiyan: interrupted\n");
+        code = EXIT_INTERRUPTED;
+    } else if (status != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         fprintf(stderr, "tuiyan: internal error: %s\n", msg ? msg : "(no message)");
         code = status == LUA_ERRMEM ? EXIT_LIMIT : EXIT_INTERNAL;

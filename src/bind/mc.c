@@ -5,19 +5,27 @@
  * raises a tuiyan.Error naming the problem. run and tornado take a compiled model (the
  * tuiyan.Model userdata of bind/model.c) and a spec table, and raise on misuse and on core
  * errors (a non-finite value names the sample and its parameters). Temporary arrays are
- * userdata on the Lua stack, so an error anywhere frees them. */
+ * userdata on the Lua stack, so an error anywhere frees them.
+ *
+ * Ctrl-C during run stops the core within a block of samples (host/interrupt.h) and raises a
+ * tuiyan.Error "interrupted" (code 130). A run longer than a second draws a progress bar on
+ * stderr when the host turned it on (set_progress: the REPL, and `tuiyan run` without --quiet)
+ * and stderr is a terminal; the bar is erased when the run ends and never touches results. */
 #include "bind/bind.h"
 #include "core/dist.h"
 #include "core/mc.h"
 #include "core/sensitivity.h"
 #include "host/host.h"
+#include "host/interrupt.h"
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MODEL_META "tuiyan.Model"
 #define DRAWS_META "tuiyan.Draws"
@@ -323,6 +331,69 @@ static size_t read_numbers(lua_State *L, int spec, const char *key, double **out
     return n;
 }
 
+/* ---- the progress bar ---- */
+
+#define BAR_AFTER_SECONDS 1.0   /* shorter runs draw nothing */
+#define BAR_WIDTH 20
+
+/* set_progress decides once, outside any sandbox (isatty is an ioctl a sandbox refuses). */
+static int progress_on;
+
+typedef struct Bar {
+    int shown;
+} Bar;
+
+/* 950, 12.3k, 4.5M */
+static void count_text(char *buf, size_t size, size_t n)
+{
+    if (n < 10000) snprintf(buf, size, "%zu", n);
+    else if (n < 1000000) snprintf(buf, size, "%.1fk", (double)n / 1e3);
+    else snprintf(buf, size, "%.1fM", (double)n / 1e6);
+}
+
+/* m:ss, or h:mm:ss */
+static void clock_text(char *buf, size_t size, double seconds)
+{
+    int s = seconds < 0 ? 0 : seconds > 359999 ? 359999 : (int)(seconds + 0.5);
+    if (s >= 3600) snprintf(buf, size, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    else snprintf(buf, size, "%d:%02d", s / 60, s % 60);
+}
+
+static void bar_progress(void *ctx, size_t done, size_t total, double elapsed)
+{
+    Bar *b = ctx;
+    if (elapsed < BAR_AFTER_SECONDS || total == 0) return;
+    double frac = (double)done / (double)total;
+    int fill = (int)(frac * BAR_WIDTH);
+    char bar[BAR_WIDTH + 1], d[24], t[24], el[24], left[24];
+    for (int i = 0; i < BAR_WIDTH; i++) bar[i] = i < fill ? '#' : '-';
+    bar[BAR_WIDTH] = '\0';
+    count_text(d, sizeof d, done);
+    count_text(t, sizeof t, total);
+    clock_text(el, sizeof el, elapsed);
+    if (done > 0) clock_text(left, sizeof left, elapsed * (double)(total - done) / (double)done);
+    else snprintf(left, sizeof left, "?");
+    fprintf(stderr, "\r\033[K[%s] %3d%%  %s/%s samples  elapsed %s  left %s", bar,
+            (int)(frac * 100.0), d, t, el, left);
+    fflush(stderr);
+    b->shown = 1;
+}
+
+static void bar_finish(Bar *b)
+{
+    if (!b->shown) return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    b->shown = 0;
+}
+
+/* set_progress(on): a bar for runs over a second, when on and stderr is a terminal. */
+static int mc_set_progress(lua_State *L)
+{
+    progress_on = lua_toboolean(L, 1) && isatty(2);
+    return 0;
+}
+
 /* ---- runs ---- */
 
 static void set_number(lua_State *L, const char *key, double v)
@@ -414,7 +485,17 @@ static int mc_run_l(lua_State *L)
     TyMcResult res;
     TyError err;
     ty_error_clear(&err);
-    if (mc_run(m, &opt, &res, &err) != TY_OK) return raise_core(L, &err);
+    Bar bar = {0};
+    if (progress_on) {
+        opt.progress = bar_progress;
+        opt.progress_ctx = &bar;
+    }
+    HostInterruptScope scope;
+    host_interrupt_begin(&scope);
+    TyStatus st = mc_run(m, &opt, &res, &err);
+    host_interrupt_end(&scope);
+    bar_finish(&bar);
+    if (st != TY_OK) return raise_core(L, &err);
     push_result(L, m, &res);
     mc_result_free(&res);
     return 1;
@@ -547,7 +628,7 @@ static const luaL_Reg draws_methods[] = {
 static const luaL_Reg mc_funcs[] = {
     {"quantile", mc_quantile}, {"cdf", mc_cdf}, {"check", mc_check}, {"sample", mc_sample},
     {"run", mc_run_l}, {"tornado", mc_tornado}, {"draw_matrix", mc_draw_matrix},
-    {"now", mc_now}, {"peak_memory", mc_peak_memory},
+    {"now", mc_now}, {"peak_memory", mc_peak_memory}, {"set_progress", mc_set_progress},
     {NULL, NULL}
 };
 

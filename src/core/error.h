@@ -16,7 +16,8 @@ typedef enum TyStatus {
     TY_ELIMIT = 5,     /* a limit was exceeded */
     TY_EOUTPUT = 6,    /* output could not be written */
     TY_ENOMEM = 69,    /* allocation failed (reported as internal) */
-    TY_EINTERNAL = 70
+    TY_EINTERNAL = 70,
+    TY_EINTR = 130     /* interrupted (Ctrl-C): 128 + SIGINT, the shell's code for it */
 } TyStatus;
 
 typedef struct TyError {

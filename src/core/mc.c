@@ -5,16 +5,23 @@
  * in a slot of a ring; when a chunk is done, every finished chunk from the oldest unmerged one
  * on is merged into the run's moments, in chunk order. A thread waits before claiming a chunk
  * whose slot is still in use, so the ring (and memory) stays small whatever the sample count.
- * Histograms and target counts are per thread (integers: merged in any order). */
+ * Histograms and target counts are per thread (integers: merged in any order).
+ *
+ * Interruption: a thread looks at the interrupt flag before it claims a chunk and after every
+ * block it summarises (on_block), so the whole run stops within one block of samples; the
+ * threads it started block SIGINT, so the host's handler runs on the calling thread. */
 #include "mc.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "hist.h"
+#include "interrupt.h"
 #include "mc_stats.h"
 
 typedef struct Shared {
@@ -37,6 +44,9 @@ typedef struct Shared {
     unsigned char *ring_done;
     McMoments *total;           /* nseries */
     int stop;
+    int interrupted;            /* a thread saw the interrupt flag */
+    size_t done;                /* samples of finished chunks */
+    double t0, last_progress;   /* CLOCK_MONOTONIC seconds: the start, the last progress call */
     size_t fail_chunk;          /* the lowest chunk that failed, or SIZE_MAX */
     TyStatus fail_status;
     TyError fail_err;
@@ -46,6 +56,7 @@ typedef struct Worker {
     Shared *sh;
     pthread_t thread;
     int started;
+    int caller;                 /* the thread that called mc_run: it reports progress */
     double *draws;              /* nparams × TY_MC_CHUNK */
     TyOverride *ov;             /* the scenario's overrides, then one per parameter */
     McChunkMoments *moments;    /* the claimed chunk's ring slot */
@@ -90,6 +101,7 @@ static TyStatus on_block(void *ctx, int year, int elem, const double *values, si
 {
     Worker *w = ctx;
     Shared *sh = w->sh;
+    if (ty_interrupt_requested()) return ty_error_set(err, TY_EINTR, "interrupted");
     int yi = sh->year_slot[year - model_first_year(sh->m)];
     if (yi < 0) return TY_OK;
     size_t s = (size_t)sh->track_of[elem] * sh->nyears + (size_t)yi;
@@ -110,12 +122,18 @@ static TyStatus on_block(void *ctx, int year, int elem, const double *values, si
 
 /* ---- one chunk ---- */
 
+static size_t chunk_samples(const Shared *sh, size_t chunk)
+{
+    size_t offset = chunk * TY_MC_CHUNK;
+    return sh->opt->nsamples - offset < TY_MC_CHUNK ? sh->opt->nsamples - offset : TY_MC_CHUNK;
+}
+
 static TyStatus run_chunk(Worker *w, size_t chunk)
 {
     Shared *sh = w->sh;
     const TyMcOptions *opt = sh->opt;
     size_t offset = chunk * TY_MC_CHUNK;
-    size_t n = opt->nsamples - offset < TY_MC_CHUNK ? opt->nsamples - offset : TY_MC_CHUNK;
+    size_t n = chunk_samples(sh, chunk);
     w->offset = offset;
     for (size_t p = 0; p < opt->nparams; p++) {
         const double *vals;
@@ -155,13 +173,41 @@ static void merge_ready(Shared *sh)
     }
 }
 
+static double monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Under the lock, on the calling thread: a progress call when the last is old enough, made with
+ * the lock released (the callback may write to a terminal). */
+static void maybe_progress(Shared *sh)
+{
+    const TyMcOptions *opt = sh->opt;
+    if (!opt->progress) return;
+    double now = monotonic_seconds();
+    if (now - sh->last_progress < TY_MC_PROGRESS_SECONDS) return;
+    sh->last_progress = now;
+    size_t done = sh->done;
+    pthread_mutex_unlock(&sh->mu);
+    opt->progress(opt->progress_ctx, done, opt->nsamples, now - sh->t0);
+    pthread_mutex_lock(&sh->mu);
+}
+
 static void *work(void *arg)
 {
     Worker *w = arg;
     Shared *sh = w->sh;
     pthread_mutex_lock(&sh->mu);
     for (;;) {
+        if (ty_interrupt_requested()) {
+            sh->interrupted = 1;
+            sh->stop = 1;
+            pthread_cond_broadcast(&sh->cv);
+        }
         if (sh->stop || sh->next_claim >= sh->nchunks) break;
+        if (w->caller) maybe_progress(sh);
         if (sh->next_claim >= sh->next_merge + sh->ring_size) {
             pthread_cond_wait(&sh->cv, &sh->mu);
             continue;
@@ -174,7 +220,10 @@ static void *work(void *arg)
         TyStatus st = run_chunk(w, chunk);
 
         pthread_mutex_lock(&sh->mu);
-        if (st) {
+        if (st == TY_EINTR) {
+            sh->interrupted = 1;
+            sh->stop = 1;
+        } else if (st) {
             /* Chunks below this one were all claimed already and will finish, so the
              * lowest failing chunk is the same whatever the threads. */
             if (chunk < sh->fail_chunk) {
@@ -185,6 +234,7 @@ static void *work(void *arg)
             sh->stop = 1;
         } else {
             sh->ring_done[slot] = 1;
+            sh->done += chunk_samples(sh, chunk);
             merge_ready(sh);
         }
         pthread_cond_broadcast(&sh->cv);
@@ -443,6 +493,7 @@ static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult
     for (size_t i = 0; i < nworkers; i++)
         for (size_t t = 0; t < opt->ntargets; t++) res->met[t] += workers[i].met[t];
     for (size_t s = 0; s < sh->nseries; s++) {
+        if (ty_interrupt_requested()) return ty_error_set(err, TY_EINTR, "interrupted");
         TyMcSeries *r = &res->series[s];
         const McMoments *mo = &sh->total[s];
         size_t k = s / sh->nyears, yi = s % sh->nyears;
@@ -477,6 +528,7 @@ TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyErr
     if (!m || !opt) return ty_error_set(err, TY_ESCRIPT, "mc_run: no model or options");
     TyStatus st = check_options(m, opt, err);
     if (st) return st;
+    if (ty_interrupt_requested()) return ty_error_set(err, TY_EINTR, "interrupted");
     size_t nthreads = opt->nthreads > 1 ? (size_t)opt->nthreads : 1;
     if (nthreads > TY_MC_MAX_THREADS) nthreads = TY_MC_MAX_THREADS;
     size_t nchunks = (opt->nsamples + TY_MC_CHUNK - 1) / TY_MC_CHUNK;
@@ -497,14 +549,24 @@ TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyErr
         goto done;
     }
     sync = 1;
-    /* Threads that cannot be started are not needed: the others take their chunks. */
+    sh.t0 = sh.last_progress = monotonic_seconds();
+    workers[0].caller = 1;
+    /* Threads that cannot be started are not needed: the others take their chunks. They start
+     * with SIGINT blocked, so Ctrl-C is handled on this thread (interrupt.h). */
+    sigset_t intr, saved;
+    sigemptyset(&intr);
+    sigaddset(&intr, SIGINT);
+    int masked = nthreads > 1 && pthread_sigmask(SIG_BLOCK, &intr, &saved) == 0;
     for (size_t i = 1; i < nthreads; i++)
         workers[i].started = pthread_create(&workers[i].thread, NULL, work, &workers[i]) == 0;
+    if (masked) pthread_sigmask(SIG_SETMASK, &saved, NULL);
     work(&workers[0]);
     for (size_t i = 1; i < nthreads; i++)
         if (workers[i].started) pthread_join(workers[i].thread, NULL);
 
-    if (sh.fail_chunk == SIZE_MAX) {
+    if (sh.interrupted) {
+        st = ty_error_set(err, TY_EINTR, "interrupted");
+    } else if (sh.fail_chunk == SIZE_MAX) {
         st = collect(&sh, workers, nthreads, res, err);
     } else if (sh.fail_status == TY_EDATA) {
         st = explain_failure(&sh, &workers[0], err);

@@ -18,6 +18,12 @@
  * integers, so results are bit-identical for any number of threads. Chunks run concurrently,
  * so the model's external functions must allow that (policy schedules do).
  *
+ * Interruption and progress: every thread looks at the interrupt flag (interrupt.h) before it
+ * claims a chunk and after each block of samples it summarises; once it is set the run stops
+ * within a block, frees what it allocated and returns TY_EINTR ("interrupted"). The thread that
+ * called mc_run reports progress between chunks through opt->progress, at most every
+ * TY_MC_PROGRESS_SECONDS (CLOCK_MONOTONIC), and never changes the results.
+ *
  * Randomness: each uncertain parameter draws from its own stream (rng_stream_id of its name)
  * under the run's seed, sample i from counter i (rng.h); with lhs the run is a Latin
  * hypercube over all nsamples. The same seed gives the same draws to every scenario. */
@@ -35,6 +41,11 @@
 #define TY_MC_EXACT_BUDGET ((size_t)1 << 23) /* values kept for exact quantiles by default */
 #define TY_MC_MAX_PROBS 64
 #define TY_MC_MAX_THREADS 256
+#define TY_MC_PROGRESS_SECONDS 0.2          /* least time between two progress calls */
+
+/* Progress of a run: samples finished (in whole chunks) of total, seconds since mc_run began.
+ * Called on the thread that called mc_run, between chunks, never while holding the run's lock. */
+typedef void (*TyMcProgressFn)(void *ctx, size_t done, size_t total, double elapsed);
 
 typedef struct TyMcParam {
     const char *name;       /* a param or lever of the model */
@@ -68,6 +79,8 @@ typedef struct TyMcOptions {
     const double *probs;                /* quantiles wanted, each in [0, 1]; none: keep no values */
     size_t nprobs;
     size_t exact_budget;                /* values; 0: TY_MC_EXACT_BUDGET */
+    TyMcProgressFn progress;            /* NULL: none */
+    void *progress_ctx;
 } TyMcOptions;
 
 /* One tracked element in one year. */
@@ -94,7 +107,8 @@ typedef struct TyMcResult {
 /* TY_ESCRIPT for bad options (no samples, a year outside the model, an element tracked twice,
  * a target on a year not summarised, a parameter that names nothing); TY_ELIMIT for too many
  * samples; TY_EDATA when a sample gives a value that is not finite, naming the sample, its
- * uncertain parameters' values and where it appeared; TY_ENOMEM; or model_run's errors. */
+ * uncertain parameters' values and where it appeared; TY_EINTR when the interrupt flag was set
+ * (before or during the run; the flag is left set); TY_ENOMEM; or model_run's errors. */
 TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyError *err);
 void mc_result_free(TyMcResult *res);
 

@@ -1,7 +1,9 @@
 /* test_mc.c — Monte Carlo runs: a probability known in closed form (x ~ normal, P(x >= t)),
  * moments and quantiles of a tracked element, bit-identical results for any number of threads,
  * the histogram beyond the exact budget, pre-drawn values, scenario overrides under the draws,
- * Latin hypercube, the failing sample named, bad options and allocation failures. */
+ * Latin hypercube, the failing sample named, bad options and allocation failures; the interrupt
+ * flag (before a run, and during one on 1 and 3 threads: stopped within 0.5 s, nothing kept)
+ * and progress calls (on the calling thread, spaced, results unchanged). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,11 +11,14 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/interrupt.h"
 #include "core/mc.h"
 
 static TyError mc_err;
@@ -376,6 +381,160 @@ static void mc_should_fail_cleanly_on_every_allocation_failure(void **state)
     model_free(m);
 }
 
+/* ---- interruption and progress ---- */
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* The pipeline model over n samples, with a progress callback (or none). */
+static TyStatus run_long(const TyModel *m, int threads, size_t n, TyMcProgressFn progress, void *ctx,
+                         TyMcResult *r, TyError *err)
+{
+    static TyMcParam ps[3];
+    ps[0] = (TyMcParam){ "rate", dist(TY_DIST_NORMAL, 0.1, 0.03, 0) };
+    ps[1] = (TyMcParam){ "entry", dist(TY_DIST_TRIANGULAR, 2, 8, 5) };
+    ps[2] = (TyMcParam){ "exit", dist(TY_DIST_UNIFORM, 0.0, 0.05, 0) };
+    static int tracked[2];
+    tracked[0] = model_element_find(m, "stock");
+    tracked[1] = model_element_find(m, "share");
+    static const TyMcTarget targets[1] = { { 0, 2035, 100, 0 } };
+    TyMcOptions opt = { .nsamples = n, .seed = 5, .nthreads = threads, .params = ps, .nparams = 3,
+                        .tracked = tracked, .ntracked = 2, .targets = targets, .ntargets = 1,
+                        .probs = PROBS, .nprobs = 5, .exact_budget = 1000,
+                        .progress = progress, .progress_ctx = ctx };
+    return mc_run(m, &opt, r, err);
+}
+
+static void mc_should_stop_at_once_when_the_flag_is_already_set(void **state)
+{
+    TyModel *m = pipeline_model();
+    ty_interrupt_request();
+    for (int t = 1; t <= 2; t++) {
+        TyMcResult r;
+        TyError err;
+        assert_int_equal(run_long(m, t, 100000, NULL, NULL, &r, &err), TY_EINTR);
+        assert_string_equal(err.msg, "interrupted");
+        assert_null(r.series);
+        assert_null(r.met);
+        assert_true(ty_interrupt_requested());        /* left set: the host clears it */
+    }
+    ty_interrupt_clear();
+    model_free(m);
+}
+
+typedef struct Interrupter {
+    double delay, set_at;
+} Interrupter;
+
+static void *interrupt_later(void *arg)
+{
+    Interrupter *in = arg;
+    struct timespec d = { 0, (long)(in->delay * 1e9) };
+    nanosleep(&d, NULL);
+    in->set_at = now_s();
+    ty_interrupt_request();
+    return NULL;
+}
+
+/* A run of many seconds, interrupted after 0.3 s from another thread (as a signal handler would):
+ * it returns TY_EINTR at once (asserted: within 0.5 s), keeps nothing, and the next run is the same as a fresh one. */
+static void mc_should_stop_within_a_block_when_interrupted(void **state)
+{
+    TyModel *m = pipeline_model();
+    TyMcResult before, after;
+    TyError err;
+    ok(run_long(m, 1, 50000, NULL, NULL, &before, &err));
+    for (int t = 1; t <= 3; t += 2) {
+        Interrupter in = { 0.3, 0 };
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, interrupt_later, &in), 0);
+        double t0 = now_s();
+        TyMcResult r;
+        TyStatus st = run_long(m, t, 400000000, NULL, NULL, &r, &err);   /* minutes, whole */
+        double back = now_s();
+        pthread_join(th, NULL);
+        assert_int_equal(st, TY_EINTR);
+        assert_string_equal(err.msg, "interrupted");
+        assert_null(r.series);
+        double latency = back - in.set_at;
+        printf("# %d thread(s): interrupted after %.3f s, returned %.4f s after the flag\n", t,
+               in.set_at - t0, latency);
+        /* The core stops within a block (milliseconds); 0.5 s leaves room for a loaded machine. */
+        if (latency > 0.5) fail_msg("%d thread(s): returned %.3f s after the flag (> 0.5 s)", t, latency);
+        ty_interrupt_clear();
+    }
+    ok(run_long(m, 1, 50000, NULL, NULL, &after, &err));
+    expect_same(&before, &after);
+    mc_result_free(&before);
+    mc_result_free(&after);
+    model_free(m);
+}
+
+typedef struct ProgressLog {
+    pthread_t caller;
+    int calls, wrong_thread, bad;
+    size_t last_done;
+    double last_elapsed, min_gap;
+    int interrupt_at;               /* sets the interrupt flag on this call (0: never) */
+} ProgressLog;
+
+static void log_progress(void *ctx, size_t done, size_t total, double elapsed)
+{
+    ProgressLog *p = ctx;
+    if (!pthread_equal(pthread_self(), p->caller)) p->wrong_thread++;
+    if (done < p->last_done || done > total || done % TY_MC_CHUNK != 0) p->bad++;
+    if (p->calls > 0 && elapsed - p->last_elapsed < p->min_gap) p->min_gap = elapsed - p->last_elapsed;
+    if (p->calls == 0 && elapsed < p->min_gap) p->min_gap = elapsed;
+    p->calls++;
+    p->last_done = done;
+    p->last_elapsed = elapsed;
+    if (p->interrupt_at && p->calls == p->interrupt_at) ty_interrupt_request();
+}
+
+static void mc_should_report_progress_from_the_calling_thread_without_changing_results(void **state)
+{
+    TyModel *m = pipeline_model();
+    for (int t = 1; t <= 3; t += 2) {
+        TyMcResult plain, watched;
+        TyError err;
+        double t0 = now_s();
+        ok(run_long(m, t, 3000000, NULL, NULL, &plain, &err));
+        double took = now_s() - t0;
+        ProgressLog log = { .caller = pthread_self(), .min_gap = 1e9 };
+        t0 = now_s();
+        ok(run_long(m, t, 3000000, log_progress, &log, &watched, &err));
+        double took_watched = now_s() - t0;
+        printf("# %d thread(s): %.2f s, %.2f s with %d progress calls, closest %.3f s apart\n", t, took,
+               took_watched, log.calls, log.min_gap);
+        expect_same(&plain, &watched);
+        assert_int_equal(log.wrong_thread, 0);
+        assert_int_equal(log.bad, 0);
+        if (took_watched > 0.5) assert_true(log.calls >= 1);  /* one at least every 0.2 s or so */
+        if (log.calls > 0) assert_true(log.min_gap >= TY_MC_PROGRESS_SECONDS - 1e-9);
+        mc_result_free(&plain);
+        mc_result_free(&watched);
+    }
+    model_free(m);
+}
+
+/* The flag set from the progress callback (between chunks) stops the run too. */
+static void mc_should_stop_when_interrupted_between_chunks(void **state)
+{
+    TyModel *m = pipeline_model();
+    ProgressLog log = { .caller = pthread_self(), .min_gap = 1e9, .interrupt_at = 1 };
+    TyMcResult r;
+    TyError err;
+    assert_int_equal(run_long(m, 2, 400000000, log_progress, &log, &r, &err), TY_EINTR);
+    assert_int_equal(log.calls, 1);
+    assert_null(r.series);
+    ty_interrupt_clear();
+    model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +547,10 @@ int main(void)
         cmocka_unit_test(mc_should_name_the_first_failing_sample),
         cmocka_unit_test(mc_should_reject_bad_options),
         cmocka_unit_test(mc_should_fail_cleanly_on_every_allocation_failure),
+        cmocka_unit_test(mc_should_stop_at_once_when_the_flag_is_already_set),
+        cmocka_unit_test(mc_should_stop_within_a_block_when_interrupted),
+        cmocka_unit_test(mc_should_report_progress_from_the_calling_thread_without_changing_results),
+        cmocka_unit_test(mc_should_stop_when_interrupted_between_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
