@@ -370,16 +370,57 @@ function Result:fan_note()
   return shaded .. ("line: the %s; dots: actuals; diamonds: the plan's targets."):format(fan.center.name)
 end
 
---- HTML: the fans, then the table, as sections of a report (report.bundle) or a document of its own.
+--- leader_section() -> the page a bureau leader reads first: P(达标) for every target of the
+--- table's years, coloured (≥ 80 % green, 50–80 % amber, < 50 % red: tuiyan.html.p_class), the
+--- least likely first (by the first scenario's P, then the plan's order).
+function Result:leader_section()
+  local html = require "tuiyan.html"
+  local esc = html.escape
+  local rows = {}
+  for i, row in ipairs(self:table_rows()) do
+    if row.target ~= nil then rows[#rows + 1] = { row = row, index = i } end
+  end
+  table.sort(rows, function(a, b)
+    local pa, pb = a.row.per[1].p or 0, b.row.per[1].p or 0
+    if pa ~= pb then return pa < pb end
+    return a.index < b.index
+  end)
+  local out = { "<table class=\"pmeet\">\n<thead><tr><th>指标 indicator</th><th class=\"num\">年</th><th class=\"num\">目标 target</th>" }
+  for _, s in ipairs(self.scenarios) do out[#out + 1] = ("<th class=\"num\">P(达标) %s</th>"):format(esc(s.name)) end
+  out[#out + 1] = "</tr></thead>\n<tbody>\n"
+  for _, x in ipairs(rows) do
+    local row = x.row
+    out[#out + 1] = ("<tr><td>%s</td><td class=\"num\">%d</td><td class=\"num\">%s</td>"):format(
+      esc(named(row.name, row.unit) .. (row.trend_only and " †" or "")), row.year, esc(format.display(row.target, row.unit)))
+    for i in ipairs(self.scenarios) do
+      local p = row.per[i].p
+      out[#out + 1] = ("<td class=\"num %s\">%s</td>"):format(html.p_class(p) or "", esc(pct(p)))
+    end
+    out[#out + 1] = "</tr>\n"
+  end
+  out[#out + 1] = "</tbody>\n</table>\n"
+  out[#out + 1] = html.notes{ ("P(达标): the share of the %d samples that meet the plan's target; green ≥ 80 %%, "
+    .. "amber 50–80 %%, red < 50 %%. Least likely first. The quantiles are in the table below, the fans after it.")
+    :format(self.samples), self:method_note() }
+  return { title = ("致领导 For the bureau leader — %s"):format(self.title or "the chance of meeting each target / 目标达成概率"),
+    html = table.concat(out), class = "leader", sources = { html.plan_source(self.plan) } }
+end
+
+--- HTML: the leader's page (P(达标) coloured, least likely first), the table, then the fans, as
+--- sections of a report (report.bundle) or a document of its own.
 function Result:html_sections()
   local html = require "tuiyan.html"
   local figures = {}
   for _, c in ipairs(self:charts()) do figures[#figures + 1] = html.figure(c.chart.svg) end
   local T = self:table()
+  for _, col in ipairs(T.columns) do
+    if col.key == "p" then col.class = function(p) return html.p_class(p) end end
+  end
   return {
+    self:leader_section(),
+    { title = T.title, html = T:to_html_fragment() },
     { title = ("不确定性区间 Monte Carlo fans, %s"):format(years_text(self.years)),
       html = html.notes{ self:fan_note() } .. html.charts(figures) },
-    { title = T.title, html = T:to_html_fragment() },
   }
 end
 
@@ -500,7 +541,8 @@ function M.tornado(t)
   local rows = {}
   for i, p in ipairs(t.params) do
     local r = t.raw.rows[i]
-    rows[i] = { name = p.name, dist = p.dist, base = p.base, x_low = r.x_low, x_high = r.x_high,
+    local el = t.model:element(p.name)
+    rows[i] = { name = p.name, label = el and el.opts.label or p.name, dist = p.dist, base = p.base, x_low = r.x_low, x_high = r.x_high,
       y_low = r.y_low, y_high = r.y_high, swing = r.swing, elasticity = r.elasticity }
   end
   table.sort(rows, function(a, b)
@@ -543,7 +585,7 @@ function Tornado:table()
       { key = "y_high", title = "at " .. hi, align = "right", fmt = v },
       { key = "swing", title = "摆幅 swing", align = "right", fmt = v },
       { key = "elasticity", title = "弹性 elasticity", align = "right", fmt = function(x) return format.value(x, 3) end },
-      { key = "bar", title = "" },
+      { key = "bar", title = "", drop = 1 },
     } }
   local widest = 0
   for _, r in ipairs(self.rows) do
@@ -551,7 +593,7 @@ function Tornado:table()
   end
   local scale = widest > 0 and BAR / widest or 0
   for _, r in ipairs(self.rows) do
-    T:add{ name = r.name, base = r.base, x_low = r.x_low, x_high = r.x_high, y_low = r.y_low, y_high = r.y_high,
+    T:add{ name = r.name, label = r.label, base = r.base, x_low = r.x_low, x_high = r.x_high, y_low = r.y_low, y_high = r.y_high,
       swing = r.swing, elasticity = r.elasticity, bar = self:bar(r, scale) }
   end
   T:note(("Base: %s = %s in %d with every parameter at its base value%s."):format(self.output.id, v(self.base),
@@ -595,7 +637,7 @@ function Tornado:chart()
   local v = function(x) return format.value(x, 4) end
   local items = {}
   for _, r in ipairs((self:moving_rows())) do
-    items[#items + 1] = { label = r.name, low = r.y_low, high = r.y_high,
+    items[#items + 1] = { label = r.label, low = r.y_low, high = r.y_high,
       low_tip = ("= %s (%s): %s"):format(v(r.x_low), lo, v(r.y_low)),
       high_tip = ("= %s (%s): %s"):format(v(r.x_high), hi, v(r.y_high)) }
   end
@@ -631,7 +673,18 @@ function Tornado:to_svg() return self:charts()[1].chart:to_svg() end
 function Tornado:html_sections()
   local html = require "tuiyan.html"
   local T = self:table()
-  return { { title = T.title, html = html.figure(self:chart(), self:chart_note()) .. T:to_html_fragment() } }
+  -- In HTML the bars are the chart's (SVG): the table keeps the numbers, without the text's
+  -- ASCII bars, and names each parameter by its label (the model's, else its id).
+  local cols = {}
+  for _, col in ipairs(T.columns) do
+    if col.key == "name" then
+      col.fmt = function(name, row) return row.label ~= name and (row.label .. " " .. name) or name end
+    end
+    if col.key ~= "bar" then cols[#cols + 1] = col end
+  end
+  T.columns = cols
+  return { { title = T.title, html = html.figure(self:chart(), self:chart_note()) .. T:to_html_fragment(),
+    sources = { html.plan_source(self.plan) } } }
 end
 
 function Tornado:to_html()

@@ -367,11 +367,90 @@ function Comparison:charts()
   return out
 end
 
---- HTML sections: the comparison table, a chart per indicator, the costs.
+-- A scenario's total cost over the cost years (the default point), nil without a policy.
+local function total_cost(self, i)
+  if not self.costs then return nil end
+  local sum = 0
+  for y = self.cost_years[1], self.cost_years[2] do sum = sum + (self.costs[i].total[y] or 0) end
+  return sum
+end
+
+--- leader_section() -> the page a bureau leader reads first: for each scenario how many targets
+--- it meets (✓ green) and its total cost over the cost years; then the targets no scenario meets
+--- (✗ red; furthest short first: the best scenario's shortfall as a share of the target), those
+--- met only under some scenarios, and those every scenario meets.
+function Comparison:leader_section()
+  local html = require "tuiyan.html"
+  local esc = html.escape
+  local n = #self.scenarios
+  local out = { "<table class=\"leader-scenarios\">\n<thead><tr><th>情景 scenario</th><th class=\"num\">达标 targets met</th>" }
+  if self.costs then
+    out[#out + 1] = ("<th class=\"num\">总成本 total cost %d–%d (万元)</th>"):format(self.cost_years[1], self.cost_years[2])
+  end
+  out[#out + 1] = "</tr></thead>\n<tbody>\n"
+  local none, some, all = {}, {}, {}
+  for k, row in ipairs(self.rows) do
+    if row.target ~= nil then
+      local met, best = {}, math.huge
+      for i = 1, n do
+        if row.met[i] then met[#met + 1] = self.scenarios[i].name
+        else best = math.min(best, math.abs(row.target - row.values[i]) / math.max(math.abs(row.target), 1e-12)) end
+      end
+      local entry = { row = row, met = met, short = best, index = k }
+      if #met == 0 then none[#none + 1] = entry elseif #met < n then some[#some + 1] = entry else all[#all + 1] = entry end
+    end
+  end
+  table.sort(none, function(a, b)
+    if a.short ~= b.short then return a.short > b.short end
+    return a.index < b.index
+  end)
+  for i, s in ipairs(self.scenarios) do
+    local met, judged = 0, 0
+    for _, row in ipairs(self.rows) do
+      if row.met[i] ~= nil then judged = judged + 1; if row.met[i] then met = met + 1 end end
+    end
+    out[#out + 1] = ('<tr><td>%s</td><td class="num"><span class="met-yes">✓</span> %d / %d</td>'):format(esc(s.name), met, judged)
+    if self.costs then out[#out + 1] = ('<td class="num">%s</td>'):format(esc(format.display(total_cost(self, i), "万元"))) end
+    out[#out + 1] = "</tr>\n"
+  end
+  out[#out + 1] = "</tbody>\n</table>\n"
+  local function name(e) return ("%s %d"):format(esc(e.row.name), e.row.year) end
+  if #none > 0 then
+    out[#out + 1] = ('<h3><span class="met-no">✗</span> No scenario meets (%d), furthest short first</h3>\n<ol class="urgent">\n'):format(#none)
+    for _, e in ipairs(none) do
+      local vals = {}
+      for i, s in ipairs(self.scenarios) do vals[i] = esc(s.name) .. " " .. esc(format.display(e.row.values[i], e.row.unit)) end
+      out[#out + 1] = ('<li><span class="what">%s</span> · 目标 target %s · %s</li>\n'):format(name(e),
+        esc(format.display(e.row.target, e.row.unit)), table.concat(vals, ", "))
+    end
+    out[#out + 1] = "</ol>\n"
+  end
+  if #some > 0 then
+    local t = {}
+    for _, e in ipairs(some) do t[#t + 1] = name(e) .. ' <span class="met-yes">✓</span> ' .. esc(table.concat(e.met, ", ")) end
+    out[#out + 1] = ("<h3>Met only under some scenarios (%d)</h3>\n<p class=\"compact\">%s</p>\n"):format(#some, table.concat(t, "; "))
+  end
+  if #all > 0 then
+    local t = {}
+    for _, e in ipairs(all) do t[#t + 1] = name(e) end
+    out[#out + 1] = ('<h3><span class="met-yes">✓</span> Every scenario meets (%d)</h3>\n<p class="compact">%s</p>\n'):format(#all, table.concat(t, "; "))
+  end
+  out[#out + 1] = html.notes{ "✓ meets the plan's target for that year, ✗ does not. "
+    .. (self.costs and ("Total cost: lever spending above " .. self.scenarios[1].name .. " plus the support rules' payments, "
+      .. "default points, summed over the years of the cost table below.") or "") }
+  return { title = ("致领导 For the bureau leader — %s"):format(self.title or "Scenario comparison / 情景对比"),
+    html = table.concat(out), class = "leader", sources = { html.plan_source(self.plan) } }
+end
+
+--- HTML sections: the leader's page, the comparison table (✓/✗ coloured), a chart per indicator,
+--- the costs.
 function Comparison:html_sections()
   local html = require "tuiyan.html"
   local svg = require "tuiyan.svg"
   local T = self:indicator_table()
+  for _, col in ipairs(T.columns) do
+    if col.key:match("^v%d+$") then col.html = function(v) return html.met(v) end end
+  end
   local charts, seen = {}, {}
   for _, row in ipairs(self.rows) do
     if not seen[row.id] then
@@ -380,6 +459,7 @@ function Comparison:html_sections()
     end
   end
   local sections = {
+    self:leader_section(),
     { title = "情景对比 Scenarios against the targets", html = T:to_html_fragment() },
     { title = "图表 Charts", html = html.charts(charts) },
   }
@@ -387,10 +467,8 @@ function Comparison:html_sections()
   if ct then
     local last = self.cost_years[2]
     local items = {}
-    for i, c in ipairs(self.costs) do
-      local sum = 0
-      for y = self.cost_years[1], last do sum = sum + (c.total[y] or 0) end
-      items[i] = { label = self.scenarios[i].name, value = sum, color = svg.PALETTE[(i - 1) % #svg.PALETTE + 1] }
+    for i in ipairs(self.costs) do
+      items[i] = { label = self.scenarios[i].name, value = total_cost(self, i), color = svg.PALETTE[(i - 1) % #svg.PALETTE + 1] }
     end
     sections[#sections + 1] = { title = "政策成本 Fiscal cost", html = ct:to_html_fragment() ..
       html.figure(svg.bars{ title = ("Total cost %d–%d (万元)"):format(self.cost_years[1], last), items = items, unit = "万元" }) }

@@ -40,6 +40,19 @@ figure svg { max-width: 100%; height: auto; }
 .notes { color: var(--muted); font-size: 12px; }
 .notes p { margin: 2px 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 11.5px; border-top: 1px solid var(--rule); padding-top: 8px; }
+footer p { margin: 2px 0; } footer code { font-size: 10.5px; word-break: break-all; }
+.leader { border: 2px solid var(--accent); border-radius: 6px; padding: 8px 16px 12px; margin: 8px 0 20px; }
+.leader h2 { margin-top: 8px; }
+.leader h3 { margin: 12px 0 4px; }
+.leader ol { margin: 4px 0 8px; padding-left: 22px; }
+.leader li { margin: 3px 0; }
+.leader .what { font-weight: 600; }
+.leader .compact { margin: 4px 0; }
+.leader .rule { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
+.p-high { background: #c8ead5; color: #124d2b; } .p-mid { background: #fde6b0; color: #6b4a00; }
+.p-low { background: #f3b4ae; color: #7a1209; }
+.met-yes { color: #1e7b45; font-weight: 700; } .met-no { color: #a8281c; font-weight: 700; }
+td.p-high, td.p-mid, td.p-low { font-weight: 600; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
@@ -47,10 +60,84 @@ footer { margin-top: 32px; color: var(--muted); font-size: 11.5px; border-top: 1
   table { font-size: 10px; }
   tr { page-break-inside: avoid; break-inside: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
+  .leader { page-break-after: always; break-after: page; border: none; padding: 0; }
 }
 ]]
 
---- document{ title =, subtitle =, sections = { {title =, html =}, ... }, footer = } -> HTML text
+-- P(达标), the probability of meeting a target, in three colours: ≥ 80 % green (likely),
+-- 50–80 % amber (a coin flip to likely), < 50 % red (unlikely).
+M.P_HIGH, M.P_LOW = 0.8, 0.5
+
+--- p_class(p) -> "p-high" (p ≥ 0.8), "p-mid" (0.5 ≤ p < 0.8), "p-low" (p < 0.5), nil for nil.
+function M.p_class(p)
+  if p == nil then return nil end
+  if p >= M.P_HIGH then return "p-high" end
+  if p >= M.P_LOW then return "p-mid" end
+  return "p-low"
+end
+
+--- met(text) -> a ✓/✗ inside a cell's text wrapped in its colour (met-yes green, met-no red); the
+--- rest escaped.
+function M.met(text)
+  return (esc(text):gsub("✓", '<span class="met-yes">✓</span>'):gsub("✗", '<span class="met-no">✗</span>'))
+end
+
+--- generated_date() -> "YYYY-MM-DD": the day of SOURCE_DATE_EPOCH when set (UTC, reproducible
+--- builds' convention: the same inputs give the same bytes), else today.
+function M.generated_date()
+  local epoch = os.getenv and os.getenv("SOURCE_DATE_EPOCH")
+  local t = epoch and epoch:match("^%d+$") and tonumber(epoch)
+  if t then return os.date("!%Y-%m-%d", t) end
+  return os.date("%Y-%m-%d")
+end
+
+--- plan_source(plan) -> { label =, sha256 = } for a report's footer: the embedded Wuwei plan or
+--- the plan file, with the SHA-256 of its bytes (nil where the bytes cannot be read, e.g. in the
+--- sandbox, or a plan built in Lua).
+function M.plan_source(plan)
+  if plan == nil or type(plan.name) ~= "function" then return nil end
+  local name = plan:name()
+  local ok, crypto = pcall(require, "_tuiyan.crypto")
+  if not ok or type(crypto) ~= "table" then crypto = nil end
+  local default = require("tuiyan.plan").DEFAULT
+  if name == default then
+    local text = require("_tuiyan.host").embedded(default)
+    return { label = "embedded Wuwei plan 内置武威计划 (" .. default .. ")",
+      sha256 = text and crypto and crypto.sha256(text) or nil }
+  end
+  local hash = crypto and crypto.sha256_file and select(1, crypto.sha256_file(name)) or nil
+  return { label = name, sha256 = hash }
+end
+
+-- The sources of a document: spec.sources, else those the sections carry, once each.
+local function sources_of(spec)
+  local out, seen = {}, {}
+  local function add(list)
+    for _, src in ipairs(list or {}) do
+      if src and not seen[src.label] then seen[src.label] = true; out[#out + 1] = src end
+    end
+  end
+  add(spec.sources)
+  for _, s in ipairs(spec.sections or {}) do add(s.sources) end
+  return out
+end
+
+--- footer(sources) -> the footer's HTML: generated date, tuiyan's version, each data source with
+--- the SHA-256 of its bytes.
+function M.footer(sources)
+  local out = { ("<p>生成 generated %s · tuiyan %s</p>"):format(M.generated_date(), esc(require("_tuiyan.host").version)) }
+  for _, src in ipairs(sources or {}) do
+    out[#out + 1] = ("<p>数据 data: %s · SHA-256 <code>%s</code></p>"):format(esc(src.label),
+      src.sha256 and esc(src.sha256) or "— (not readable here)")
+  end
+  if #(sources or {}) == 0 then out[#out + 1] = "<p>数据 data: built in the script (no data file)</p>" end
+  return table.concat(out)
+end
+
+--- document{ title =, subtitle =, sections = { {title =, html =, sources =, class =}, ... },
+--- sources = { {label =, sha256 =}, ... } } -> HTML text. The footer: generated date, version,
+--- the data sources (spec.sources and the sections' own). A section with class = "leader" is
+--- the page a bureau leader reads first.
 function M.document(spec)
   local out = {
     "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -60,12 +147,12 @@ function M.document(spec)
   }
   if spec.subtitle then out[#out + 1] = "<p class=\"subtitle\">" .. esc(spec.subtitle) .. "</p>\n" end
   for _, s in ipairs(spec.sections or {}) do
-    out[#out + 1] = "<section>\n"
+    out[#out + 1] = s.class and ('<section class="' .. esc(s.class) .. '">\n') or "<section>\n"
     if s.title then out[#out + 1] = "<h2>" .. esc(s.title) .. "</h2>\n" end
     out[#out + 1] = s.html
     out[#out + 1] = "</section>\n"
   end
-  out[#out + 1] = "<footer>" .. esc(spec.footer or ("tuiyan " .. require("_tuiyan.host").version)) .. "</footer>\n"
+  out[#out + 1] = "<footer>" .. M.footer(sources_of(spec)) .. "</footer>\n"
   out[#out + 1] = "</body>\n</html>\n"
   return table.concat(out)
 end

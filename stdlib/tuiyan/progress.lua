@@ -119,33 +119,74 @@ end
 
 local function row_unit(row) return row.unit end
 
-function Progress:tabular()
+-- Urgency: the order a bureau leader reads the targets in (the leader page and the HTML table).
+--   group 1  missed, overdue: the target year has passed and the target was not met; the larger
+--            shortfall (1 − completion) first;
+--   group 2  regressing, stalled, behind: by how far progress P falls short of 1 (1 − P; P
+--            undefined counts as 0, a regressing P below 0 comes first), then the higher growth
+--            rate now required;
+--   group 3  no_trend, no_data, pending: not yet judged; the higher required rate first;
+--   group 4  on_track; group 5 achieved, exceeded; group 6 an indicator without a target.
+-- Ties keep the plan's order. Text, CSV, JSON and Markdown keep the plan's order.
+M.URGENCY_GROUP = { missed = 1, overdue = 1, regressing = 2, stalled = 2, behind = 2,
+  no_trend = 3, no_data = 3, pending = 3, on_track = 4, achieved = 5, exceeded = 5 }
+
+local function shortfall(t)
+  if t.status == "missed" or t.status == "overdue" then return 1 - (t.completion or 0) end
+  if M.URGENCY_GROUP[t.status] == 2 then return 1 - (t.progress or 0) end
+  return 0
+end
+
+--- urgent_rows() -> rows() sorted by urgency (above), each row with .group (1–6).
+function Progress:urgent_rows()
+  local rows = self:rows()
+  for i, r in ipairs(rows) do
+    r.index = i
+    r.group = r.target and (M.URGENCY_GROUP[r.target.status] or 3) or 6
+  end
+  table.sort(rows, function(a, b)
+    if a.group ~= b.group then return a.group < b.group end
+    if a.target and b.target then
+      local sa, sb = shortfall(a.target), shortfall(b.target)
+      if sa ~= sb then return sa > sb end
+      local ra, rb = a.target.required_rate or -math.huge, b.target.required_rate or -math.huge
+      if ra ~= rb then return ra > rb end
+    end
+    return a.index < b.index
+  end)
+  return rows
+end
+
+--- tabular([opts]) -> the progress table; opts.urgency = true: rows in urgency order, each with
+--- its indicator's name (the HTML report's table).
+function Progress:tabular(opts)
+  local urgency = opts and opts.urgency
   local T = tabular.new{
     title = heading(self),
     columns = {
-      { key = "name", title = "指标 indicator" },
-      { key = "unit", title = "单位" },
-      { key = "base", title = "基期 base", fmt = point_text },
-      { key = "latest", title = "最新 latest", fmt = point_text },
+      { key = "name", title = "指标 indicator", wrap = 12 },
+      { key = "unit", title = "单位", drop = 5 },
+      { key = "base", title = "基期 base", fmt = point_text, drop = 2 },
+      { key = "latest", title = "最新 latest", fmt = point_text, drop = 6 },
       { key = "target_year", title = "目标年", align = "right" },
-      { key = "target", title = "目标 target" },
-      { key = "required_change", title = "年需增 req/yr", align = "right", unit = row_unit },
+      { key = "target", title = "目标 target", wrap = 14 },
+      { key = "required_change", title = "年需增 req/yr", align = "right", unit = row_unit, drop = 7 },
       { key = "required_rate", title = "需增速 req rate", align = "right", unit = format.SHARE },
-      { key = "actual_rate", title = "实际增速 rate", align = "right", unit = format.SHARE },
-      { key = "projected", title = "预计 projected", align = "right", unit = row_unit },
-      { key = "progress", title = "进度 P", align = "right", unit = format.SHARE },
-      { key = "schedule_gap", title = "序时差 pp", align = "right", unit = format.POINTS },
+      { key = "actual_rate", title = "实际增速 rate", align = "right", unit = format.SHARE, drop = 1 },
+      { key = "projected", title = "预计 projected", align = "right", unit = row_unit, drop = 4 },
+      { key = "progress", title = "进度 P", align = "right", unit = format.SHARE, drop = 8 },
+      { key = "schedule_gap", title = "序时差 pp", align = "right", unit = format.POINTS, drop = 3 },
       { key = "status", title = "状态 status", status = true, fmt = function(s) return M.STATUS_LABEL[s] or s end },
     },
   }
   local starred = {}
-  for _, r in ipairs(self:rows()) do
+  for _, r in ipairs(urgency and self:urgent_rows() or self:rows()) do
     local ind, t = r.indicator, r.target
     local row = {
       name = ind.name, unit = ind.unit, base = ind.base, latest = ind.latest,
-      blank = (t and not r.first) and { name = true, unit = true, base = true, latest = true } or nil,
+      blank = (t and not r.first and not urgency) and { name = true, unit = true, base = true, latest = true } or nil,
     }
-    if ind.note and (r.first or not t) and not starred[ind.id] then
+    if ind.note and (r.first or not t or urgency) and not starred[ind.id] then
       starred[#starred + 1] = ind
       starred[ind.id] = #starred
     end
@@ -319,22 +360,95 @@ function Progress:charts()
   return out
 end
 
---- A self-contained HTML report: status summary, the table with status colours and 序时进度, and a
---- chart per indicator.
-function Progress:html_sections()
+-- The gap to a target, in the direction the indicator should move (nil where a gap in the unit
+-- means nothing: a window's sum, a rank, a milestone, no latest actual, or none left).
+local function gap_of(ind, t)
+  if not (t and t.value and ind.latest) or t.shape == "window" or t.shape == "milestone" or t.shape == "rank" then return nil end
+  local g = ind.direction == "down" and (ind.latest.value - t.value) or (t.value - ind.latest.value)
+  if g <= 0 then return nil end
+  return g
+end
+
+-- x in its unit, for a sentence; a change of a % indicator (diff = true) in percentage points.
+local function in_unit(x, unit, diff)
+  local s = format.display(x, unit)
+  if unit == "%" then return diff and (s .. " 个百分点 pp") or (s .. "%") end
+  if unit == nil or unit == "" or unit == "1" then return s end
+  return s .. " " .. unit
+end
+
+--- leader_section() -> the page a bureau leader reads first: the targets behind, regressing or
+--- missed, by name and in urgency order, with the gap and the growth now required per year;
+--- those not yet judged; then, compactly, what is on track and achieved.
+function Progress:leader_section()
   local html = require "tuiyan.html"
-  local counts, order = {}, M.STATUS_ORDER
-  for _, r in ipairs(self:rows()) do
-    if r.target then counts[r.target.status] = (counts[r.target.status] or 0) + 1 end
+  local esc = html.escape
+  local groups = { {}, {}, {}, {}, {}, {} }
+  for _, r in ipairs(self:urgent_rows()) do
+    local list = groups[r.group]
+    list[#list + 1] = r
   end
-  local badges = { "<p>" }
-  for _, st in ipairs(order) do
-    if counts[st] then
-      badges[#badges + 1] = ('<span class="status %s">%s × %d</span> '):format(html.STATUS_CLASS[st], html.escape(M.STATUS_LABEL[st]), counts[st])
+  local function chip(st)
+    return ('<span class="status %s">%s</span>'):format(html.STATUS_CLASS[st] or "st-none", esc(M.STATUS_LABEL[st] or st))
+  end
+  local function item(r)
+    local ind, t = r.indicator, r.target
+    local parts = { ('<span class="what">%s</span> %d 目标 %s'):format(esc(ind.name), t.year, esc(M.target_display(t))),
+      chip(t.status) }
+    if ind.latest then
+      parts[#parts + 1] = ("最新 latest %s (%d)"):format(esc(in_unit(ind.latest.value, ind.unit)), ind.latest.year)
+    end
+    local g = gap_of(ind, t)
+    if g then parts[#parts + 1] = "差距 gap " .. esc(in_unit(g, ind.unit, true)) end
+    if t.year > self.as_of then
+      local need = {}
+      if t.required_change then need[#need + 1] = esc(in_unit(t.required_change, ind.unit, true)) .. "/年" end
+      if t.required_rate then need[#need + 1] = esc(format.display(t.required_rate, format.SHARE)) .. " a year 年均增速" end
+      if #need > 0 then parts[#parts + 1] = "需 required " .. table.concat(need, ", ") end
+      if t.progress then parts[#parts + 1] = "进度 P " .. esc(format.display(t.progress, format.SHARE)) end
+    end
+    return "<li>" .. table.concat(parts, " · ") .. "</li>\n"
+  end
+  local out = {}
+  local urgent = #groups[1] + #groups[2]
+  out[#out + 1] = ("<h3>需要关注 Needs attention (%d), most urgent first</h3>\n"):format(urgent)
+  if urgent == 0 then
+    out[#out + 1] = "<p class=\"compact\">None: no target is behind, regressing, stalled or missed.</p>\n"
+  else
+    out[#out + 1] = '<ol class="urgent">\n'
+    for g = 1, 2 do for _, r in ipairs(groups[g]) do out[#out + 1] = item(r) end end
+    out[#out + 1] = "</ol>\n"
+  end
+  if #groups[3] > 0 then
+    out[#out + 1] = ("<h3>尚无法判断 Not yet judged (%d): the growth now required</h3>\n<p class=\"compact\">"):format(#groups[3])
+    local t = {}
+    for _, r in ipairs(groups[3]) do
+      local rate = r.target.required_rate and format.display(r.target.required_rate, format.SHARE) .. "/年" or nil
+      t[#t + 1] = ("%s %d%s (%s)"):format(esc(r.indicator.name), r.target.year, rate and (" " .. esc(rate)) or "",
+        esc(M.STATUS_LABEL[r.target.status] or r.target.status))
+    end
+    out[#out + 1] = table.concat(t, "; ") .. "</p>\n"
+  end
+  for _, g in ipairs{ { 4, "进度正常 On track" }, { 5, "已完成 Achieved" } } do
+    local list = groups[g[1]]
+    if #list > 0 then
+      local t = {}
+      for _, r in ipairs(list) do t[#t + 1] = ("%s %d"):format(esc(r.indicator.name), r.target.year) end
+      out[#out + 1] = ('<h3>%s (%d)</h3>\n<p class="compact">%s</p>\n'):format(g[2], #list, table.concat(t, "; "))
     end
   end
-  badges[#badges + 1] = "</p>\n"
-  local T = self:tabular()
+  out[#out + 1] = '<p class="rule">Order: missed first (the larger shortfall first), then behind, stalled and '
+    .. "regressing by how far progress P falls short of 1, then the higher growth rate now required; "
+    .. "P = (projected − base) / (target − base). The table below is in the same order.</p>\n"
+  return { title = ("致领导 For the bureau leader — %s, as of %d"):format(self.title, self.as_of),
+    html = table.concat(out), class = "leader", sources = { require("tuiyan.html").plan_source(self.plan) } }
+end
+
+--- A self-contained HTML report: the leader's page, the table in urgency order with status colours
+--- and 序时进度, and a chart per indicator.
+function Progress:html_sections()
+  local html = require "tuiyan.html"
+  local T = self:tabular{ urgency = true }
   for _, col in ipairs(T.columns) do
     if col.key == "status" then
       col.html = function(st)
@@ -342,7 +456,7 @@ function Progress:html_sections()
       end
     elseif col.key == "schedule_gap" then
       col.html = function(g)
-        return ('<span class="%s">%s</span>'):format(g >= 0 and "ahead" or "behindsched", html.escape(format.points(g)))
+        return ('<span class="%s">%s</span>'):format(g >= 0 and "ahead" or "behindsched", html.escape(format.display(g, format.POINTS)))
       end
     end
   end
@@ -351,9 +465,8 @@ function Progress:html_sections()
     if #ind.targets > 0 then charts[#charts + 1] = html.figure(self:chart(ind)) end
   end
   return {
-    { title = ("概览 Summary — as of %d%s"):format(self.as_of,
-        self.base_year and (", base year %d"):format(self.base_year) or ""), html = table.concat(badges) },
-    { title = "指标进展 Indicators", html = T:to_html_fragment() },
+    self:leader_section(),
+    { title = "指标进展 Indicators, most urgent first", html = T:to_html_fragment() },
     { title = "图表 Charts", html = html.charts(charts) },
   }
 end

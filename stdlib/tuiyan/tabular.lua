@@ -182,7 +182,8 @@ function Tabular:to_csv()
   return table.concat(out, "\r\n") .. "\r\n"
 end
 
---- HTML table (a fragment): cells as shown in text; a column may give `html = function(v) -> html`.
+--- HTML table (a fragment): cells as shown in text; a column may give `html = function(v, row) ->
+--- html` and `class = function(v, row) -> a class for the cell` (P(达标) colours).
 function Tabular:to_html_fragment()
   local cols = shown(self.columns)
   local html = require "tuiyan.html"
@@ -196,8 +197,10 @@ function Tabular:to_html_fragment()
     for _, col in ipairs(cols) do
       local blank = row.blank and row.blank[col.key]
       local v = row[col.key]
-      local cell = blank and "" or ((col.html and v ~= nil) and col.html(v) or html.escape(display(col, v, row)))
-      out[#out + 1] = ("<td%s>%s</td>"):format(col.align == "right" and ' class="num"' or "", cell)
+      local cell = blank and "" or ((col.html and v ~= nil) and col.html(v, row) or html.escape(display(col, v, row)))
+      local class = { col.align == "right" and "num" or nil }
+      if col.class and not blank and v ~= nil then class[#class + 1] = col.class(v, row) end
+      out[#out + 1] = ("<td%s>%s</td>"):format(#class > 0 and (' class="' .. table.concat(class, " ") .. '"') or "", cell)
     end
     out[#out + 1] = "</tr>\n"
   end

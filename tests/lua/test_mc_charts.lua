@@ -95,7 +95,7 @@ T.test("the chart draws the bands at the quantiles' values, one fan per distinct
   T.raises(function() r:chart("ind_w", { "nope" }) end, "mc result: no scenario 'nope'")
 end)
 
-T.test("charts() gives one standalone chart per indicator; the HTML has them above the table", function()
+T.test("charts() gives one standalone chart per indicator; the HTML has the leader's P(达标) table, the table, then them", function()
   local r = run{}
   local charts = r:charts()
   T.eq(#charts, 2)
@@ -103,9 +103,11 @@ T.test("charts() gives one standalone chart per indicator; the HTML has them abo
   T.eq(charts[2].id, "ind_w")
   T.eq(charts[1].chart:to_svg():sub(1, 38), '<?xml version="1.0" encoding="UTF-8"?>')
   local sections = r:html_sections()
-  T.eq(#sections, 2)
-  T.eq(count(sections[1].html, "<svg "), 2)
+  T.eq(#sections, 3)
+  T.eq(sections[1].class, "leader")
+  T.eq(count(sections[1].html, "<svg "), 0)
   T.truthy(sections[2].html:find("<table>", 1, true))
+  T.eq(count(sections[3].html, "<svg "), 2)
   T.eq(count(r:to_html(), "<svg "), 2)
 end)
 
