@@ -29,7 +29,7 @@ usage:
 options:
 %s
 exit codes: 0 ok · 1 script error · 2 usage · 3 bad input data · 4 package verification ·
-            5 limit exceeded · 6 output not written · 70 internal error
+            5 limit exceeded · 6 output not written · 70 internal error · 130 interrupted (Ctrl-C)
 
 topics: progress, plan, targets, run, check, extract, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
 ]]
@@ -168,7 +168,7 @@ more than 256 MiB or 4096 files (--max-bytes, --max-file-bytes, --max-files). Ex
   exit = [[
 0 success · 1 script error (Lua error, with traceback) · 2 usage error · 3 bad input data
 (file:line:col) · 4 package verification failed · 5 limit exceeded · 6 output could not be
-written (nothing published) · 70 internal error
+written (nothing published) · 70 internal error · 130 interrupted (Ctrl-C; nothing published)
 ]],
 }
 
