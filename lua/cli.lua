@@ -26,6 +26,7 @@ local OPTIONS = {
     help = "a sandbox limit for a package scenario (cpu_seconds, wall_seconds, memory_mb, ...)" },
   force = { help = "replace existing result files" },
   quiet = { help = "no progress messages on stderr" },
+  wide = { help = "text tables with every column at full width (else they fit COLUMNS or the terminal)" },
   wait = { help = "when another run is writing into --out, wait for it instead of stopping" },
   peers = { value = "FILE", help = "progress: other regions' values (region,id,actual_YYYY...) to rank rank targets among" },
   region = { value = "NAME", help = "progress: this plan's region in the --peers file (left out of its peers)" },

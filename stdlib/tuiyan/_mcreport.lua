@@ -165,15 +165,20 @@ end
 
 function Result:table()
   local cols = {
-    { key = "name", title = "指标 indicator" },
+    { key = "name", title = "指标 indicator", wrap = 12 },
     { key = "year", title = "年", align = "right" },
     { key = "target", title = "目标 target", align = "right", unit = function(r) return r.unit end },
     { key = "scenario", title = "情景 scenario" },
-    { key = "p", title = "P(达标)", align = "right", fmt = pct },
-    { key = "mean", title = "均值 mean", align = "right", unit = function(r) return r.unit end },
+    { key = "p", title = "P(达标)", align = "right", fmt = pct, ansi = function(p)
+      return p >= 0.8 and "32" or p >= 0.5 and "33" or "31" end },
+    { key = "mean", title = "均值 mean", align = "right", unit = function(r) return r.unit end, drop = #self.probs + 1 },
   }
+  -- On a narrow terminal the outer quantiles go first, then the inner ones, the mean, the median.
+  local n = #self.probs
   for i, p in ipairs(self.probs) do
-    cols[#cols + 1] = { key = "q" .. i, title = qtitle(p), align = "right", unit = function(r) return r.unit end }
+    local depth = math.min(i, n + 1 - i)
+    cols[#cols + 1] = { key = "q" .. i, title = qtitle(p), align = "right", unit = function(r) return r.unit end,
+      drop = (p == 0.5) and (n + 2) or depth }
   end
   local T = tabular.new{ title = self.title or
     ("Monte Carlo: the chance of meeting each target / 目标达成概率 (%d samples)"):format(self.samples), columns = cols }

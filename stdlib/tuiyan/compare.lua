@@ -66,7 +66,7 @@ local MET = { [true] = "✓", [false] = "✗" }
 
 function Comparison:indicator_table()
   local cols = {
-    { key = "name", title = "指标 indicator" },
+    { key = "name", title = "指标 indicator", wrap = 12 },
     { key = "year", title = "年", align = "right" },
     { key = "target", title = "目标 target", align = "right", unit = function(r) return r.unit end },
   }

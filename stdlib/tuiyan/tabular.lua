@@ -86,8 +86,177 @@ local function shown(columns)
   return out
 end
 
---- Aligned text.
-function Tabular:to_text()
+-- ---------------------------------------------------------------------------------------------
+-- The terminal: how wide text tables may be, and colour.
+--
+-- Width: --wide shows every column at full width. Otherwise COLUMNS (the environment variable,
+-- a whole number ≥ 20) when set, piped or not; else, when standard output is a terminal (and no
+-- --out), the terminal's width (`tput cols`), 80 when that fails; else (piped, redirected, --out,
+-- the sandbox) no limit: the full table, byte-identical to what it always was.
+-- Fitting, in order: the name-like columns (col.wrap = their narrowest) wrap onto more lines down
+-- to a comfortable width; then secondary columns are left out by their priority (col.drop: 1 is
+-- left out first), and a note names them; then the wrapping columns narrow to col.wrap; if the
+-- table still does not fit, each row is shown as a block of "title: value" lines. Titles and
+-- notes wrap at the width. Display width counts a Chinese character as 2 columns.
+-- Colour (ANSI): statuses, ✓/✗ and P(达标) cells, only when standard output is a terminal, never
+-- with --out, with NO_COLOR set to anything but "" (https://no-color.org) or with TERM=dumb.
+
+local ESC = "\27["
+M.ANSI = { achieved = "32", exceeded = "1;32", on_track = "32", behind = "33", stalled = "33",
+  regressing = "31", missed = "1;31", overdue = "1;31" }
+
+local tput_cols   -- once per process: nil = not asked yet, false = failed
+local function terminal_cols()
+  if tput_cols == nil then
+    tput_cols = false
+    if io.popen then
+      local ok, f = pcall(io.popen, "command -v tput >/dev/null 2>&1 && tput cols")
+      if ok and f then
+        local n = math.tointeger(tonumber((f:read("a") or ""):match("%d+") or ""))
+        f:close()
+        if n and n >= 20 then tput_cols = n end
+      end
+    end
+  end
+  return tput_cols or nil
+end
+
+--- terminal() -> { width = columns or nil (no limit), color = boolean }, for the text of this run
+--- (see above). Inside the sandbox (no os.getenv, no terminal): no limit, no colour.
+function M.terminal()
+  local out = { width = nil, color = false }
+  local getenv = os.getenv
+  if not getenv then return out end
+  local ok, tuiyan = pcall(require, "tuiyan")
+  local opts = ok and type(tuiyan) == "table" and tuiyan.options or {}
+  local tty = false
+  if not opts.out then
+    local okr, rl = pcall(require, "_tuiyan.readline")
+    tty = okr and type(rl) == "table" and rl.isatty and rl.isatty(1) or false
+  end
+  if not opts.wide then
+    local c = math.tointeger(tonumber(getenv("COLUMNS") or ""))
+    if c and c >= 20 then out.width = c
+    elseif tty then out.width = terminal_cols() or 80 end
+  end
+  local nc = getenv("NO_COLOR")
+  out.color = tty and not (nc and nc ~= "") and getenv("TERM") ~= "dumb" or false
+  return out
+end
+
+--- wrap(s, width) -> the lines of s, each at most `width` display columns: breaks at a space
+--- where there is one, else between characters (Chinese text breaks anywhere).
+function M.wrap(s, width)
+  if format.width(s) <= width then return { s } end
+  local lines, line, lw = {}, {}, 0
+  local last_space = nil   -- index in `line` of the last space
+  for _, cp in utf8.codes(s) do
+    local ch = utf8.char(cp)
+    local w = format.width(ch)
+    if lw + w > width and lw > 0 then
+      if ch == " " then
+        lines[#lines + 1] = table.concat(line); line, lw, last_space = {}, 0, nil
+        goto continue
+      elseif last_space and last_space > 1 then
+        lines[#lines + 1] = table.concat(line, "", 1, last_space - 1)
+        local rest = { table.unpack(line, last_space + 1) }
+        line, lw, last_space = rest, format.width(table.concat(rest)), nil
+      else
+        lines[#lines + 1] = table.concat(line); line, lw, last_space = {}, 0, nil
+      end
+    end
+    line[#line + 1] = ch
+    lw = lw + w
+    if ch == " " then last_space = #line end
+    ::continue::
+  end
+  if #line > 0 then lines[#lines + 1] = table.concat(line) end
+  for k, l in ipairs(lines) do lines[k] = l:gsub("%s+$", "") end
+  return lines
+end
+
+-- A note or title wrapped at `width`; continuation lines keep the note's indentation plus two.
+local function wrap_para(s, width, out)
+  local indent = s:match("^(%s*)")
+  local lines = M.wrap(s, width)
+  if #lines == 1 then out[#out + 1] = lines[1]; return end
+  lines = M.wrap(s, math.max(width - #indent - 2, 10))
+  for k, l in ipairs(lines) do out[#out + 1] = k == 1 and l or (indent .. "  " .. l) end
+end
+
+local function total_width(widths, keep)
+  local t, n = 0, 0
+  for c, w in ipairs(widths) do if keep[c] then t = t + w; n = n + 1 end end
+  return t + 2 * math.max(n - 1, 0)
+end
+
+-- Decides the columns and their widths for a width limit: { keep = {bool per column}, widths,
+-- dropped = {titles}, records = true when even that does not fit }.
+local function fit(cols, widths, limit)
+  local keep, w = {}, {}
+  for c in ipairs(cols) do keep[c] = true; w[c] = widths[c] end
+  local wrapping = {}
+  for c, col in ipairs(cols) do if col.wrap then wrapping[#wrapping + 1] = c end end
+  if #wrapping == 0 then wrapping[1] = 1 end
+  local function narrow(floor_of)
+    for _, c in ipairs(wrapping) do
+      local excess = total_width(w, keep) - limit
+      if excess <= 0 then return end
+      local floor = floor_of(cols[c])
+      if w[c] > floor then w[c] = math.max(floor, w[c] - excess) end
+    end
+  end
+  narrow(function(col) return math.max(col.wrap or 10, 24) end)
+  local dropped = {}
+  while total_width(w, keep) > limit do
+    local best
+    for c, col in ipairs(cols) do
+      if keep[c] and col.drop and (best == nil or col.drop < cols[best].drop) then best = c end
+    end
+    if not best then break end
+    keep[best] = false
+    dropped[#dropped + 1] = cols[best].title
+  end
+  for _, c in ipairs(wrapping) do w[c] = math.min(w[c], cols[c].wrap or 10) end
+  -- With the wrapping columns at their narrowest, take back what fits, the last left out first;
+  -- then give any room left to the wrapping columns.
+  for k = #dropped, 1, -1 do
+    for c, col in ipairs(cols) do
+      if col.title == dropped[k] and not keep[c] then
+        keep[c] = true
+        if total_width(w, keep) > limit then keep[c] = false else table.remove(dropped, k) end
+        break
+      end
+    end
+  end
+  for _, c in ipairs(wrapping) do
+    local room = limit - total_width(w, keep)
+    if room > 0 then w[c] = math.min(widths[c], w[c] + room) end
+  end
+  return { keep = keep, widths = w, dropped = dropped, records = total_width(w, keep) > limit }
+end
+
+local function colored(s, code, on)
+  if not on or not code or s == "" then return s end
+  return ESC .. code .. "m" .. s .. ESC .. "0m"
+end
+
+-- The colour of a cell: a status by its name, a column's own ansi(v, row), ✓ green and ✗ red.
+local function cell_color(col, v, row)
+  if col.status then return M.ANSI[v] end
+  if col.ansi and v ~= nil then return col.ansi(v, row) end
+  return nil
+end
+
+local function marks(s, on)
+  if not on then return s end
+  return (s:gsub("✓", ESC .. "32m✓" .. ESC .. "0m"):gsub("✗", ESC .. "31m✗" .. ESC .. "0m"))
+end
+
+--- Aligned text. opts: { width = columns or nil, color = boolean }; default M.terminal().
+function Tabular:to_text(opts)
+  opts = opts or M.terminal()
+  local limit, color = opts.width, opts.color
   local cols = shown(self.columns)
   local cells, widths = {}, {}
   for c, col in ipairs(cols) do widths[c] = format.width(col.title) end
@@ -100,26 +269,91 @@ function Tabular:to_text()
     end
   end
   local out = {}
-  if self.title then out[#out + 1] = self.title; out[#out + 1] = "" end
-  local function line(values)
-    local parts = {}
+  local function para(s) if limit then wrap_para(s, limit, out) else out[#out + 1] = s end end
+  if self.title then para(self.title); out[#out + 1] = "" end
+  local layout
+  if limit and total_width(widths, setmetatable({}, { __index = function() return true end })) > limit then
+    -- Titles may wrap too: a column is as wide as its widest cell or its title's longest word.
     for c, col in ipairs(cols) do
-      local last = c == #cols
-      parts[c] = (last and col.align ~= "right") and values[c] or format.pad(values[c], widths[c], col.align)
+      local wmax = 0
+      for word in col.title:gmatch("%S+") do wmax = math.max(wmax, format.width(word)) end
+      for r in ipairs(self.rows) do wmax = math.max(wmax, format.width(cells[r][c])) end
+      widths[c] = wmax
     end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+    layout = fit(cols, widths, limit)
   end
-  local titles = {}
-  for c, col in ipairs(cols) do titles[c] = col.title end
-  line(titles)
-  local rule = {}
-  for c in ipairs(cols) do rule[c] = string.rep("-", widths[c]) end
-  line(rule)
-  for r in ipairs(self.rows) do line(cells[r]) end
   local notes = self:notes_shown()
+  if layout and #layout.dropped > 0 and not layout.records then
+    notes = { table.unpack(notes) }
+    notes[#notes + 1] = ("Not shown, to fit %d columns: %s; --wide shows every column."):format(limit,
+      table.concat(layout.dropped, ", "))
+  end
+  if layout and layout.records then
+    -- Each row as a block: its first cell, then "title: value" for the others.
+    for r, row in ipairs(self.rows) do
+      local head = cells[r][1]
+      if head ~= "" then para(head) end
+      for c = 2, #cols do
+        local v = cells[r][c]
+        if v ~= "" and v ~= format.MISSING then
+          local text = "  " .. cols[c].title .. ": " .. v
+          local start = #out + 1
+          wrap_para(text, limit, out)
+          if color then
+            for k = start, #out do out[k] = marks(out[k], true) end
+            local code = cell_color(cols[c], self.rows[r][cols[c].key], row)
+            if code then out[start] = out[start]:gsub(": (.*)$", function(x) return ": " .. colored(x, code, true) end, 1) end
+          end
+        end
+      end
+    end
+  else
+    local keep = layout and layout.keep or nil
+    local w = layout and layout.widths or widths
+    local shown_c = {}
+    for c in ipairs(cols) do if not keep or keep[c] then shown_c[#shown_c + 1] = c end end
+    local function line(values, row, raw)
+      local split, height = {}, 1
+      for k, c in ipairs(shown_c) do
+        split[k] = format.width(values[c]) > w[c] and M.wrap(values[c], w[c]) or { values[c] }
+        height = math.max(height, #split[k])
+      end
+      for h = 1, height do
+        local parts = {}
+        for k, c in ipairs(shown_c) do
+          local col = cols[c]
+          local s = split[k][h] or ""
+          local last = k == #shown_c
+          local padded = (last and col.align ~= "right") and s or format.pad(s, w[c], col.align)
+          if color and raw then
+            local code = cell_color(col, raw[col.key], row)
+            if code and s ~= "" then
+              local lead, body, trail = padded:match("^(%s*)(.-)(%s*)$")
+              padded = lead .. colored(body, code, true) .. trail
+            end
+            padded = marks(padded, true)
+          end
+          parts[k] = padded
+        end
+        out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+      end
+    end
+    local titles = {}
+    for c, col in ipairs(cols) do titles[c] = col.title end
+    line(titles)
+    local rule = {}
+    for c in ipairs(cols) do rule[c] = string.rep("-", w[c]) end
+    line(rule)
+    for r, row in ipairs(self.rows) do
+      line(cells[r], row, (row.blank and setmetatable({}, { __index = function(_, k)
+        if row.blank[k] then return nil end
+        return row[k]
+      end })) or row)
+    end
+  end
   if #notes > 0 then
     out[#out + 1] = ""
-    for _, n in ipairs(notes) do out[#out + 1] = n end
+    for _, n in ipairs(notes) do para(n) end
   end
   return table.concat(out, "\n") .. "\n"
 end
