@@ -170,11 +170,11 @@ function M.charts(list)
   return table.concat(out)
 end
 
---- notes{ "...", ... } -> small print under a table
+--- notes{ "...", ... } -> small print under a table (escaped; a ✓/✗ in its colour)
 function M.notes(list)
   if not list or #list == 0 then return "" end
   local out = { "<div class=\"notes\">" }
-  for _, n in ipairs(list) do out[#out + 1] = "<p>" .. esc(n) .. "</p>" end
+  for _, n in ipairs(list) do out[#out + 1] = "<p>" .. M.met(n) .. "</p>" end
   out[#out + 1] = "</div>\n"
   return table.concat(out)
 end
