@@ -97,6 +97,23 @@ fuzz: deps
 bench: all
 	@sh bench/run.sh
 
+# The README's two screenshots, from exactly the commands the README shows beside them (run in
+# $(BUILD)/docs with examples/ and scenarios/ linked in), rendered by headless Chromium as
+# tests/cli/test_html.sh does. SOURCE_DATE_EPOCH, when set, fixes the footer's date.
+DOCS_PROGRESS    = tuiyan progress examples/plans/illustrative_targets.csv --format html --out report/
+DOCS_UNCERTAINTY = tuiyan run scenarios/wuwei_uncertainty.lua --format html --out report/
+CHROMIUM_SHOT    = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
+  --user-data-dir=$(abspath $(BUILD))/docs/profile --window-size=1280,1500
+.PHONY: docs
+docs: all
+	@rm -rf $(BUILD)/docs && mkdir -p $(BUILD)/docs
+	@ln -s $(CURDIR)/examples $(CURDIR)/scenarios $(BUILD)/docs/
+	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_PROGRESS) --quiet
+	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_UNCERTAINTY) --quiet --force
+	$(CHROMIUM_SHOT) --screenshot=$(CURDIR)/docs/report-progress.png file://$(abspath $(BUILD))/docs/report/progress.html
+	$(CHROMIUM_SHOT) --screenshot=$(CURDIR)/docs/report-uncertainty.png file://$(abspath $(BUILD))/docs/report/wuwei_uncertainty.html
+
 clean:
 	rm -rf build tuiyan
 
