@@ -118,3 +118,57 @@ clean:
 	rm -rf build tuiyan
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- Installing: make install PREFIX=/usr/local DESTDIR=, make uninstall, make deb, make man.
+# The binary needs no file at run time (the Lua library and the default plan are compiled in).
+# The man page is generated from the built binary's own --help and help TOPIC texts.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR      ?= $(PREFIX)/share/doc/tuiyan
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# The page's and the Debian changelog's date: SOURCE_DATE_EPOCH, else the last commit's day.
+MAN_DATE    ?= $(shell d=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}; date -u -d "@$${d:-$$(date +%s)}" +%F)
+DOC_FILES    = README.md LICENSE CHANGELOG.md
+EXAMPLE_FILES = $(sort $(shell find examples scenarios -type f 2>/dev/null))
+DEB_MAINTAINER ?= tuiyan maintainers <maintainers@users.noreply.h-seed-60943105.example>
+DEB_ROOT    ?= $(BUILD)/deb-root
+DEB         ?= $(BUILD)/tuiyan_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+
+.PHONY: install uninstall deb man test-install
+
+man:
+	@sh tools/deps.sh
+	@$(MAKE) --no-print-directory $(BIN)
+	@mkdir -p $(BUILD)/man
+	$(BIN) run tools/manpage.lua $(BIN) $(VERSION) $(MAN_DATE) $(DOCDIR) > $(BUILD)/man/tuiyan.1.tmp
+	@mv $(BUILD)/man/tuiyan.1.tmp $(BUILD)/man/tuiyan.1
+
+install: man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tuiyan
+	install -m 0644 $(BUILD)/man/tuiyan.1 $(DESTDIR)$(MANDIR)/man1/tuiyan.1
+	install -m 0644 completion/tuiyan.bash $(DESTDIR)$(BASHCOMPDIR)/tuiyan
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	@for f in $(EXAMPLE_FILES); do install -D -m 0644 "$$f" "$(DESTDIR)$(DOCDIR)/$$f" || exit 1; done
+	@echo "installed $(DESTDIR)$(BINDIR)/tuiyan, its man page, bash completion and $(DESTDIR)$(DOCDIR)"
+
+# Removes the files install writes, then tuiyan's own documentation folders once empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tuiyan $(DESTDIR)$(MANDIR)/man1/tuiyan.1 $(DESTDIR)$(BASHCOMPDIR)/tuiyan
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOC_FILES) $(EXAMPLE_FILES))
+	@if [ -d "$(DESTDIR)$(DOCDIR)" ]; then find "$(DESTDIR)$(DOCDIR)" -depth -type d -empty -delete; fi
+
+# A Debian package from a staged install (PREFIX=/usr); packaging/deb/build.sh does the rest.
+deb:
+	rm -rf $(DEB_ROOT)
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr >/dev/null
+	sh packaging/deb/build.sh $(DEB_ROOT) $(DEB) $(VERSION) "$(DEB_MAINTAINER)" $(MAN_DATE)
+
+# The install checks alone (make test runs them too): the .deb into a private dpkg root, man,
+# completion, removal and lintian; never the real system.
+test-install:
+	@sh tools/deps.sh test
+	@$(MAKE) --no-print-directory $(BIN)
+	@sh tests/cli/test_install.sh "$(BIN)" "$(BUILD)"
