@@ -9,7 +9,7 @@
 set -u
 PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev libxlsxwriter-dev pkg-config"
 if [ "${1:-}" = test ]; then
-    PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales"
+    PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales lintian man-db"
 fi
 LINE="apt-get update && apt-get install -y --no-install-recommends $PKGS"
 
@@ -23,6 +23,8 @@ have_all() {
         /usr/bin/python3 -c "import openpyxl" 2>/dev/null || return 1
         command -v soffice >/dev/null 2>&1 || return 1
         command -v chromium >/dev/null 2>&1 || return 1
+        command -v lintian >/dev/null 2>&1 || return 1   # test_install.sh: lintian on the .deb, man -M
+        command -v man >/dev/null 2>&1 || return 1
         [ -f /usr/share/i18n/locales/de_DE ] || return 1
     fi
     return 0
