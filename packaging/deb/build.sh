@@ -41,10 +41,12 @@ if command -v dpkg-shlibdeps >/dev/null 2>&1; then
     rm -rf "$tmp"
 fi
 if [ -z "$DEPENDS" ]; then
-    # Fallback: the package owning each library ldd resolves, at the version installed here.
-    DEPENDS=$(ldd "$BINF" | awk '/=> \// { print $3 }' | while read -r lib; do
-        real=$(readlink -f "$lib")
-        pkg=$(dpkg -S "$lib" 2>/dev/null || dpkg -S "$real" 2>/dev/null) || continue
+    # Fallback: the package owning each library the binary itself names (NEEDED, not the
+    # libraries those pull in), where ldd finds it, at the upstream version installed here.
+    DEPENDS=$(readelf -d "$BINF" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r soname; do
+        lib=$(ldd "$BINF" | awk -v l="$soname" '$1 == l { print $3 }')
+        [ -n "$lib" ] || continue
+        pkg=$(dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null) || continue
         pkg=${pkg%%:*}
         printf '%s (>= %s)\n' "$pkg" "$(dpkg-query -W -f='${Version}' "$pkg" | sed 's/-[^-]*$//')"
     done | sort -u | paste -sd, - | sed 's/,/, /g')
