@@ -12,6 +12,7 @@
  * stderr when the host turned it on (set_progress: the REPL, and `tuiyan run` without --quiet)
  * and stderr is a terminal; the bar is erased when the run ends and never touches results. */
 #include "bind/bind.h"
+#include "core/alloc.h"
 #include "core/dist.h"
 #include "core/mc.h"
 #include "core/sensitivity.h"
@@ -442,14 +443,9 @@ static void push_result(lua_State *L, const TyModel *m, TyMcResult *res)
     lua_setfield(L, -2, "met");
 }
 
-/* run(model, spec) -> { samples, exact, rel_error, chunks, series = {...}, met = {...} }
- * spec: overrides, params, samples, seed, lhs, threads, track, years, targets, probs,
- * exact_budget, draws (a tuiyan.Draws from draw_matrix with the same params). */
-static int mc_run_l(lua_State *L)
+/* The options of spec at index 2 into opt (arrays as scratch userdata on the stack). */
+static void read_run_options(lua_State *L, TyModel *m, TyMcOptions *o)
 {
-    TyModel *m = check_model(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_settop(L, 2);
     TyMcOptions opt;
     memset(&opt, 0, sizeof opt);
     TyMcParam *params;
@@ -482,6 +478,35 @@ static int mc_run_l(lua_State *L)
                        d->nparams, d->nsamples, opt.nparams, opt.nsamples);
         opt.draws = d->values;
     }
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "range");
+    if (!lua_isnil(L, -1)) {
+        luaL_checktype(L, -1, LUA_TTABLE);
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        lua_Integer b = luaL_checkinteger(L, -2), e = luaL_checkinteger(L, -1);
+        if (b < 0 || e <= b) luaL_error(L, "range: samples %I..%I is empty", (LUA_INTEGER)b, (LUA_INTEGER)e);
+        opt.range_begin = (size_t)b;
+        opt.range_end = (size_t)e;
+        opt.keep_state = 1;
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+    *o = opt;
+}
+
+/* run(model, spec) -> { samples, exact, rel_error, chunks, series = {...}, met = {...},
+ * state = bytes (with a range) }
+ * spec: overrides, params, samples, seed, lhs, threads, track, years, targets, probs,
+ * exact_budget, draws (a tuiyan.Draws from draw_matrix with the same params), range = {A, B}
+ * (samples A .. B - 1 only, 0-based: the result is theirs, and `state` their mergeable state). */
+static int mc_run_l(lua_State *L)
+{
+    TyModel *m = check_model(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    TyMcOptions opt;
+    read_run_options(L, m, &opt);
     TyMcResult res;
     TyError err;
     ty_error_clear(&err);
@@ -495,6 +520,71 @@ static int mc_run_l(lua_State *L)
     TyStatus st = mc_run(m, &opt, &res, &err);
     host_interrupt_end(&scope);
     bar_finish(&bar);
+    if (st != TY_OK) return raise_core(L, &err);
+    push_result(L, m, &res);
+    if (res.state) {
+        unsigned char *buf = NULL;
+        size_t len = 0;
+        st = mc_state_encode(res.state, &buf, &len, &err);
+        mc_result_free(&res);
+        if (st != TY_OK) return raise_core(L, &err);
+        lua_pushlstring(L, (const char *)buf, len);
+        ty_free(buf);
+        lua_setfield(L, -2, "state");
+        return 1;
+    }
+    mc_result_free(&res);
+    return 1;
+}
+
+typedef struct StateList { TyMcState **v; size_t n; } StateList;
+
+static int statelist_gc(lua_State *L)
+{
+    StateList *l = lua_touserdata(L, 1);
+    for (size_t i = 0; l->v && i < l->n; i++) mc_state_free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+    return 0;
+}
+
+/* merge(model, spec, {bytes, ...}) -> the result run(model, spec) gives (spec's range ignored),
+ * from the states of runs of ranges that tile its samples. A bad or foreign state, a gap or an
+ * overlap raises a data error (exit 3). */
+static int mc_merge_l(lua_State *L)
+{
+    TyModel *m = check_model(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+    size_t n = lua_rawlen(L, 3);
+    StateList *l = lua_newuserdatauv(L, sizeof *l, 0);          /* [4] */
+    l->v = NULL;
+    l->n = 0;
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, statelist_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_setmetatable(L, -2);
+    l->v = calloc(n + 1, sizeof *l->v);
+    if (!l->v) return luaL_error(L, "not enough memory");
+    TyError err;
+    ty_error_clear(&err);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 3, (lua_Integer)i + 1);
+        size_t len;
+        const char *b = luaL_checklstring(L, -1, &len);
+        TyStatus st = mc_state_decode((const unsigned char *)b, len, &l->v[i], &err);
+        lua_pop(L, 1);
+        if (st != TY_OK) return raise_core(L, &err);
+        l->n = i + 1;
+    }
+    lua_pushvalue(L, 2);
+    lua_replace(L, 2);
+    TyMcOptions opt;
+    read_run_options(L, m, &opt);
+    TyMcResult res;
+    TyStatus st = mc_merge(m, &opt, l->v, l->n, &res, &err);
     if (st != TY_OK) return raise_core(L, &err);
     push_result(L, m, &res);
     mc_result_free(&res);
@@ -627,7 +717,7 @@ static const luaL_Reg draws_methods[] = {
 
 static const luaL_Reg mc_funcs[] = {
     {"quantile", mc_quantile}, {"cdf", mc_cdf}, {"check", mc_check}, {"sample", mc_sample},
-    {"run", mc_run_l}, {"tornado", mc_tornado}, {"draw_matrix", mc_draw_matrix},
+    {"run", mc_run_l}, {"merge", mc_merge_l}, {"tornado", mc_tornado}, {"draw_matrix", mc_draw_matrix},
     {"now", mc_now}, {"peak_memory", mc_peak_memory}, {"set_progress", mc_set_progress},
     {NULL, NULL}
 };

@@ -35,7 +35,11 @@ typedef struct Shared {
     TyPermutation *perms;       /* per parameter, with lhs */
     size_t **series_targets;    /* per series: target indices, ending with SIZE_MAX */
     int exact;
-    double *kept;               /* exact: nseries × nsamples */
+    size_t begin, end;          /* the samples this run runs (a range of the whole run's) */
+    size_t first_chunk;         /* the run's chunk that is chunk 0 here */
+    size_t kept_stride;         /* end - begin: a series' place in kept */
+    double *kept;               /* exact: nseries × kept_stride */
+    McChunkMoments *saved;      /* keep_state: every chunk's moments, nchunks × nseries */
     /* chunk ordering */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -62,7 +66,7 @@ typedef struct Worker {
     McChunkMoments *moments;    /* the claimed chunk's ring slot */
     TyHist *hists;              /* per series, histogram mode */
     uint64_t *met;              /* per target */
-    size_t offset;              /* first sample of the claimed chunk */
+    size_t offset;              /* first sample of the claimed chunk (in the whole run) */
     int block_constant;         /* the block being summarised holds one value */
     TyError err;
 } Worker;
@@ -112,7 +116,8 @@ static TyStatus on_block(void *ctx, int year, int elem, const double *values, si
     mc_chunk_moments_add(&w->moments[s], values, n, lo, hi);
     count_targets(w, s, values, n);
     if (sh->exact) {
-        memcpy(sh->kept + s * sh->opt->nsamples + w->offset + offset, values, n * sizeof *values);
+        memcpy(sh->kept + s * sh->kept_stride + (w->offset - sh->begin) + offset, values,
+               n * sizeof *values);
     } else if (w->hists) {
         TyStatus st = hist_add_range(&w->hists[s], values, n, lo, hi, err);
         if (st) return st;
@@ -122,17 +127,23 @@ static TyStatus on_block(void *ctx, int year, int elem, const double *values, si
 
 /* ---- one chunk ---- */
 
+/* Chunks are numbered from the run's first (sh->first_chunk of the whole run's). */
+static size_t chunk_offset(const Shared *sh, size_t chunk)
+{
+    return (sh->first_chunk + chunk) * TY_MC_CHUNK;
+}
+
 static size_t chunk_samples(const Shared *sh, size_t chunk)
 {
-    size_t offset = chunk * TY_MC_CHUNK;
-    return sh->opt->nsamples - offset < TY_MC_CHUNK ? sh->opt->nsamples - offset : TY_MC_CHUNK;
+    size_t offset = chunk_offset(sh, chunk);
+    return sh->end - offset < TY_MC_CHUNK ? sh->end - offset : TY_MC_CHUNK;
 }
 
 static TyStatus run_chunk(Worker *w, size_t chunk)
 {
     Shared *sh = w->sh;
     const TyMcOptions *opt = sh->opt;
-    size_t offset = chunk * TY_MC_CHUNK;
+    size_t offset = chunk_offset(sh, chunk);
     size_t n = chunk_samples(sh, chunk);
     w->offset = offset;
     for (size_t p = 0; p < opt->nparams; p++) {
@@ -167,6 +178,8 @@ static void merge_ready(Shared *sh)
     while (sh->next_merge < sh->next_claim) {
         size_t slot = sh->next_merge % sh->ring_size;
         if (!sh->ring_done[slot]) break;
+        if (sh->saved)
+            memcpy(sh->saved + sh->next_merge * sh->nseries, sh->ring[slot], sh->nseries * sizeof *sh->saved);
         for (size_t s = 0; s < sh->nseries; s++) mc_moments_merge(&sh->total[s], &sh->ring[slot][s]);
         sh->ring_done[slot] = 0;
         sh->next_merge++;
@@ -191,7 +204,7 @@ static void maybe_progress(Shared *sh)
     sh->last_progress = now;
     size_t done = sh->done;
     pthread_mutex_unlock(&sh->mu);
-    opt->progress(opt->progress_ctx, done, opt->nsamples, now - sh->t0);
+    opt->progress(opt->progress_ctx, done, sh->end - sh->begin, now - sh->t0);
     pthread_mutex_lock(&sh->mu);
 }
 
@@ -250,8 +263,8 @@ static void *work(void *arg)
 static TyStatus explain_failure(Shared *sh, Worker *w, TyError *err)
 {
     const TyMcOptions *opt = sh->opt;
-    size_t offset = sh->fail_chunk * TY_MC_CHUNK;
-    size_t n = opt->nsamples - offset < TY_MC_CHUNK ? opt->nsamples - offset : TY_MC_CHUNK;
+    size_t offset = chunk_offset(sh, sh->fail_chunk);
+    size_t n = chunk_samples(sh, sh->fail_chunk);
     for (size_t i = 0; i < n; i++) {
         for (size_t p = 0; p < opt->nparams; p++) {
             double x;
@@ -310,6 +323,16 @@ static TyStatus check_options(const TyModel *m, const TyMcOptions *opt, TyError 
         return ty_error_set(err, TY_ESCRIPT, "Monte Carlo options: an array is missing");
     if (opt->nprobs > TY_MC_MAX_PROBS)
         return ty_error_set(err, TY_ESCRIPT, "at most %d quantiles", TY_MC_MAX_PROBS);
+    if (opt->range_end != 0) {
+        size_t b = opt->range_begin, e = opt->range_end < opt->nsamples ? opt->range_end : opt->nsamples;
+        if (b >= e)
+            return ty_error_set(err, TY_ESCRIPT, "samples %zu..%zu: no sample of the run's %zu in that range",
+                                opt->range_begin, opt->range_end, opt->nsamples);
+        if (b % TY_MC_CHUNK != 0 || (e % TY_MC_CHUNK != 0 && e != opt->nsamples))
+            return ty_error_set(err, TY_ESCRIPT, "samples %zu..%zu: a range begins and ends at a multiple of "
+                                "%d (a chunk of samples) or at the run's %zu samples", opt->range_begin,
+                                opt->range_end, TY_MC_CHUNK, opt->nsamples);
+    }
     for (size_t q = 0; q < opt->nprobs; q++)
         if (!(opt->probs[q] >= 0.0 && opt->probs[q] <= 1.0))
             return ty_error_set(err, TY_ESCRIPT, "quantile %g is not within [0, 1]", opt->probs[q]);
@@ -345,6 +368,7 @@ static void shared_free(Shared *sh)
         for (size_t s = 0; s < sh->nseries; s++) ty_free(sh->series_targets[s]);
     ty_free(sh->series_targets);
     ty_free(sh->kept);
+    ty_free(sh->saved);
     if (sh->ring)
         for (size_t i = 0; i < sh->ring_size; i++) ty_free(sh->ring[i]);
     ty_free(sh->ring);
@@ -423,14 +447,22 @@ static TyStatus shared_init(Shared *sh, const TyModel *m, const TyMcOptions *opt
         if (opt->lhs) rng_permutation_init(&sh->perms[p], opt->nsamples, opt->seed, sh->streams[p]);
     }
     sh->nseries = opt->ntracked * sh->nyears;
-    sh->nchunks = (opt->nsamples + TY_MC_CHUNK - 1) / TY_MC_CHUNK;
+    sh->begin = opt->range_end ? opt->range_begin : 0;
+    sh->end = opt->range_end && opt->range_end < opt->nsamples ? opt->range_end : opt->nsamples;
+    sh->first_chunk = sh->begin / TY_MC_CHUNK;
+    sh->kept_stride = sh->end - sh->begin;
+    sh->nchunks = (sh->end + TY_MC_CHUNK - 1) / TY_MC_CHUNK - sh->first_chunk;
     TyStatus st = index_targets(sh, err);
     if (st) return st;
     size_t budget = opt->exact_budget ? opt->exact_budget : TY_MC_EXACT_BUDGET;
     sh->exact = opt->nprobs > 0 && sh->nseries > 0 && opt->nsamples <= budget / sh->nseries;
     if (sh->exact) {
-        sh->kept = ty_malloc(sh->nseries * opt->nsamples * sizeof(double));
+        sh->kept = ty_malloc(sh->nseries * sh->kept_stride * sizeof(double));
         if (!sh->kept) return oom(err);
+    }
+    if (opt->keep_state) {
+        sh->saved = ty_calloc(sh->nchunks * sh->nseries + 1, sizeof *sh->saved);
+        if (!sh->saved) return oom(err);
     }
     /* Room for threads to run ahead of a slow (or descheduled) one before they wait. */
     sh->ring_size = 8 * nthreads;
@@ -480,7 +512,7 @@ static TyStatus worker_init(Worker *w, Shared *sh, TyError *err)
 static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult *res, TyError *err)
 {
     const TyMcOptions *opt = sh->opt;
-    res->nsamples = opt->nsamples;
+    res->nsamples = sh->kept_stride;
     res->nseries = sh->nseries;
     res->nprobs = opt->nprobs;
     res->ntargets = opt->ntargets;
@@ -506,7 +538,7 @@ static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult
         r->q = res->qvalues + s * opt->nprobs;
         if (opt->nprobs == 0) continue;
         if (sh->exact) {
-            mc_exact_quantiles(sh->kept + s * opt->nsamples, opt->nsamples, opt->probs,
+            mc_exact_quantiles(sh->kept + s * sh->kept_stride, sh->kept_stride, opt->probs,
                                opt->nprobs, r->q);
         } else {
             for (size_t i = 1; i < nworkers; i++) {
@@ -522,6 +554,306 @@ static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult
     return TY_OK;
 }
 
+/* ---- mergeable state (mc.h) ---- */
+
+struct TyMcState {
+    uint64_t fingerprint;
+    uint64_t nsamples, begin, end;      /* the whole run's samples; the range held */
+    uint64_t nseries, ntargets, nchunks;
+    uint64_t mode;                      /* 0: moments only, 1: kept values, 2: histograms */
+    McChunkMoments *chunks;             /* nchunks × nseries, in chunk order */
+    uint64_t *met;                      /* ntargets */
+    double *kept;                       /* mode 1: nseries × (end - begin) */
+    TyHist *hists;                      /* mode 2: nseries */
+};
+
+/* FNV-1a over what decides a run's numbers: a state merges only into the run it is part of. */
+typedef struct Fnv { uint64_t h; } Fnv;
+static void fnv_bytes(Fnv *f, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) { f->h ^= b[i]; f->h *= 0x100000001b3ull; }
+}
+static void fnv_u64(Fnv *f, uint64_t v) { fnv_bytes(f, &v, sizeof v); }
+static void fnv_f64(Fnv *f, double v) { fnv_bytes(f, &v, sizeof v); }
+static void fnv_str(Fnv *f, const char *s) { fnv_bytes(f, s, strlen(s) + 1); }
+static void fnv_value(Fnv *f, const TyValue *v)
+{
+    fnv_u64(f, (uint64_t)v->kind);
+    fnv_f64(f, v->scalar);
+    fnv_u64(f, (uint64_t)v->n);
+    fnv_u64(f, (uint64_t)(int64_t)v->first_year);
+    if (v->kind != TY_VALUE_SCALAR && v->values) fnv_bytes(f, v->values, v->n * sizeof(double));
+}
+
+static uint64_t fingerprint(const TyMcOptions *o, int exact)
+{
+    Fnv f = { 0xcbf29ce484222325ull };
+    fnv_u64(&f, o->nsamples);
+    fnv_u64(&f, o->seed);
+    fnv_u64(&f, (uint64_t)o->lhs);
+    fnv_u64(&f, (uint64_t)exact);
+    for (size_t i = 0; i < o->noverrides; i++) {
+        fnv_str(&f, o->overrides[i].name);
+        fnv_value(&f, &o->overrides[i].value);
+    }
+    fnv_u64(&f, o->nparams);
+    for (size_t p = 0; p < o->nparams; p++) {
+        const TyDist *d = &o->params[p].dist;
+        fnv_str(&f, o->params[p].name);
+        fnv_u64(&f, (uint64_t)d->kind);
+        fnv_f64(&f, d->a); fnv_f64(&f, d->b); fnv_f64(&f, d->c); fnv_f64(&f, d->lo); fnv_f64(&f, d->hi);
+    }
+    if (o->draws) fnv_bytes(&f, o->draws, o->nparams * o->nsamples * sizeof(double));
+    fnv_u64(&f, o->ntracked);
+    for (size_t k = 0; k < o->ntracked; k++) fnv_u64(&f, (uint64_t)(int64_t)o->tracked[k]);
+    fnv_u64(&f, o->nyears);
+    for (size_t y = 0; y < o->nyears; y++) fnv_u64(&f, (uint64_t)(int64_t)o->years[y]);
+    fnv_u64(&f, o->ntargets);
+    for (size_t t = 0; t < o->ntargets; t++) {
+        fnv_u64(&f, o->targets[t].track);
+        fnv_u64(&f, (uint64_t)(int64_t)o->targets[t].year);
+        fnv_f64(&f, o->targets[t].value);
+        fnv_u64(&f, (uint64_t)o->targets[t].down);
+    }
+    fnv_u64(&f, o->nprobs);
+    for (size_t q = 0; q < o->nprobs; q++) fnv_f64(&f, o->probs[q]);
+    return f.h;
+}
+
+static uint64_t state_mode(const Shared *sh)
+{
+    return sh->exact ? 1 : sh->opt->nprobs > 0 ? 2 : 0;
+}
+
+void mc_state_free(TyMcState *st)
+{
+    if (!st) return;
+    ty_free(st->chunks);
+    ty_free(st->met);
+    ty_free(st->kept);
+    if (st->hists)
+        for (size_t s = 0; s < st->nseries; s++) hist_free(&st->hists[s]);
+    ty_free(st->hists);
+    ty_free(st);
+}
+
+void mc_state_range(const TyMcState *st, size_t *begin, size_t *end, size_t *nsamples)
+{
+    *begin = (size_t)st->begin;
+    *end = (size_t)st->end;
+    *nsamples = (size_t)st->nsamples;
+}
+
+/* Before collect (which reorders the kept values): the chunks' moments, counts and kept values. */
+static TyStatus state_begin(Shared *sh, Worker *workers, size_t nworkers, TyMcState **out, TyError *err)
+{
+    const TyMcOptions *opt = sh->opt;
+    TyMcState *st = ty_calloc(1, sizeof *st);
+    if (!st) return oom(err);
+    st->fingerprint = fingerprint(opt, sh->exact);
+    st->nsamples = opt->nsamples;
+    st->begin = sh->begin;
+    st->end = sh->end;
+    st->nseries = sh->nseries;
+    st->ntargets = opt->ntargets;
+    st->nchunks = sh->nchunks;
+    st->mode = state_mode(sh);
+    st->chunks = sh->saved;
+    sh->saved = NULL;
+    st->met = ty_calloc(opt->ntargets + 1, sizeof *st->met);
+    if (!st->met) { mc_state_free(st); return oom(err); }
+    for (size_t i = 0; i < nworkers; i++)
+        for (size_t t = 0; t < opt->ntargets; t++) st->met[t] += workers[i].met[t];
+    if (st->mode == 1) {
+        st->kept = ty_malloc(sh->nseries * sh->kept_stride * sizeof(double) + 1);
+        if (!st->kept) { mc_state_free(st); return oom(err); }
+        memcpy(st->kept, sh->kept, sh->nseries * sh->kept_stride * sizeof(double));
+    }
+    *out = st;
+    return TY_OK;
+}
+
+/* After collect: the histograms, merged into the first worker's, are the state's. */
+static void state_end(TyMcState *st, Shared *sh, Worker *workers)
+{
+    if (st->mode == 2) {
+        st->hists = workers[0].hists;
+        workers[0].hists = NULL;
+    }
+    (void)sh;
+}
+
+/* ---- bytes ---- */
+
+#define STATE_MAGIC "tuiyan-mc-state\n"   /* 16 bytes */
+#define STATE_VERSION 1u
+#define STATE_ORDER 0x0102030405060708ull
+
+typedef struct Buf { unsigned char *p; size_t len, cap; int failed; } Buf;
+
+static void put(Buf *b, const void *v, size_t n)
+{
+    if (b->failed) return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) cap *= 2;
+        unsigned char *p = ty_realloc(b->p, cap);
+        if (!p) { b->failed = 1; return; }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, v, n);
+    b->len += n;
+}
+static void put_u64(Buf *b, uint64_t v) { put(b, &v, sizeof v); }
+static void put_f64(Buf *b, double v) { put(b, &v, sizeof v); }
+
+static void put_store(Buf *b, const TyHistStore *s)
+{
+    put_u64(b, s->level); put_u64(b, s->base); put_u64(b, s->len);
+    put_u64(b, s->fmin); put_u64(b, s->fmax); put_u64(b, s->total);
+    if (s->len) put(b, s->counts, s->len * sizeof *s->counts);
+}
+
+TyStatus mc_state_encode(const TyMcState *st, unsigned char **buf, size_t *len, TyError *err)
+{
+    Buf b = { 0 };
+    put(&b, STATE_MAGIC, 16);
+    put_u64(&b, STATE_ORDER);
+    put_u64(&b, STATE_VERSION);
+    put_u64(&b, st->fingerprint);
+    put_u64(&b, st->nsamples); put_u64(&b, st->begin); put_u64(&b, st->end);
+    put_u64(&b, st->nseries); put_u64(&b, st->ntargets); put_u64(&b, st->nchunks); put_u64(&b, st->mode);
+    for (size_t i = 0; i < st->nchunks * st->nseries; i++) {
+        const McChunkMoments *c = &st->chunks[i];
+        put_f64(&b, c->shift); put_f64(&b, c->s1); put_f64(&b, c->s2);
+        put_f64(&b, c->min); put_f64(&b, c->max); put_u64(&b, c->n);
+    }
+    for (size_t t = 0; t < st->ntargets; t++) put_u64(&b, st->met[t]);
+    if (st->mode == 1) put(&b, st->kept, st->nseries * (st->end - st->begin) * sizeof(double));
+    if (st->mode == 2)
+        for (size_t s = 0; s < st->nseries; s++) {
+            const TyHist *h = &st->hists[s];
+            put_u64(&b, h->zeros); put_u64(&b, h->n); put_f64(&b, h->min); put_f64(&b, h->max);
+            put_store(&b, &h->pos);
+            put_store(&b, &h->neg);
+        }
+    if (b.failed) { ty_free(b.p); return oom(err); }
+    *buf = b.p;
+    *len = b.len;
+    return TY_OK;
+}
+
+typedef struct Reader { const unsigned char *p; size_t len, at; int bad; } Reader;
+
+static int take(Reader *r, void *v, size_t n)
+{
+    if (r->bad || n > r->len - r->at) { r->bad = 1; memset(v, 0, n); return 0; }
+    memcpy(v, r->p + r->at, n);
+    r->at += n;
+    return 1;
+}
+static uint64_t take_u64(Reader *r) { uint64_t v; take(r, &v, sizeof v); return v; }
+static double take_f64(Reader *r) { double v; take(r, &v, sizeof v); return v; }
+
+static TyStatus bad_state(TyError *err, const char *why)
+{
+    return ty_error_set(err, TY_EDATA, "not a Monte Carlo state of this tuiyan: %s", why);
+}
+
+static TyStatus take_store(Reader *r, TyHistStore *s, TyError *err)
+{
+    uint64_t level = take_u64(r), base = take_u64(r), len = take_u64(r);
+    uint64_t fmin = take_u64(r), fmax = take_u64(r), total = take_u64(r);
+    if (r->bad) return bad_state(err, "truncated");
+    if (level > 32 || len > TY_HIST_MAX_BUCKETS || base + len > ((uint64_t)1 << 32)
+        || fmin > UINT32_MAX || fmax > UINT32_MAX || (len > r->len - r->at) || len * 4 > r->len - r->at)
+        return bad_state(err, "a histogram out of bounds");
+    s->level = (unsigned)level;
+    s->base = (uint32_t)base;
+    s->len = (size_t)len;
+    s->fmin = (uint32_t)fmin;
+    s->fmax = (uint32_t)fmax;
+    s->total = total;
+    if (len) {
+        s->counts = ty_malloc((size_t)len * sizeof *s->counts);
+        if (!s->counts) return oom(err);
+        take(r, s->counts, (size_t)len * sizeof *s->counts);
+        uint64_t sum = 0;
+        for (size_t i = 0; i < len; i++) sum += s->counts[i];
+        if (sum != total) return bad_state(err, "a histogram's counts do not add up");
+        if (total && ((fmin >> level) < base || (fmax >> level) >= base + len))
+            return bad_state(err, "a histogram's range is outside its buckets");
+    } else if (total) {
+        return bad_state(err, "a histogram without buckets");
+    }
+    return TY_OK;
+}
+
+TyStatus mc_state_decode(const unsigned char *buf, size_t len, TyMcState **out, TyError *err)
+{
+    Reader r = { buf, len, 0, 0 };
+    char magic[16];
+    take(&r, magic, 16);
+    if (r.bad || memcmp(magic, STATE_MAGIC, 16) != 0) return bad_state(err, "no header");
+    if (take_u64(&r) != STATE_ORDER) return bad_state(err, "written on a machine of another byte order");
+    if (take_u64(&r) != STATE_VERSION) return bad_state(err, "another version of the format");
+    TyMcState *st = ty_calloc(1, sizeof *st);
+    if (!st) return oom(err);
+    TyStatus status = TY_OK;
+    st->fingerprint = take_u64(&r);
+    st->nsamples = take_u64(&r); st->begin = take_u64(&r); st->end = take_u64(&r);
+    st->nseries = take_u64(&r); st->ntargets = take_u64(&r); st->nchunks = take_u64(&r);
+    st->mode = take_u64(&r);
+    size_t rest = len - (r.at < len ? r.at : len);
+    uint64_t count = st->end - st->begin;
+    if (r.bad) { status = bad_state(err, "truncated"); goto fail; }
+    if (st->begin >= st->end || st->end > st->nsamples || st->mode > 2 || st->nsamples > UINT32_MAX
+        || st->nseries > rest / 8 + 1 || st->ntargets > rest / 8
+        || st->nchunks != (st->end + TY_MC_CHUNK - 1) / TY_MC_CHUNK - st->begin / TY_MC_CHUNK
+        || (st->nseries && st->nchunks > rest / 48 / st->nseries)
+        || (st->mode == 1 && st->nseries && count > rest / 8 / st->nseries)) {
+        status = bad_state(err, "inconsistent sizes");
+        goto fail;
+    }
+    st->chunks = ty_calloc(st->nchunks * st->nseries + 1, sizeof *st->chunks);
+    st->met = ty_calloc(st->ntargets + 1, sizeof *st->met);
+    if (!st->chunks || !st->met) { status = oom(err); goto fail; }
+    for (size_t i = 0; i < st->nchunks * st->nseries; i++) {
+        McChunkMoments *c = &st->chunks[i];
+        c->shift = take_f64(&r); c->s1 = take_f64(&r); c->s2 = take_f64(&r);
+        c->min = take_f64(&r); c->max = take_f64(&r); c->n = take_u64(&r);
+    }
+    for (size_t t = 0; t < st->ntargets; t++) st->met[t] = take_u64(&r);
+    if (st->mode == 1) {
+        st->kept = ty_malloc(st->nseries * count * sizeof(double) + 1);
+        if (!st->kept) { status = oom(err); goto fail; }
+        take(&r, st->kept, st->nseries * count * sizeof(double));
+    }
+    if (st->mode == 2) {
+        st->hists = ty_calloc(st->nseries + 1, sizeof *st->hists);
+        if (!st->hists) { status = oom(err); goto fail; }
+        for (size_t s = 0; s < st->nseries; s++) hist_init(&st->hists[s]);
+        for (size_t s = 0; s < st->nseries && !status; s++) {
+            TyHist *h = &st->hists[s];
+            h->zeros = take_u64(&r); h->n = take_u64(&r); h->min = take_f64(&r); h->max = take_f64(&r);
+            status = take_store(&r, &h->pos, err);
+            if (!status) status = take_store(&r, &h->neg, err);
+            if (!status && h->pos.total + h->neg.total + h->zeros != h->n)
+                status = bad_state(err, "a histogram's stores do not add up");
+        }
+        if (status) goto fail;
+    }
+    if (r.bad) { status = bad_state(err, "truncated"); goto fail; }
+    if (r.at != len) { status = bad_state(err, "bytes after the end"); goto fail; }
+    *out = st;
+    return TY_OK;
+fail:
+    mc_state_free(st);
+    return status;
+}
+
 TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyError *err)
 {
     memset(res, 0, sizeof *res);
@@ -531,7 +863,9 @@ TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyErr
     if (ty_interrupt_requested()) return ty_error_set(err, TY_EINTR, "interrupted");
     size_t nthreads = opt->nthreads > 1 ? (size_t)opt->nthreads : 1;
     if (nthreads > TY_MC_MAX_THREADS) nthreads = TY_MC_MAX_THREADS;
-    size_t nchunks = (opt->nsamples + TY_MC_CHUNK - 1) / TY_MC_CHUNK;
+    size_t first = opt->range_end ? opt->range_begin / TY_MC_CHUNK : 0;
+    size_t last = opt->range_end && opt->range_end < opt->nsamples ? opt->range_end : opt->nsamples;
+    size_t nchunks = (last + TY_MC_CHUNK - 1) / TY_MC_CHUNK - first;
     if (nthreads > nchunks) nthreads = nchunks;
 
     Shared sh;
@@ -567,7 +901,12 @@ TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyErr
     if (sh.interrupted) {
         st = ty_error_set(err, TY_EINTR, "interrupted");
     } else if (sh.fail_chunk == SIZE_MAX) {
-        st = collect(&sh, workers, nthreads, res, err);
+        TyMcState *state = NULL;
+        if (opt->keep_state) st = state_begin(&sh, workers, nthreads, &state, err);
+        if (!st) st = collect(&sh, workers, nthreads, res, err);
+        if (state && !st) state_end(state, &sh, workers);
+        if (state && st) mc_state_free(state);
+        else res->state = state;
     } else if (sh.fail_status == TY_EDATA) {
         st = explain_failure(&sh, &workers[0], err);
     } else {
@@ -592,5 +931,87 @@ void mc_result_free(TyMcResult *res)
     ty_free(res->series);
     ty_free(res->qvalues);
     ty_free(res->met);
+    mc_state_free(res->state);
     memset(res, 0, sizeof *res);
+}
+
+/* ---- merging the states of ranges ---- */
+
+TyStatus mc_merge(const TyModel *m, const TyMcOptions *opt_in, TyMcState *const *states, size_t nstates,
+                  TyMcResult *res, TyError *err)
+{
+    memset(res, 0, sizeof *res);
+    if (!m || !opt_in) return ty_error_set(err, TY_ESCRIPT, "mc_merge: no model or options");
+    TyMcOptions o = *opt_in;
+    o.range_begin = o.range_end = 0;
+    o.keep_state = 0;
+    o.nthreads = 1;
+    o.progress = NULL;
+    TyStatus st = check_options(m, &o, err);
+    if (st) return st;
+    if (nstates == 0) return ty_error_set(err, TY_EDATA, "no Monte Carlo state to merge");
+    TyMcState **order = ty_calloc(nstates, sizeof *order);
+    if (!order) return oom(err);
+    for (size_t i = 0; i < nstates; i++) order[i] = states[i];
+    for (size_t i = 1; i < nstates; i++)     /* by first sample: few states */
+        for (size_t j = i; j > 0 && order[j - 1]->begin > order[j]->begin; j--) {
+            TyMcState *t = order[j]; order[j] = order[j - 1]; order[j - 1] = t;
+        }
+    Shared sh;
+    Worker w;
+    memset(&w, 0, sizeof w);
+    if ((st = shared_init(&sh, m, &o, 1, err))) goto done;
+    uint64_t fp = fingerprint(&o, sh.exact), mode = state_mode(&sh);
+    uint64_t at = 0;
+    for (size_t i = 0; i < nstates && !st; i++) {
+        const TyMcState *x = order[i];
+        if (x->fingerprint != fp || x->nsamples != o.nsamples || x->nseries != sh.nseries
+            || x->ntargets != o.ntargets || x->mode != mode)
+            st = ty_error_set(err, TY_EDATA, "the Monte Carlo state of samples %llu..%llu is of another run "
+                              "(other options, parameters, scenario or sample count)",
+                              (unsigned long long)x->begin, (unsigned long long)x->end);
+        else if (x->begin > at)
+            st = ty_error_set(err, TY_EDATA, "samples %llu..%llu of %zu are in no Monte Carlo state",
+                              (unsigned long long)at, (unsigned long long)x->begin, o.nsamples);
+        else if (x->begin < at)
+            st = ty_error_set(err, TY_EDATA, "samples %llu..%llu are in two Monte Carlo states",
+                              (unsigned long long)x->begin, (unsigned long long)(at < x->end ? at : x->end));
+        at = x->end;
+    }
+    if (!st && at != o.nsamples)
+        st = ty_error_set(err, TY_EDATA, "samples %llu..%zu of %zu are in no Monte Carlo state",
+                          (unsigned long long)at, o.nsamples, o.nsamples);
+    if (st) goto done;
+    /* The moments as mc_run merges them: chunk after chunk, every series of one chunk. */
+    for (size_t i = 0; i < nstates; i++) {
+        const TyMcState *x = order[i];
+        for (size_t c = 0; c < x->nchunks; c++)
+            for (size_t s = 0; s < sh.nseries; s++)
+                mc_moments_merge(&sh.total[s], &x->chunks[c * sh.nseries + s]);
+        if (mode == 1) {
+            size_t count = (size_t)(x->end - x->begin);
+            for (size_t s = 0; s < sh.nseries; s++)
+                memcpy(sh.kept + s * sh.kept_stride + x->begin, x->kept + s * count, count * sizeof(double));
+        }
+    }
+    w.sh = &sh;
+    w.met = ty_calloc(o.ntargets + 1, sizeof *w.met);
+    if (!w.met) { st = oom(err); goto done; }
+    for (size_t i = 0; i < nstates; i++)
+        for (size_t t = 0; t < o.ntargets; t++) w.met[t] += order[i]->met[t];
+    if (mode == 2) {
+        w.hists = ty_calloc(sh.nseries + 1, sizeof *w.hists);
+        if (!w.hists) { st = oom(err); goto done; }
+        for (size_t s = 0; s < sh.nseries; s++) hist_init(&w.hists[s]);
+        for (size_t i = 0; i < nstates && !st; i++)
+            for (size_t s = 0; s < sh.nseries && !st; s++) st = hist_merge(&w.hists[s], &order[i]->hists[s], err);
+        if (st) goto done;
+    }
+    st = collect(&sh, &w, 1, res, err);
+done:
+    worker_free(&w, sh.nseries);
+    shared_free(&sh);
+    ty_free(order);
+    if (st) mc_result_free(res);
+    return st;
 }

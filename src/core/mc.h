@@ -81,7 +81,20 @@ typedef struct TyMcOptions {
     size_t exact_budget;                /* values; 0: TY_MC_EXACT_BUDGET */
     TyMcProgressFn progress;            /* NULL: none */
     void *progress_ctx;
+    size_t range_begin, range_end;      /* run samples range_begin .. range_end - 1 only (a
+                                         * shard of the run; range_end 0: all of them). The
+                                         * begin is a multiple of TY_MC_CHUNK, the end too or
+                                         * nsamples (later ends are nsamples): a shard's chunks
+                                         * are then the whole run's chunks */
+    int keep_state;                     /* 1: the result carries its mergeable state */
 } TyMcOptions;
+
+/* The mergeable state of a run of a range of samples (opaque): per chunk and series the chunk's
+ * moments, unmerged; the target counts; the kept values (exact quantiles) or the histograms.
+ * States of ranges that tile 0 .. nsamples merge (mc_merge) into the result one run of all the
+ * samples gives, bit for bit: the chunks' moments are merged in chunk order as mc_run merges
+ * them, the kept values go back in sample order, histograms and counts are order-free. */
+typedef struct TyMcState TyMcState;
 
 /* One tracked element in one year. */
 typedef struct TyMcSeries {
@@ -102,6 +115,7 @@ typedef struct TyMcResult {
     int exact;                          /* quantiles are exact (1) or from histograms (0) */
     double rel_error;                   /* bound on the quantiles' relative error; 0 if exact */
     size_t chunks;                      /* chunks run (for tests and benchmarks) */
+    TyMcState *state;                   /* with keep_state; freed by mc_result_free */
 } TyMcResult;
 
 /* TY_ESCRIPT for bad options (no samples, a year outside the model, an element tracked twice,
@@ -111,6 +125,21 @@ typedef struct TyMcResult {
  * (before or during the run; the flag is left set); TY_ENOMEM; or model_run's errors. */
 TyStatus mc_run(const TyModel *m, const TyMcOptions *opt, TyMcResult *res, TyError *err);
 void mc_result_free(TyMcResult *res);
+
+/* A state as bytes (native byte order; decode refuses another) and back. decode checks every
+ * size against the bytes it has: TY_EDATA for a truncated or inconsistent state. The buffer
+ * encode makes is ty_malloc'd: the caller ty_frees it. */
+TyStatus mc_state_encode(const TyMcState *st, unsigned char **buf, size_t *len, TyError *err);
+TyStatus mc_state_decode(const unsigned char *buf, size_t len, TyMcState **out, TyError *err);
+void mc_state_free(TyMcState *st);
+/* The samples a state holds: begin .. end - 1 of nsamples. */
+void mc_state_range(const TyMcState *st, size_t *begin, size_t *end, size_t *nsamples);
+
+/* The result of the run opt describes (its range ignored: all nsamples samples) from the states
+ * of runs of ranges of it, given in any order. TY_EDATA when a state belongs to another run (its
+ * options' fingerprint differs), or the ranges leave a gap or overlap (naming the samples). */
+TyStatus mc_merge(const TyModel *m, const TyMcOptions *opt, TyMcState *const *states, size_t nstates,
+                  TyMcResult *res, TyError *err);
 
 /* The values mc_run draws for samples offset .. offset + count - 1 of a run of nsamples:
  * out[p * stride + (i - offset)] for parameter p and sample i. */
