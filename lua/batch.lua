@@ -23,6 +23,21 @@
 -- unless --quiet.
 -- The manifest is deterministic apart from "created" (or entirely, with SOURCE_DATE_EPOCH): keys
 -- in a fixed order, scripts in command-line order, inputs and outputs sorted by path.
+--
+-- Shards (--shard I/N, --samples-range A..B; both need --out; `tuiyan merge`, lua/merge.lua,
+-- joins them). The units of a run are numbered 1, 2, ... in a fixed order: scripts in
+-- command-line order; a script whose text calls `tuiyan.shard(` is *split*: every item of every
+-- list it passes to tuiyan.shard is a unit, in list order; any other script is one unit. Unit u
+-- belongs to shard ((u - 1) % N) + 1 (round robin, so a list sorted by province spreads evenly),
+-- which depends only on the batch and its inputs: the same I/N always gets the same units. A split
+-- script runs in every shard and tuiyan.shard(list) returns the items of this shard (outside a
+-- sharded run, all of them); a script that is one unit runs only in its shard. --samples-range
+-- A..B runs samples A..B-1 of every Monte Carlo run (stdlib/tuiyan/mc.lua) and publishes their
+-- mergeable states (mc-state-K.tymc beside the script's results, K the run's number in the
+-- script) instead of the reports, which merge rebuilds by replaying the scripts on the merged
+-- states. A shard's manifest has a "shard" object { index, count, samples, units, of } (the units
+-- it ran, of how many) after "seed"; scripts none of whose units are in the shard say
+-- "status": "not in this shard".
 local host = require "_tuiyan.host"
 local io_native = require "_tuiyan.io"
 local crypto = require "_tuiyan.crypto"
@@ -126,10 +141,55 @@ local function restore_globals(snap)
   for k, v in next, snap do rawset(_G, k, v) end
 end
 
+-- A split script names tuiyan.shard in its own text (see the top of this file).
+local function is_split(script)
+  local text = io_native.read_file(script, 64 << 20) or ""
+  return text:find("tuiyan%.shard%s*%(") ~= nil
+end
+
+-- tuiyan.shard(list) (stdlib/tuiyan/mc.lua) in the script being run: this shard's items, in order.
+local function shard_function(sharding, script, split)
+  if not sharding then return nil end
+  return function(list)
+    local out = {}
+    if not split then
+      error(("tuiyan.shard: called while running %s, whose own text does not call tuiyan.shard( "
+        .. "(a split script must, so every shard knows to run it)"):format(script), 2)
+    end
+    for k = 1, #list do
+      local u = sharding.counter + k
+      if (u - 1) % sharding.n + 1 == sharding.i then
+        out[#out + 1] = list[k]
+        sharding.units[#sharding.units + 1] = u
+      end
+    end
+    sharding.counter = sharding.counter + #list
+    return out
+  end
+end
+
 -- Runs one script with staging; returns a record { script, sha256, ok, err, files, inputs }.
-local function run_one(script, script_args, opts, seed, out_dir)
+-- sharding (or nil): { i, n, counter, units, split, range = {A, B} | nil, replay = fn | nil }.
+local function run_one(script, script_args, opts, seed, out_dir, sharding, index)
   local tuiyan = require "tuiyan"
   local report = require "tuiyan.report"
+  local mc = require "tuiyan.mc"
+  tuiyan.shard = mc.shard
+  mc._shard_context = shard_function(sharding, script, sharding and sharding.split)
+  local states, k = {}, 0
+  if sharding and sharding.range then
+    mc._sampling = { range = sharding.range, state = function(bytes)
+      k = k + 1
+      states[#states + 1] = { path = (out_dir or ".") .. "/mc-state-" .. k .. ".tymc", data = bytes }
+    end }
+  elseif sharding and sharding.replay then
+    mc._sampling = { replay = function(samples)
+      k = k + 1
+      return sharding.replay(index, k, samples)
+    end }
+  else
+    mc._sampling = nil
+  end
   local o = {}
   for k, v in next, opts do o[k] = v end
   o.out = out_dir
@@ -158,12 +218,15 @@ local function run_one(script, script_args, opts, seed, out_dir)
     err.message = err.message:gsub("\n\t%[C%]: in function 'xpcall'.*$", "")
   end
   local staged = report._finish()
+  mc._sampling, mc._shard_context = nil, nil
   rec.ok, rec.err, rec.inputs = ok, (not ok) and err or nil, staged.inputs
   rec.files = ok and staged.files or {}
+  -- A range of samples: the reports are of those samples alone; its states are its results.
+  if ok and sharding and sharding.range then rec.files = states end
   return rec
 end
 
-local function manifest_text(argv, seed, records, out)
+local function manifest_text(argv, seed, records, out, sharding)
   local inputs, outputs, scripts, seen = {}, {}, {}, {}
   local complete = true
   local function add_input(i)
@@ -184,7 +247,10 @@ local function manifest_text(argv, seed, records, out)
     end
     table.sort(outs)
     local s
-    if r.ok then
+    if r.skipped then
+      s = ordered({ script = r.script, sha256 = r.sha256, status = "not in this shard" },
+        { "script", "sha256", "status" })
+    elseif r.ok then
       s = ordered({ script = r.script, sha256 = r.sha256, status = "ok", outputs = array(outs) },
         { "script", "sha256", "status", "outputs" })
     else
@@ -199,16 +265,23 @@ local function manifest_text(argv, seed, records, out)
   table.sort(outputs, function(a, b) return a.path < b.path end)
   local command = { "tuiyan" }
   for _, a in ipairs(argv) do command[#command + 1] = a end
-  local m = ordered({
-    tuiyan = host.version,
-    command = array(command),
-    seed = seed,
-    complete = complete,
-    created = created(),
-    scripts = array(scripts),
-    inputs = array(inputs),
-    outputs = array(outputs),
-  }, { "tuiyan", "command", "seed", "complete", "created", "scripts", "inputs", "outputs" })
+  local shard
+  if sharding then
+    shard = ordered({ index = sharding.i, count = sharding.n,
+      samples = sharding.range and array{ sharding.range[1], sharding.range[2] } or json.null,
+      units = array(sharding.units), of = sharding.counter },
+      { "index", "count", "samples", "units", "of" })
+  end
+  return M.encode_manifest{ tuiyan = host.version, command = array(command), seed = seed, shard = shard,
+    complete = complete, created = created(), scripts = array(scripts), inputs = array(inputs),
+    outputs = array(outputs) }
+end
+
+--- encode_manifest{...} -> the manifest's text: keys in their fixed order ("shard" only in a
+--- shard's), two-space indentation. lua/merge.lua writes the merged manifest with it.
+function M.encode_manifest(t)
+  local m = ordered(t, { "tuiyan", "command", "seed", "shard", "complete", "created", "scripts", "inputs",
+    "outputs" })
   return json.encode(m, true)
 end
 
@@ -246,8 +319,9 @@ function remove_stale(dir, previous, written, quiet)
   end
 end
 
---- main(opts, pos, n_before, argv) -> exit code. argv: the command line after `tuiyan`.
-function M.main(opts, pos, n_before, argv)
+--- prepare(opts, pos, n_before) -> scripts, script_args, out_dirs (checked: files exist, --out
+--- is usable, no two scripts write to one folder).
+function M.prepare(opts, pos, n_before)
   local scripts, script_args = M.split(pos, n_before)
   local batch = #scripts > 1
   for _, s in ipairs(scripts) do
@@ -272,18 +346,34 @@ function M.main(opts, pos, n_before, argv)
       end
     end
   end
-  local seed = opts.seed or M.DEFAULT_SEED
-  opts.seed = seed
-  local interrupt = require "_host.interrupt"
-  interrupt.catch()
-  require("_tuiyan.mc").set_progress(not opts.quiet)
+  return scripts, script_args, out_dirs
+end
+
+--- run_all(opts, scripts, script_args, out_dirs, seed, sharding) -> records, first_failure: every
+--- script run (or, in a shard, skipped) in order; one script's failure raises its error.
+function M.run_all(opts, scripts, script_args, out_dirs, seed, sharding)
+  local batch = #scripts > 1
   local snap = snapshot_globals()
   local bar = new_bar(opts, #scripts)
   local records, first_failure = {}, nil
   for i, s in ipairs(scripts) do
     if batch then restore_globals(snap) end
     bar:show(i - 1, s)
-    local rec = run_one(s, script_args, opts, seed, out_dirs[i])
+    local here = true
+    if sharding then
+      sharding.split = is_split(s)
+      if not sharding.split then
+        sharding.counter = sharding.counter + 1
+        here = (sharding.counter - 1) % sharding.n + 1 == sharding.i
+        if here then sharding.units[#sharding.units + 1] = sharding.counter end
+      end
+    end
+    local rec
+    if here then
+      rec = run_one(s, script_args, opts, seed, out_dirs[i], sharding, i)
+    else
+      rec = { script = s, sha256 = crypto.sha256_file(s), ok = true, skipped = true, inputs = {}, files = {} }
+    end
     records[i] = rec
     if not rec.ok then
       first_failure = first_failure or rec
@@ -297,6 +387,27 @@ function M.main(opts, pos, n_before, argv)
   end
   bar:clear()
   require("tuiyan").options = opts
+  return records, first_failure
+end
+
+--- main(opts, pos, n_before, argv) -> exit code. argv: the command line after `tuiyan`.
+function M.main(opts, pos, n_before, argv)
+  local scripts, script_args, out_dirs = M.prepare(opts, pos, n_before)
+  local batch = #scripts > 1
+  local seed = opts.seed or M.DEFAULT_SEED
+  opts.seed = seed
+  local sharding
+  if opts.shard or opts.samples_range then
+    if not opts.out then
+      usage_error("--shard and --samples-range need --out DIR: shards are joined from there by tuiyan merge")
+    end
+    sharding = { i = opts.shard and opts.shard[1] or 1, n = opts.shard and opts.shard[2] or 1, counter = 0,
+      units = {}, range = opts.samples_range }
+  end
+  local interrupt = require "_host.interrupt"
+  interrupt.catch()
+  require("_tuiyan.mc").set_progress(not opts.quiet)
+  local records, first_failure = M.run_all(opts, scripts, script_args, out_dirs, seed, sharding)
   local succeeded = false
   for _, r in ipairs(records) do if r.ok then succeeded = true end end
   -- Results a script wrote to explicit paths (report.write) are published with or without --out;
@@ -308,7 +419,8 @@ function M.main(opts, pos, n_before, argv)
     for _, f in ipairs(r.files) do files[#files + 1] = f end
   end
   if succeeded and (opts.out or #files > 0) then
-    local manifest = opts.out and { path = opts.out .. "/" .. M.MANIFEST, data = manifest_text(argv, seed, records, opts.out) }
+    local manifest = opts.out and { path = opts.out .. "/" .. M.MANIFEST,
+      data = manifest_text(argv, seed, records, opts.out, sharding) }
     local previous = opts.out and previous_outputs(opts.out) or {}
     -- all of it or none of it: a Ctrl-C from here on takes effect after the last file
     interrupt.hold(true)
@@ -333,5 +445,9 @@ function M.main(opts, pos, n_before, argv)
   end
   return 0
 end
+
+-- for lua/merge.lua
+M.snapshot_globals, M.restore_globals = snapshot_globals, restore_globals
+M.previous_outputs, M.remove_stale = previous_outputs, remove_stale
 
 return M

@@ -30,6 +30,8 @@ local OPTIONS = {
   wait = { help = "when another run is writing into --out, wait for it instead of stopping" },
   peers = { value = "FILE", help = "progress: other regions' values (region,id,actual_YYYY...) to rank rank targets among" },
   region = { value = "NAME", help = "progress: this plan's region in the --peers file (left out of its peers)" },
+  shard = { value = "I/N", help = "run: the I-th of N parts of the run's units (scripts, items of tuiyan.shard lists); join with tuiyan merge" },
+  ["samples-range"] = { value = "A..B", help = "run: samples A..B-1 of every Monte Carlo run, as mergeable state (tuiyan merge)" },
 }
 M.OPTIONS = OPTIONS
 
@@ -94,6 +96,19 @@ function M.parse(args, first)
   if opts["as-of"] then opts.as_of = parse_int("as-of", opts["as-of"], 1900, 2200) end
   if opts.seed then opts.seed = parse_int("seed", opts.seed, 0, math.maxinteger) end
   if opts.samples then opts.samples = parse_int("samples", opts.samples, 1, 100000000) end
+  if opts.shard then
+    local i, n = opts.shard:match("^(%d+)/(%d+)$")
+    if not i then usage_error("--shard expects I/N (the I-th of N parts, 1 <= I <= N), got '%s'", opts.shard) end
+    n = parse_int("shard", n, 1, 1000000)
+    opts.shard = { parse_int("shard", i, 1, n), n }
+  end
+  if opts["samples-range"] then
+    local a, b = opts["samples-range"]:match("^(%d+)%.%.(%d+)$")
+    if not a then usage_error("--samples-range expects A..B (samples A to B-1, from 0), got '%s'", opts["samples-range"]) end
+    a, b = parse_int("samples-range", a, 0, 4000000000), parse_int("samples-range", b, 1, 4000000000)
+    if a >= b then usage_error("--samples-range %d..%d holds no sample", a, b) end
+    opts.samples_range = { a, b }
+  end
   local sets = {}
   for _, s in ipairs(opts.set) do
     local k, v = s:match("^([%a_][%w_%.]*)=(.+)$")
@@ -232,6 +247,7 @@ local COMMANDS = {
 -- only when used: one line each here.
 local COMMAND_MODULES = {
   check = "_host.check",
+  merge = "_host.merge",
   extract = "_host.extract_cli",
   keygen = "_host.package_cli", pack = "_host.package_cli", verify = "_host.package_cli",
   install = "_host.package_cli", list = "_host.package_cli", remove = "_host.package_cli",

@@ -19,6 +19,7 @@ usage:
   tuiyan                               interactive REPL (also: tuiyan repl); help() inside it
   tuiyan run SCRIPT.lua [ARGS...]      run a script (it sees `arg` and `tuiyan`)
   tuiyan run A.lua B.lua ... [-- ARGS] run several scripts as one batch (see: tuiyan help run)
+  tuiyan merge DIR... --out OUT        join the results of --shard / --samples-range runs (see: tuiyan help run)
   tuiyan progress [PLAN.csv|.json]     progress report (default: embedded Wuwei 2021–2025 plan)
   tuiyan check FILE...                 validate plans, data files and scripts without running them
   tuiyan extract DOC.txt               draft a plan file from a plan's Chinese text (see: tuiyan help extract)
@@ -120,6 +121,16 @@ files read) and output with its SHA-256, and each script's status or error. A fa
 results are not written; the manifest says "complete": false and names it. The manifest is written
 last, and an old one is removed first, so a manifest never describes results that are not there.
 --quiet: no "wrote" lines and no progress bar (the bar shows on a terminal for batches).
+
+Shards: --shard I/N --out DIR runs the I-th of N parts. Units, numbered in order: each script,
+except that a script calling tuiyan.shard(list) in its own text runs in every shard and each item
+of its lists is a unit (tuiyan.shard returns this shard's items); unit u goes to shard
+(u - 1) % N + 1. --samples-range A..B runs samples A..B-1 (A and B multiples of 8192, or B the
+run's samples) of every Monte Carlo run and writes their mergeable state instead of the reports.
+tuiyan merge DIR... --out OUT checks every shard's files against its manifest (exit 3 naming the
+file for a hash mismatch, a missing or duplicate shard, shards of different runs) and writes what
+one run would have: the same files, byte for byte, and its manifest (with SOURCE_DATE_EPOCH set,
+identical to an unsharded run's given --out OUT in the same place of the command).
 ]],
   check = [[
 tuiyan check FILE... [--quiet]

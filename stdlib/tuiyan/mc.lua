@@ -22,6 +22,10 @@
 --     from a log-linear histogram within 2^-13 (0.012 %) relative; the result says which.
 --     quantiles = false keeps only moments and target counts (no quantiles, min or max).
 --   * Results are identical for any number of threads (threads = N or TUIYAN_THREADS=N).
+--   * Shards of samples (`tuiyan run --samples-range A..B`, lua/batch.lua sets M._sampling): each
+--     run draws and summarises samples A..B-1 of the whole run only and hands its mergeable state
+--     to sampling.state; `tuiyan merge` replays the script with sampling.replay giving the states
+--     of every range, merged in C into exactly the result of one run of all the samples.
 local native = require "_tuiyan.mc"
 local dm = require "_tuiyan.detmath"   -- exp/log/pow with the same bits on every CPU
 local report = require "tuiyan._mcreport"
@@ -264,9 +268,27 @@ function M.run(spec)
     local overrides, params, pinned = layered(scen, uncertain)
     local draws
     if spec.draws then draws = spec.draws:_for(params, samples) end
-    local raw = native.run(compiled, { overrides = overrides, params = params, samples = samples,
+    local call = { overrides = overrides, params = params, samples = samples,
       seed = seed, lhs = spec.lhs and true or false, threads = threads(spec), track = elements,
-      years = years, targets = targets, probs = probs, exact_budget = spec.exact_budget, draws = draws })
+      years = years, targets = targets, probs = probs, exact_budget = spec.exact_budget, draws = draws }
+    local raw
+    local sampling = M._sampling
+    if sampling and sampling.replay then
+      raw = native.merge(compiled, call, sampling.replay(samples))
+    elseif sampling and sampling.range then
+      local a, b = sampling.range[1], math.min(sampling.range[2], samples)
+      if a >= samples then
+        error(require("_tuiyan.host").error(require("_tuiyan.host").exit.usage,
+          ("--samples-range %d..%d: this Monte Carlo run has only %d samples"):format(sampling.range[1],
+            sampling.range[2], samples)), 0)
+      end
+      call.range = { a, b }
+      raw = native.run(compiled, call)
+      sampling.state(raw.state)
+      raw.state = nil
+    else
+      raw = native.run(compiled, call)
+    end
     runs[i] = { scenario = scen, raw = raw, pinned = pinned }
   end
   return report.result{ model = model, plan = plan, scenarios = scens, runs = runs, track = track,
@@ -332,6 +354,18 @@ function M.tornado(spec)
     output = track.element, year = spec.year, low = low, high = high, step = spec.step })
   return report.tornado{ model = model, plan = spec.plan, scenario = scen, output = track, year = spec.year,
     low = low, high = high, params = params, raw = raw, pinned = pinned, title = spec.title }
+end
+
+--- shard(list) -> the items of list this shard of a `tuiyan run --shard I/N` runs, in order (a new
+--- table; outside a sharded run, all of them). Also tuiyan.shard. A script whose own text calls
+--- tuiyan.shard( runs in every shard; item k of the run's units goes to shard (k - 1) % N + 1.
+function M.shard(list)
+  if type(list) ~= "table" then error("tuiyan.shard: a list expected, got " .. type(list), 2) end
+  local ctx = M._shard_context
+  if ctx then return ctx(list) end
+  local out = {}
+  for k = 1, #list do out[k] = list[k] end
+  return out
 end
 
 M.Dist = Dist
