@@ -4,7 +4,7 @@
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
-PKGS     = lua5.4 libcjson readline libsodium libarchive libseccomp libutf8proc xlsxwriter
+PKGS     = lua5.4 libcjson readline libsodium libarchive libseccomp libutf8proc xlsxwriter expat
 VERSION  = 0.1.0
 
 # Evaluated lazily so `make deps` can install pkg-config first.

@@ -7,7 +7,7 @@
 # tool; clang is optional: its tests print a visible "skipped" without it).
 # Fast path: pkg-config and a header probe; apt-get only when something is missing.
 set -u
-PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev libxlsxwriter-dev pkg-config"
+PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev libxlsxwriter-dev libexpat1-dev pkg-config"
 if [ "${1:-}" = test ]; then
     PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales lintian man-db"
 fi
@@ -15,7 +15,7 @@ LINE="apt-get update && apt-get install -y --no-install-recommends $PKGS"
 
 have_all() {
     command -v pkg-config >/dev/null 2>&1 || return 1
-    pkg-config --exists lua5.4 libcjson readline cmocka libsodium libarchive libseccomp libutf8proc xlsxwriter 2>/dev/null || return 1
+    pkg-config --exists lua5.4 libcjson readline cmocka libsodium libarchive libseccomp libutf8proc xlsxwriter expat 2>/dev/null || return 1
     [ -f /usr/include/csv.h ] || return 1
     if [ "${1:-}" = test ]; then
         command -v python3 >/dev/null 2>&1 || return 1
