@@ -9,7 +9,7 @@
 set -u
 PKGS="liblua5.4-dev libreadline-dev libcjson-dev libcsv-dev libcmocka-dev libsodium-dev libarchive-dev libseccomp-dev libutf8proc-dev libxlsxwriter-dev libexpat1-dev pkg-config"
 if [ "${1:-}" = test ]; then
-    PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales lintian man-db"
+    PKGS="$PKGS python3 python3-openpyxl libreoffice-calc-nogui strace chromium fonts-noto-cjk locales lintian man-db parallel"
 fi
 LINE="apt-get update && apt-get install -y --no-install-recommends $PKGS"
 
@@ -25,6 +25,7 @@ have_all() {
         command -v chromium >/dev/null 2>&1 || return 1
         command -v lintian >/dev/null 2>&1 || return 1   # test_install.sh: lintian on the .deb, man -M
         command -v man >/dev/null 2>&1 || return 1
+        command -v parallel >/dev/null 2>&1 || return 1   # test_shards.sh: GNU parallel shards
         [ -f /usr/share/i18n/locales/de_DE ] || return 1
     fi
     return 0

@@ -537,7 +537,12 @@ static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult
         r->max = opt->nprobs ? mo->max : NAN;
         r->q = res->qvalues + s * opt->nprobs;
         if (opt->nprobs == 0) continue;
-        if (sh->exact) {
+        if (sh->exact && mo->min == mo->max && mo->min != 0.0) {
+            /* A series that does not vary (a trend-only indicator, a first year): every value
+             * compares equal to a non-zero minimum, so every value has its bits, and so has every
+             * order statistic and every interpolation between two of them. */
+            for (size_t q = 0; q < opt->nprobs; q++) r->q[q] = mo->min;
+        } else if (sh->exact) {
             mc_exact_quantiles(sh->kept + s * sh->kept_stride, sh->kept_stride, opt->probs,
                                opt->nprobs, r->q);
         } else {
