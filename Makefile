@@ -172,3 +172,9 @@ test-install:
 	@sh tools/deps.sh test
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh tests/cli/test_install.sh "$(BIN)" "$(BUILD)"
+
+# The whole (synthetic) country through shards: 2,844 units × 10,000 samples × 2021–2035 via GNU
+# parallel and tuiyan merge, against the unsharded run (bench/scale.sh; SHARDS=4 to change).
+.PHONY: bench-scale
+bench-scale: all
+	@sh bench/scale.sh $(BIN)
