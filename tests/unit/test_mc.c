@@ -197,6 +197,81 @@ static void mc_should_give_identical_results_for_any_thread_count(void **state)
     model_free(m);
 }
 
+/* The pipeline run of samples [b, e) with its state, encoded and decoded again. */
+static TyMcState *range_state(const TyModel *m, size_t budget, int lhs, size_t b, size_t e, int threads)
+{
+    static TyMcParam ps[3];
+    ps[0] = (TyMcParam){ "rate", dist(TY_DIST_NORMAL, 0.1, 0.03, 0) };
+    ps[1] = (TyMcParam){ "entry", dist(TY_DIST_TRIANGULAR, 2, 8, 5) };
+    ps[2] = (TyMcParam){ "exit", dist(TY_DIST_UNIFORM, 0.0, 0.05, 0) };
+    static int tracked[2];
+    tracked[0] = model_element_find(m, "stock");
+    tracked[1] = model_element_find(m, "share");
+    static const int years[3] = { 2035, 2025, 2022 };
+    static const TyMcTarget targets[2] = { { 0, 2025, 100, 0 }, { 1, 2035, 0.1, 1 } };
+    TyMcOptions opt = { .nsamples = 30001, .seed = 11, .lhs = lhs, .nthreads = threads, .params = ps,
+                        .nparams = 3, .tracked = tracked, .ntracked = 2, .years = years, .nyears = 3,
+                        .targets = targets, .ntargets = 2, .probs = PROBS, .nprobs = 5, .exact_budget = budget,
+                        .range_begin = b, .range_end = e, .keep_state = 1 };
+    TyMcResult r;
+    ok(mc_run(m, &opt, &r, &mc_err));
+    assert_non_null(r.state);
+    unsigned char *buf;
+    size_t len;
+    ok(mc_state_encode(r.state, &buf, &len, &mc_err));
+    mc_result_free(&r);
+    TyMcState *st = NULL;
+    ok(mc_state_decode(buf, len, &st, &mc_err));
+    /* a truncated state is refused, never read past its end */
+    TyMcState *bad = NULL;
+    assert_int_equal(mc_state_decode(buf, len - 1, &bad, &mc_err), TY_EDATA);
+    assert_null(bad);
+    ty_free(buf);
+    return st;
+}
+
+static void mc_should_merge_sample_ranges_into_the_whole_run_bit_for_bit(void **state)
+{
+    TyModel *m = pipeline_model();
+    for (int mode = 0; mode < 3; mode++) {           /* exact, histograms, Latin hypercube */
+        size_t budget = mode == 1 ? 1000 : 0;
+        int lhs = mode == 2;
+        TyMcResult one, merged;
+        run_pipeline(m, 1, budget, lhs, NULL, &one);
+        /* 30,001 samples: ranges on chunk boundaries (8,192), given out of order, on 1 and 3 threads */
+        TyMcState *parts[3] = { range_state(m, budget, lhs, 16384, 40000, 1),
+                                range_state(m, budget, lhs, 0, 8192, 3),
+                                range_state(m, budget, lhs, 8192, 16384, 2) };
+        TyMcOptions opt;
+        static TyMcParam ps[3];
+        ps[0] = (TyMcParam){ "rate", dist(TY_DIST_NORMAL, 0.1, 0.03, 0) };
+        ps[1] = (TyMcParam){ "entry", dist(TY_DIST_TRIANGULAR, 2, 8, 5) };
+        ps[2] = (TyMcParam){ "exit", dist(TY_DIST_UNIFORM, 0.0, 0.05, 0) };
+        int tracked[2] = { model_element_find(m, "stock"), model_element_find(m, "share") };
+        static const int years[3] = { 2035, 2025, 2022 };
+        static const TyMcTarget targets[2] = { { 0, 2025, 100, 0 }, { 1, 2035, 0.1, 1 } };
+        opt = (TyMcOptions){ .nsamples = 30001, .seed = 11, .lhs = lhs, .params = ps, .nparams = 3,
+                             .tracked = tracked, .ntracked = 2, .years = years, .nyears = 3, .targets = targets,
+                             .ntargets = 2, .probs = PROBS, .nprobs = 5, .exact_budget = budget };
+        ok(mc_merge(m, &opt, parts, 3, &merged, &mc_err));
+        assert_int_equal(merged.exact, one.exact);
+        expect_same(&one, &merged);
+        mc_result_free(&merged);
+        /* a gap, an overlap, another seed: refused, naming the samples */
+        assert_int_equal(mc_merge(m, &opt, parts, 2, &merged, &mc_err), TY_EDATA);
+        assert_non_null(strstr(mc_err.msg, "8192..16384"));
+        TyMcState *twice[4] = { parts[0], parts[1], parts[2], parts[2] };
+        assert_int_equal(mc_merge(m, &opt, twice, 4, &merged, &mc_err), TY_EDATA);
+        assert_non_null(strstr(mc_err.msg, "two Monte Carlo states"));
+        opt.seed = 12;
+        assert_int_equal(mc_merge(m, &opt, parts, 3, &merged, &mc_err), TY_EDATA);
+        assert_non_null(strstr(mc_err.msg, "another run"));
+        for (int i = 0; i < 3; i++) mc_state_free(parts[i]);
+        mc_result_free(&one);
+    }
+    model_free(m);
+}
+
 static void mc_should_read_quantiles_from_histograms_within_their_bound(void **state)
 {
     TyModel *m = pipeline_model();
@@ -540,6 +615,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mc_should_estimate_a_normal_tail_probability),
         cmocka_unit_test(mc_should_give_identical_results_for_any_thread_count),
+        cmocka_unit_test(mc_should_merge_sample_ranges_into_the_whole_run_bit_for_bit),
         cmocka_unit_test(mc_should_read_quantiles_from_histograms_within_their_bound),
         cmocka_unit_test(mc_should_run_on_given_draws_as_on_its_own),
         cmocka_unit_test(mc_should_reduce_the_error_of_the_mean_with_latin_hypercube),
