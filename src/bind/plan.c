@@ -11,6 +11,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PLAN_META "tuiyan.Plan"
@@ -77,31 +78,47 @@ static int plan_lnew(lua_State *L)
     return 1;
 }
 
-/* load(path) -> Plan | nil, err */
+/* A CSV read in another encoding (GB18030, UTF-16) says so on standard error, once per read. */
+static void print_notice(const char *name, const char *notice)
+{
+    if (notice[0]) {
+        fprintf(stderr, "tuiyan: %s: %s\n", name, notice);
+        fflush(stderr);
+    }
+}
+
+/* load(path) -> Plan | nil, err ; path: .csv, .json, .xlsx or book.xlsx#Sheet */
 static int plan_lload(lua_State *L)
 {
     const char *path = luaL_checkstring(L, 1);
     PlanBox *b = push_box(L);
     TyError err;
+    char notice[160];
     ty_error_clear(&err);
-    b->plan = planfile_load(path, &err);
+    b->plan = planfile_load_notice(path, notice, sizeof notice, &err);
     if (!b->plan) return host_fail(L, &err);
+    print_notice(path, notice);
     return 1;
 }
 
-/* parse(text, name, format) -> Plan | nil, err ; format "csv" or "json" */
+/* parse(text, name, format) -> Plan | nil, err ; format "csv", "json" or "xlsx" (text: the
+ * workbook's bytes; name may end in "#Sheet") */
 static int plan_lparse(lua_State *L)
 {
     size_t len;
     const char *text = luaL_checklstring(L, 1, &len);
     const char *name = luaL_checkstring(L, 2);
-    static const char *const formats[] = {"csv", "json", NULL};
+    static const char *const formats[] = {"csv", "json", "xlsx", NULL};
     int fmt = luaL_checkoption(L, 3, "csv", formats);
     PlanBox *b = push_box(L);
     TyError err;
+    char notice[160] = "";
     ty_error_clear(&err);
-    b->plan = fmt == 0 ? planfile_read_csv(name, text, len, &err) : planfile_read_json(name, text, len, &err);
+    b->plan = fmt == 0 ? planfile_read_csv_any(name, text, len, notice, sizeof notice, &err)
+        : fmt == 1 ? planfile_read_json(name, text, len, &err)
+        : planfile_read_xlsx(name, text, len, &err);
     if (!b->plan) return host_fail(L, &err);
+    print_notice(name, notice);
     return 1;
 }
 

@@ -58,6 +58,7 @@ typedef struct Parse {
     int blank_line;         /* first blank line since the last row, or 0 */
     size_t row_fields;      /* fields delivered in the current row */
     size_t ncols, nrows;    /* ncols is 0 until the header row ends */
+    size_t trail;           /* trailing header names that are empty (Excel's unused columns) */
     TyCsvCell *cells;       /* text pointers are set at the end: the arena moves while growing */
     size_t *offs;           /* offset of each cell's text in the arena */
     size_t ncells, cells_cap, offs_cap;
@@ -163,11 +164,17 @@ static const char *row_text(const Parse *ps, size_t k)
     return ps->text + ps->offs[ps->ncells - ps->row_fields + k];
 }
 
-/* Header names must be non-empty and distinct (which names are allowed is the caller's rule). */
+/* Header names must be non-empty and distinct (which names are allowed is the caller's rule).
+ * Empty names at the end of the header are Excel's unused columns (",,," on every line): they
+ * are dropped when every row is empty there too (drop_trailing_columns), else the first of them
+ * is the error it always was. */
 static void check_header(Parse *ps)
 {
     char shown[80];
-    for (size_t c = 0; c < ps->row_fields; c++) {
+    ps->trail = 0;
+    while (ps->trail + 1 < ps->row_fields && row_cell(ps, ps->row_fields - 1 - ps->trail)->len == 0)
+        ps->trail++;
+    for (size_t c = 0; c + ps->trail < ps->row_fields; c++) {
         const TyCsvCell *h = row_cell(ps, c);
         if (h->len == 0) {
             set_error(ps, TY_EDATA, h->line, h->col, "empty column name in the header (column %zu)", c + 1);
@@ -374,9 +381,35 @@ static TyStatus check_text(Parse *ps)
     return TY_OK;
 }
 
+/* The trailing columns with an empty name: dropped when empty in every row, else the error an
+ * empty column name is (at the header's first empty name). Cells are moved up in place. */
+static TyStatus drop_trailing_columns(Parse *ps)
+{
+    size_t keep = ps->ncols - ps->trail;
+    for (size_t r = 1; r < ps->nrows; r++)
+        for (size_t c = keep; c < ps->ncols; c++)
+            if (ps->cells[r * ps->ncols + c].len != 0) {
+                const TyCsvCell *h = &ps->cells[keep];
+                return set_error(ps, TY_EDATA, h->line, h->col,
+                                 "empty column name in the header (column %zu), and line %d has "
+                                 "data in that column", keep + 1, ps->cells[r * ps->ncols + c].line);
+            }
+    size_t k = 0;
+    for (size_t r = 0; r < ps->nrows; r++)
+        for (size_t c = 0; c < keep; c++, k++) {
+            ps->cells[k] = ps->cells[r * ps->ncols + c];
+            ps->offs[k] = ps->offs[r * ps->ncols + c];
+        }
+    ps->ncells = k;
+    ps->ncols = keep;
+    ps->trail = 0;
+    return TY_OK;
+}
+
 /* Moves the cells and their text into out. */
 static TyStatus build_table(Parse *ps, TyCsvTable *out)
 {
+    if (ps->trail && drop_trailing_columns(ps) != TY_OK) return ps->status;
     out->name = ty_strdup(ps->name);
     if (!out->name) return no_memory(ps);
     out->nrows = ps->nrows;

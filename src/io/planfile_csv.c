@@ -1,10 +1,14 @@
 /* planfile_csv.c — reading a plan from CSV: the columns analysts keep in a spreadsheet.
- * Lines above the header may say `# title: …` and `# base_year: 2020` (a '#' as the line's
- * first byte). id,name,unit are required; category,direction,measure,trend,aggregate,owner,note,
- * the per-indicator thresholds on_track,behind, base_year and flow_of are optional; then any
- * actual_YYYY / target_YYYY (target cells as written, docs/targets.md) and their notes
- * actual_YYYY_note / target_YYYY_note. Any other column is an error, so a typo never silently
- * drops data. */
+ * Lines above the header may say `# title: …`, `# base_year: 2020` and `# grouping: col, col`
+ * (a '#' as the line's first byte). id,name,unit are required; category,direction,measure,trend,
+ * aggregate,owner,note, the per-indicator thresholds on_track,behind, base_year and flow_of are
+ * optional; then any actual_YYYY / target_YYYY (target cells as written, docs/targets.md) and
+ * their notes actual_YYYY_note / target_YYYY_note. The Chinese headers of a bureau's table are
+ * aliases of these (planfile_column_alias). Any other column is an error, so a typo never
+ * silently drops data.
+ *
+ * The table rules (planfile_head_line, planfile_read_table) are shared with the xlsx reader
+ * (xlsx_plan.c), which builds the same table from a sheet. */
 #include "planfile.h"
 #include "csv.h"
 #include "core/alloc.h"
@@ -12,6 +16,8 @@
 #include "planfile_cells.h"
 #include "utf8.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +38,7 @@ static const struct { const char *name; ColumnKind kind; } fixed_columns[] = {
 };
 #define N_FIXED (sizeof fixed_columns / sizeof fixed_columns[0])
 
-typedef struct Column { ColumnKind kind; int year; } Column;
+typedef struct Column { ColumnKind kind; int year; int grouping; } Column;
 
 /* "actual_2025" -> 2025 for the given prefix (and suffix: "_note"), or 0. */
 static int year_column(const char *h, const char *prefix, const char *suffix)
@@ -48,16 +54,92 @@ static int year_column(const char *h, const char *prefix, const char *suffix)
     return (year >= TY_YEAR_MIN && year <= TY_YEAR_MAX) ? year : 0;
 }
 
+/* Chinese headers of a bureau's table, and what they are. Years: "2021年", "2021年实际",
+ * "2021实际" are actual_2021; "2025年目标", "2025目标" are target_2025. */
+static const struct { const char *alias, *name; } column_aliases[] = {
+    {"指标", "name"}, {"指标名称", "name"}, {"指标代码", "id"}, {"代码", "id"},
+    {"单位", "unit"}, {"计量单位", "unit"}, {"类别", "category"}, {"类型", "category"},
+    {"方向", "direction"}, {"责任单位", "owner"}, {"牵头单位", "owner"},
+    {"备注", "note"}, {"说明", "note"},
+};
+
+const char *planfile_column_alias(const char *h, char *buf, size_t size)
+{
+    for (size_t k = 0; k < sizeof column_aliases / sizeof column_aliases[0]; k++)
+        if (strcmp(h, column_aliases[k].alias) == 0) return column_aliases[k].name;
+    static const struct { const char *suffix, *prefix; } years[] = {
+        {"年", "actual_"}, {"年实际", "actual_"}, {"实际", "actual_"},
+        {"年目标", "target_"}, {"目标", "target_"},
+    };
+    size_t n = strlen(h);
+    for (size_t k = 0; n > 4 && k < sizeof years / sizeof years[0]; k++) {
+        if (strcmp(h + 4, years[k].suffix) != 0) continue;
+        int ok = 1;
+        for (int i = 0; i < 4; i++) ok &= h[i] >= '0' && h[i] <= '9';
+        if (ok && size > strlen(years[k].prefix) + 4) {
+            snprintf(buf, size, "%s%.4s", years[k].prefix, h);
+            return buf;
+        }
+    }
+    return h;
+}
+
+/* "# grouping: a, b": each name is a column (as written in the header, or its canonical name)
+ * whose numbers may have thousands separators ("141,000"); only actual columns hold such
+ * numbers. An unknown name, or a column of another kind, is an error at the grouping line. */
+static TyStatus mark_grouping(const TyCsvTable *t, const TyPlanHead *h, Column *cols, TyError *err)
+{
+    if (!h || !h->grouping) return TY_OK;
+    const char *s = h->grouping;
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == ',') s++;
+        if (!*s) break;
+        const char *e = s;
+        while (*e && *e != ',') e++;
+        const char *stop = e;
+        while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
+        size_t n = (size_t)(stop - s);
+        int found = 0;
+        for (size_t c = 0; c < t->ncols && !found; c++) {
+            const char *head = csv_cell(t, 0, c)->text;
+            char buf[32];
+            const char *canon = planfile_column_alias(head, buf, sizeof buf);
+            if (!((strlen(head) == n && memcmp(head, s, n) == 0)
+                  || (strlen(canon) == n && memcmp(canon, s, n) == 0)))
+                continue;
+            if (cols[c].kind != COL_ACTUAL)
+                return ty_error_at(err, TY_EDATA, t->name, h->grouping_line, h->grouping_col,
+                                   "# grouping: \"%.*s\" is not an actual_YYYY column (only "
+                                   "actuals are numbers that may be written 141,000)", (int)(n > 60 ? 60 : n), s);
+            cols[c].grouping = 1;
+            found = 1;
+        }
+        if (!found)
+            return ty_error_at(err, TY_EDATA, t->name, h->grouping_line, h->grouping_col,
+                               "# grouping: no column \"%.*s\" in the header", (int)(n > 60 ? 60 : n), s);
+        s = e;
+    }
+    return TY_OK;
+}
+
 static TyStatus classify_header(const TyCsvTable *t, Column *cols, TyError *err)
 {
     int seen_required = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         const TyCsvCell *h = csv_cell(t, 0, c);
+        char buf[32];
+        const char *name = planfile_column_alias(h->text, buf, sizeof buf);
         int found = 0;
+        cols[c].grouping = 0;
         for (size_t k = 0; k < N_FIXED; k++) {
-            if (strcmp(h->text, fixed_columns[k].name) == 0) {
+            if (strcmp(name, fixed_columns[k].name) == 0) {
                 cols[c].kind = fixed_columns[k].kind;
                 cols[c].year = 0;
+                for (size_t o = 0; o < c; o++)
+                    if (cols[o].kind == cols[c].kind)
+                        return ty_error_at(err, TY_EDATA, t->name, h->line, h->col,
+                                           "column \"%s\" is %s, and so is column %zu (\"%s\")",
+                                           h->text, name, o + 1, csv_cell(t, 0, o)->text);
                 if (cols[c].kind <= COL_UNIT) seen_required |= 1 << cols[c].kind;
                 found = 1;
                 break;
@@ -69,19 +151,25 @@ static TyStatus classify_header(const TyCsvTable *t, Column *cols, TyError *err)
             {"actual_", "_note", COL_ACTUAL_NOTE}, {"target_", "_note", COL_TARGET_NOTE},
         };
         for (size_t k = 0; k < sizeof yearly / sizeof yearly[0] && !found; k++) {
-            int year = year_column(h->text, yearly[k].prefix, yearly[k].suffix);
+            int year = year_column(name, yearly[k].prefix, yearly[k].suffix);
             if (year) {
+                for (size_t o = 0; o < c; o++)
+                    if (cols[o].kind == yearly[k].kind && cols[o].year == year)
+                        return ty_error_at(err, TY_EDATA, t->name, h->line, h->col,
+                                           "column \"%s\" is %s, and so is column %zu (\"%s\")",
+                                           h->text, name, o + 1, csv_cell(t, 0, o)->text);
                 cols[c].kind = yearly[k].kind;
                 cols[c].year = year;
                 found = 1;
             }
         }
         if (!found)
-            return ty_error_at(err, TY_EDATA, t->name, h->line, (int)c + 1,
+            return ty_error_at(err, TY_EDATA, t->name, h->line, h->col,
                                "unknown column \"%s\"; expected id, name, unit, category, direction, "
                                "measure, trend, aggregate, owner, note, on_track, behind, base_year, "
                                "flow_of, actual_YYYY, target_YYYY, actual_YYYY_note or "
-                               "target_YYYY_note", h->text);
+                               "target_YYYY_note (or 指标名称, 单位, 类别, 方向, 责任单位, 备注, "
+                               "2021年, 2025年目标…)", h->text);
     }
     static const char *required[] = {"id", "name", "unit"};
     for (int k = 0; k < 3; k++)
@@ -260,7 +348,8 @@ static TyStatus read_row(TyPlan *p, const TyCsvTable *t, const Column *cols, siz
             const TyCsvCell *cell = csv_cell(t, r, c);
             const char *column = csv_cell(t, 0, c)->text;
             TyStatus st = pass == 0 ? read_attribute(p, ind, t, &cols[c], cell, column, err)
-                : read_actual_cell(ind, t, cell, column, cols[c].year, numflags, milestone, err);
+                : read_actual_cell(ind, t, cell, column, cols[c].year,
+                                   numflags | (cols[c].grouping ? NUM_ALLOW_GROUPING : 0), milestone, err);
             if (st != TY_OK) {
                 if (!err->file[0]) {
                     snprintf(err->file, sizeof err->file, "%s", t->name);
@@ -288,7 +377,7 @@ static TyStatus read_row(TyPlan *p, const TyCsvTable *t, const Column *cols, siz
 static int column_of(const TyCsvTable *t, const Column *cols, ColumnKind kind, int year)
 {
     for (size_t c = 0; c < t->ncols; c++)
-        if (cols[c].kind == kind && cols[c].year == year) return (int)c + 1;
+        if (cols[c].kind == kind && cols[c].year == year) return csv_cell(t, 0, c)->col;
     return 0;
 }
 
@@ -304,63 +393,155 @@ static TyStatus check_links(const TyPlan *p, const TyCsvTable *t, const Column *
     return ty_error_at(err, TY_EDATA, t->name, csv_cell(t, bad + 1, 0)->line, col, "%s", msg);
 }
 
-/* The "# key: value" lines above the header: title and base_year. *used = bytes consumed,
- * *lines = lines consumed (the CSV reader's line numbers are then shifted by that many). */
-static TyStatus read_preamble(TyPlan *p, const char *name, const char *buf, size_t len,
-                              size_t *used, int *lines, TyError *err)
+void planfile_head_free(TyPlanHead *h)
+{
+    ty_free(h->grouping);
+    memset(h, 0, sizeof *h);
+}
+
+/* One "# key: value" line above the header: title, base_year or grouping. */
+TyStatus planfile_head_line(TyPlan *p, TyPlanHead *h, const char *name, int line, int fixed_col,
+                            const char *buf, size_t len, TyError *err)
+{
+#define AT(c) (fixed_col ? fixed_col : (c))
+    const char *s = buf + 1, *stop = buf + len;
+    while (s < stop && (*s == ' ' || *s == '\t')) s++;
+    const char *key = s;
+    while (s < stop && *s != ':') s++;
+    const char *key_end = s;
+    while (key_end > key && (key_end[-1] == ' ' || key_end[-1] == '\t')) key_end--;
+    size_t klen = (size_t)(key_end - key);
+    TyUtf8Error uerr;
+    if (!utf8_validate(buf, len, &uerr))
+        return ty_error_at(err, TY_EDATA, name, line, AT(1), "invalid UTF-8 in a header line "
+                           "(save the file as CSV UTF-8)");
+    if (s == stop)
+        return ty_error_at(err, TY_EDATA, name, line, AT(1), "a line above the header must be "
+                           "\"# title: …\", \"# base_year: YYYY\" or \"# grouping: column, …\", "
+                           "found no ':'");
+    s++;
+    while (s < stop && (*s == ' ' || *s == '\t')) s++;
+    while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
+    size_t vlen = (size_t)(stop - s);
+    if (klen == 5 && memcmp(key, "title", 5) == 0) {
+        if (h->seen_title++) return ty_error_at(err, TY_EDATA, name, line, AT(1), "a second # title line");
+        if (vlen == 0) return ty_error_at(err, TY_EDATA, name, line, AT(1), "# title: the title is empty");
+        char *title = ty_malloc(vlen + 1);
+        if (!title) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
+        memcpy(title, s, vlen);
+        title[vlen] = '\0';
+        TyStatus st = plan_set_string(&p->title, title, err);
+        ty_free(title);
+        if (st != TY_OK) return st;
+    } else if (klen == 9 && memcmp(key, "base_year", 9) == 0) {
+        if (h->seen_base++) return ty_error_at(err, TY_EDATA, name, line, AT(1), "a second # base_year line");
+        if (!planfile_year(s, vlen, &p->base_year))
+            return ty_error_at(err, TY_EDATA, name, line, AT((int)(s - buf) + 1),
+                               "# base_year: expected a year such as 2020, found \"%.*s\"",
+                               (int)(vlen > 40 ? 40 : vlen), s);
+    } else if (klen == 8 && memcmp(key, "grouping", 8) == 0) {
+        if (h->grouping) return ty_error_at(err, TY_EDATA, name, line, AT(1), "a second # grouping line");
+        if (vlen == 0)
+            return ty_error_at(err, TY_EDATA, name, line, AT(1), "# grouping: name the columns, "
+                               "e.g. # grouping: actual_2021, 2022年");
+        h->grouping = ty_malloc(vlen + 1);
+        if (!h->grouping) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
+        memcpy(h->grouping, s, vlen);
+        h->grouping[vlen] = '\0';
+        h->grouping_line = line;
+        h->grouping_col = AT((int)(s - buf) + 1);
+    } else {
+        return ty_error_at(err, TY_EDATA, name, line, AT(1), "unknown header line \"# %.*s\"; expected "
+                           "# title: …, # base_year: YYYY or # grouping: column, …",
+                           (int)(klen > 40 ? 40 : klen), key);
+    }
+    return TY_OK;
+#undef AT
+}
+
+/* The "# key: value" lines above the header. *used = bytes consumed, *lines = lines consumed
+ * (the CSV reader's line numbers are then shifted by that many). */
+static TyStatus read_preamble(TyPlan *p, TyPlanHead *h, const char *name, const char *buf,
+                              size_t len, size_t *used, int *lines, TyError *err)
 {
     size_t i = 0;
     *lines = 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) i = 3;   /* a BOM before the first line */
-    int seen_title = 0, seen_base = 0;
     while (i < len && buf[i] == '#') {
         size_t end = i;
         while (end < len && buf[end] != '\n' && buf[end] != '\r') end++;
         int line = ++*lines;
-        const char *s = buf + i + 1, *stop = buf + end;
-        while (s < stop && (*s == ' ' || *s == '\t')) s++;
-        const char *key = s;
-        while (s < stop && *s != ':') s++;
-        const char *key_end = s;
-        while (key_end > key && (key_end[-1] == ' ' || key_end[-1] == '\t')) key_end--;
-        size_t klen = (size_t)(key_end - key);
-        if (s == stop)
-            return ty_error_at(err, TY_EDATA, name, line, 1, "a line above the header must be "
-                               "\"# title: …\" or \"# base_year: YYYY\", found no ':'");
-        s++;
-        while (s < stop && (*s == ' ' || *s == '\t')) s++;
-        while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
-        size_t vlen = (size_t)(stop - s);
-        TyUtf8Error uerr;
-        if (!utf8_validate(buf + i, end - i, &uerr))
-            return ty_error_at(err, TY_EDATA, name, line, 1, "invalid UTF-8 in a header line "
-                               "(save the file as CSV UTF-8)");
-        if (klen == 5 && memcmp(key, "title", 5) == 0) {
-            if (seen_title++) return ty_error_at(err, TY_EDATA, name, line, 1, "a second # title line");
-            if (vlen == 0) return ty_error_at(err, TY_EDATA, name, line, 1, "# title: the title is empty");
-            char *title = ty_malloc(vlen + 1);
-            if (!title) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
-            memcpy(title, s, vlen);
-            title[vlen] = '\0';
-            TyStatus st = plan_set_string(&p->title, title, err);
-            ty_free(title);
-            if (st != TY_OK) return st;
-        } else if (klen == 9 && memcmp(key, "base_year", 9) == 0) {
-            if (seen_base++) return ty_error_at(err, TY_EDATA, name, line, 1, "a second # base_year line");
-            if (!planfile_year(s, vlen, &p->base_year))
-                return ty_error_at(err, TY_EDATA, name, line, (int)(s - (buf + i)) + 1,
-                                   "# base_year: expected a year such as 2020, found \"%.*s\"",
-                                   (int)(vlen > 40 ? 40 : vlen), s);
-        } else {
-            return ty_error_at(err, TY_EDATA, name, line, 1, "unknown header line \"# %.*s\"; expected "
-                               "# title: … or # base_year: YYYY", (int)(klen > 40 ? 40 : klen), key);
-        }
+        if (planfile_head_line(p, h, name, line, 0, buf + i, end - i, err) != TY_OK) return err->code;
         if (end < len && buf[end] == '\r') end++;   /* CR, LF or CRLF ends the line */
         if (end < len && buf[end] == '\n') end++;
         i = end;
     }
     *used = *lines ? i : 0;   /* no preamble: the CSV reader sees the BOM as before */
     return TY_OK;
+}
+
+TyStatus planfile_read_table(TyPlan *p, const TyPlanHead *h, const TyCsvTable *t, TyError *err)
+{
+    if (t->nrows == 0 || t->ncols == 0)
+        return ty_error_at(err, TY_EDATA, t->name, 1, 0, "empty file; expected a header row id,name,unit,...");
+    Column *cols = ty_calloc(t->ncols, sizeof *cols);
+    if (!cols) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", t->name);
+    TyStatus st = classify_header(t, cols, err);
+    if (st == TY_OK) st = mark_grouping(t, h, cols, err);
+    for (size_t r = 1; st == TY_OK && r < t->nrows; r++) st = read_row(p, t, cols, r, err);
+    if (st == TY_OK) st = check_links(p, t, cols, err);
+    ty_free(cols);
+    return st;
+}
+
+/* Text that is not UTF-8 in the encoding Excel saves CSV in: GB18030 (a superset of GBK) when the
+ * whole file decodes so, or UTF-16 with its BOM. *out is the UTF-8 text (ty_malloc'd), *enc the
+ * encoding's name; 0 when the text is neither (or is UTF-8 already). */
+static int convert_text(const char *buf, size_t len, char **out, size_t *outlen, const char **enc)
+{
+    const unsigned char *d = (const unsigned char *)buf;
+    if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) *enc = "UTF-16";
+    else if (utf8_validate(buf, len, &(TyUtf8Error){0})) return 0;
+    else *enc = "GB18030";
+    iconv_t cd = iconv_open("UTF-8", *enc);
+    if (cd == (iconv_t)-1) return 0;
+    size_t cap = len * 2 + 16;   /* GB18030 and UTF-16 never grow by more than 3/2 in UTF-8 */
+    char *o = ty_malloc(cap);
+    int ok = o != NULL;
+    if (ok) {
+        char *in = (char *)buf, *op = o;
+        size_t inleft = len, outleft = cap - 1;
+        ok = iconv(cd, &in, &inleft, &op, &outleft) != (size_t)-1 && inleft == 0
+             && iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1;
+        *outlen = (size_t)(op - o);
+    }
+    iconv_close(cd);
+    /* What came out must itself be text the CSV reader takes (no NUL from a UTF-16 NUL). */
+    if (ok && (memchr(o, '\0', *outlen) || !utf8_validate(o, *outlen, &(TyUtf8Error){0}))) ok = 0;
+    if (!ok) {
+        ty_free(o);
+        return 0;
+    }
+    *out = o;
+    return 1;
+}
+
+TyPlan *planfile_read_csv_any(const char *name, const char *buf, size_t len,
+                              char *notice, size_t noticesize, TyError *err)
+{
+    char *conv = NULL;
+    size_t clen = 0;
+    const char *enc = NULL;
+    if (notice && noticesize) notice[0] = '\0';
+    if (len <= ((size_t)64 << 20) && convert_text(buf, len, &conv, &clen, &enc)) {
+        if (notice && noticesize)
+            snprintf(notice, noticesize, "read as %s; save as CSV UTF-8 to silence this", enc);
+        buf = conv;
+        len = clen;
+    }
+    TyPlan *p = planfile_read_csv(name, buf, len, err);
+    ty_free(conv);
+    return p;
 }
 
 TyPlan *planfile_read_csv(const char *name, const char *buf, size_t len, TyError *err)
@@ -370,9 +551,11 @@ TyPlan *planfile_read_csv(const char *name, const char *buf, size_t len, TyError
         ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
         return NULL;
     }
+    TyPlanHead head = {0};
     size_t used = 0;
     int shift = 0;
-    if (read_preamble(p, name, buf, len, &used, &shift, err) != TY_OK) {
+    if (read_preamble(p, &head, name, buf, len, &used, &shift, err) != TY_OK) {
+        planfile_head_free(&head);
         plan_free(p);
         return NULL;
     }
@@ -381,30 +564,21 @@ TyPlan *planfile_read_csv(const char *name, const char *buf, size_t len, TyError
     csv_limits_default(&lim);
     if (csv_read_buffer(name, buf + used, len - used, &lim, &t, err) != TY_OK) {
         if (err->line > 0) err->line += shift;
+        planfile_head_free(&head);
         plan_free(p);
         return NULL;
     }
     for (size_t k = 0; shift && k < t.nrows * t.ncols; k++) t.cells[k].line += shift;
-    Column *cols = NULL;
-    if (t.nrows == 0 || t.ncols == 0) {
-        ty_error_at(err, TY_EDATA, name, shift + 1, 0, "empty file; expected a header row id,name,unit,...");
-        goto fail;
-    }
-    cols = ty_calloc(t.ncols, sizeof *cols);
-    if (!cols) {
-        ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
-        goto fail;
-    }
-    if (classify_header(&t, cols, err) != TY_OK) goto fail;
-    for (size_t r = 1; r < t.nrows; r++)
-        if (read_row(p, &t, cols, r, err) != TY_OK) goto fail;
-    if (check_links(p, &t, cols, err) != TY_OK) goto fail;
-    goto done;
-fail:
-    plan_free(p);
-    p = NULL;
-done:
-    ty_free(cols);
+    TyStatus st;
+    if (t.nrows == 0 || t.ncols == 0)
+        st = ty_error_at(err, TY_EDATA, name, shift + 1, 0, "empty file; expected a header row id,name,unit,...");
+    else
+        st = planfile_read_table(p, &head, &t, err);
+    planfile_head_free(&head);
     csv_table_free(&t);
+    if (st != TY_OK) {
+        plan_free(p);
+        return NULL;
+    }
     return p;
 }
