@@ -36,7 +36,7 @@ for t in tests/cli/test_*.sh tests/fault/*.sh; do
     run_suite "cli/$(basename "$t")" sh "$t" "$BIN" "$BUILD"
 done
 if [ -z "${TUIYAN_NO_FUZZ:-}" ] && command -v clang >/dev/null 2>&1 && [ "$BUILD" = build ]; then
-    run_suite "fuzz" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-5}"
+    run_suite "fuzz" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-2}"
 fi
 echo
 [ -n "$failed" ] && echo "failed:$failed"
