@@ -82,8 +82,9 @@ diff -r "$A/batch" "$B/batch" >"$TMP/diff" 2>&1 || { fail_check "merged batch sh
 
 # ---- shards of samples: ranges on chunk boundaries, exact quantiles and histograms ----
 for mode in exact hist; do
-    (cd "$A" && "$BIN" run ../w/mc.lua $mode --format csv --out "mc-$mode" --quiet)
-    (cd "$B" && parallel "$BIN" run ../w/mc.lua $mode --format csv --samples-range {} \
+    # JSON: every mean and sd to 17 digits, so a last-bit difference shows
+    (cd "$A" && "$BIN" run ../w/mc.lua $mode --format json --out "mc-$mode" --quiet)
+    (cd "$B" && parallel "$BIN" run ../w/mc.lua $mode --format json --samples-range {} \
         --out "$TMP/r-$mode-{#}" --quiet ::: 0..8192 8192..16384 16384..20000)
     checks=$((checks + 1))
     [ -f "$TMP/r-$mode-1/mc-state-1.tymc" ] || fail_check "a sample range publishes its Monte Carlo state ($mode)"
