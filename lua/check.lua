@@ -5,6 +5,8 @@
 --               (lua/check_plan_csv.lua), so every bad value of the file is listed (up to
 --               MAX_PER_FILE); a problem with the file's structure (encoding, header, quoting,
 --               field count) ends the file's list.
+--   .xlsx       a plan in a workbook (book.xlsx#Sheet for another sheet than the first): its
+--               first problem, at its sheet and cell (book.xlsx:Sheet1!D7).
 --   .json       a plan when it has "indicators" (every bad actual or target value, as for CSV),
 --               else any strict JSON document.
 --   .lua        compiled (syntax). A script is never run. A *module* — a file whose last statement
@@ -69,6 +71,13 @@ end
 
 -- ---------------------------------------------------------------------------------------------
 -- Plans and data files
+
+-- A workbook (book.xlsx or book.xlsx#Sheet): the plan reader is the judge, and its first
+-- problem is listed at its sheet and cell (book.xlsx:Sheet1!D7).
+local function check_xlsx_plan(r, path)
+  local plan, err = require("_tuiyan.plan").load(path)
+  if not plan then r:add_error(err, path, host.exit.data) end
+end
 
 local function check_csv_plan(r, path)
   local text, rerr = io_native.read_file(path)
@@ -316,16 +325,18 @@ function M.check_file(r, path, visited)
   if visited[path] then return end
   visited[path] = true
   r.files = r.files + 1
-  local kind = io_native.kind(path)
+  local file = path:match("^(.-%.[xX][lL][sS][xX])#") or path   -- book.xlsx#Sheet
+  local kind = io_native.kind(file)
   if kind == nil then r:add(host.exit.usage, path, nil, nil, "no such file") return end
   if kind ~= "file" then r:add(host.exit.usage, path, nil, nil, "not a regular file") return end
-  local ext = path:match("%.([%w]+)$")
+  local ext = file:match("%.([%w]+)$")
   ext = ext and ext:lower()
   if ext == "csv" then check_csv_plan(r, path)
+  elseif ext == "xlsx" then check_xlsx_plan(r, path)
   elseif ext == "json" then check_json(r, path)
   elseif ext == "lua" then check_lua(r, path, visited)
   else
-    r:add(host.exit.usage, path, nil, nil, "cannot check this kind of file (expected .csv, .json or .lua)")
+    r:add(host.exit.usage, path, nil, nil, "cannot check this kind of file (expected .csv, .json, .xlsx or .lua)")
   end
 end
 

@@ -34,7 +34,24 @@ local ENUMS = {
 
 -- What a header cell is: "id" | "name" | "unit" | "enum" | "threshold" | "actual" | "target" |
 -- "text" (category, owner, note: anything goes) | nil (not known here: the reader decides).
+-- The Chinese headers planfile_csv.c reads as these columns (planfile_column_alias).
+local ALIASES = {
+  ["指标"] = "name", ["指标名称"] = "name", ["指标代码"] = "id", ["代码"] = "id",
+  ["单位"] = "unit", ["计量单位"] = "unit", ["类别"] = "category", ["类型"] = "category",
+  ["方向"] = "direction", ["责任单位"] = "owner", ["牵头单位"] = "owner",
+  ["备注"] = "note", ["说明"] = "note",
+}
+
+local function canonical(h)
+  if ALIASES[h] then return ALIASES[h] end
+  local y, rest = h:match("^(%d%d%d%d)(.+)$")
+  if y and (rest == "年" or rest == "年实际" or rest == "实际") then return "actual_" .. y end
+  if y and (rest == "年目标" or rest == "目标") then return "target_" .. y end
+  return h
+end
+
 local function column_kind(h)
+  h = canonical(h)
   if h == "id" or h == "name" or h == "unit" then return h end
   if ENUMS[h] then return "enum" end
   if h == "on_track" or h == "behind" then return "threshold" end
@@ -93,7 +110,7 @@ function M.check(r, path, text, max)
   if nrows > 1 then
     local kinds, years, by_kind = {}, {}, {}
     for c = 1, ncols do
-      local h = t:cell(1, c)
+      local h = canonical((t:cell(1, c)))
       kinds[c], years[c] = column_kind(h)
       if kinds[c] and kinds[c] ~= "enum" and not by_kind[kinds[c]] then by_kind[kinds[c]] = c end
     end
@@ -127,7 +144,8 @@ function M.check(r, path, text, max)
     -- every other cell, column by column; thresholds kept to compare behind with on_track
     local thresholds = {}
     for c = 1, ncols do
-      local kind, year, head = kinds[c], years[c], t:cell(1, c)
+      local raw = t:cell(1, c)   -- messages name the column as the file does, as the reader's do
+      local kind, year, head = kinds[c], years[c], canonical(raw)
       if kind == "enum" or kind == "threshold" or kind == "actual" or kind == "target" then
         local list, cells = column_problems(max), t:column(c)
         local enum = ENUMS[head]
@@ -136,7 +154,7 @@ function M.check(r, path, text, max)
         for i = 1, n do
           local s = cells[i]
           if kind == "enum" then
-            if s ~= "" and not enum.names[s] then list.add(i, ("%s: expected %s, found \"%s\""):format(head, enum.choices, s)) end
+            if s ~= "" and not enum.names[s] then list.add(i, ("%s: expected %s, found \"%s\""):format(raw, enum.choices, s)) end
           elseif kind == "target" then
             local ok, why = csv.target_check(s, units[i] or "", year)
             if not ok then list.add(i, why) end

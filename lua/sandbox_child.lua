@@ -188,9 +188,12 @@ local function confined_plan_load(native)
     if type(path) ~= "string" then
       error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
     end
-    local fmt = (smatch(path, "%.[cC][sS][vV]$") and "csv") or (smatch(path, "%.[jJ][sS][oO][nN]$") and "json")
-    if not fmt then return nil, host.error(exit.usage, path .. ": a plan file must end in .csv or .json") end
-    local text, msg = read_input(path)
+    -- book.xlsx#Sheet: the file is book.xlsx, the sheet is the reader's to choose
+    local file = smatch(path, "^(.-%.[xX][lL][sS][xX])#") or path
+    local fmt = (smatch(file, "%.[cC][sS][vV]$") and "csv") or (smatch(file, "%.[jJ][sS][oO][nN]$") and "json")
+      or (smatch(file, "%.[xX][lL][sS][xX]$") and "xlsx")
+    if not fmt then return nil, host.error(exit.usage, path .. ": a plan file must end in .csv, .json or .xlsx") end
+    local text, msg = read_input(file)
     if not text then return nil, data_error(host.error(exit.data, msg)) end
     local plan, err = native.parse(text, path, fmt)
     if plan == nil then return nil, data_error(err) end

@@ -494,6 +494,18 @@ TyStatus planfile_read_table(TyPlan *p, const TyPlanHead *h, const TyCsvTable *t
     return st;
 }
 
+/* The converters are opened once, when the program starts: iconv_open loads glibc's gconv
+ * modules (files, mmap), which a package's sandbox, entered later, does not allow; county data
+ * in GBK must read there too. (iconv_t)-1 when this glibc lacks one: such text is then refused
+ * as not UTF-8, as before. Plans are read on one thread. */
+static iconv_t gb18030_cd = (iconv_t)-1, utf16_cd = (iconv_t)-1;
+
+__attribute__((constructor)) static void open_converters(void)
+{
+    gb18030_cd = iconv_open("UTF-8", "GB18030");
+    utf16_cd = iconv_open("UTF-8", "UTF-16");
+}
+
 /* Text that is not UTF-8 in the encoding Excel saves CSV in: GB18030 (a superset of GBK) when the
  * whole file decodes so, or UTF-16 with its BOM. *out is the UTF-8 text (ty_malloc'd), *enc the
  * encoding's name; 0 when the text is neither (or is UTF-8 already). */
@@ -503,8 +515,9 @@ static int convert_text(const char *buf, size_t len, char **out, size_t *outlen,
     if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) *enc = "UTF-16";
     else if (utf8_validate(buf, len, &(TyUtf8Error){0})) return 0;
     else *enc = "GB18030";
-    iconv_t cd = iconv_open("UTF-8", *enc);
+    iconv_t cd = strcmp(*enc, "UTF-16") == 0 ? utf16_cd : gb18030_cd;
     if (cd == (iconv_t)-1) return 0;
+    iconv(cd, NULL, NULL, NULL, NULL);   /* the initial state (a BOM read again) */
     size_t cap = len * 2 + 16;   /* GB18030 and UTF-16 never grow by more than 3/2 in UTF-8 */
     char *o = ty_malloc(cap);
     int ok = o != NULL;
@@ -515,7 +528,6 @@ static int convert_text(const char *buf, size_t len, char **out, size_t *outlen,
              && iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1;
         *outlen = (size_t)(op - o);
     }
-    iconv_close(cd);
     /* What came out must itself be text the CSV reader takes (no NUL from a UTF-16 NUL). */
     if (ok && (memchr(o, '\0', *outlen) || !utf8_validate(o, *outlen, &(TyUtf8Error){0}))) ok = 0;
     if (!ok) {
