@@ -76,7 +76,7 @@ benchmark) are resolved from the actuals each time, so they follow new data. The
 A target year that has passed is judged only on that year's own actual. See docs/targets.md.
 ]],
   plan = [[
-A plan file is CSV (UTF-8) with one row per indicator:
+A plan file is CSV (UTF-8) or an .xlsx sheet with one row per indicator:
   id,name,unit                          required
   category,direction,measure,trend,     optional (direction up|down, measure level|flow,
   aggregate,owner,note,on_track,behind    trend cagr|linear|wls, aggregate sum|ratio|mean|none)
@@ -84,7 +84,12 @@ A plan file is CSV (UTF-8) with one row per indicator:
                                           yearly change this flow row is (actuals derived)
   actual_YYYY, target_YYYY              any number of years; target cells as written
   target_YYYY_note                      the source sentence of a target
-Lines above the header: `# title: 武威市强科技行动` and `# base_year: 2020`.
+Lines above the header: `# title: 武威市强科技行动`, `# base_year: 2020`, and
+`# grouping: 2021年, actual_2022` (those actual columns may be written 141,000).
+Chinese headers: 指标名称 = name, 指标代码 = id, 单位 = unit, 类别 = category, 方向 = direction,
+责任单位 = owner, 备注 = note, 2021年 = actual_2021, 2025年目标 = target_2025. A GB18030 (GBK) or
+UTF-16 file is read with a notice. A workbook: PLAN.xlsx (its first sheet) or PLAN.xlsx#Sheet;
+rows above the header starting with # are those lines; errors name the cell (plan.xlsx:Sheet1!D7).
 An empty cell, -, —, N/A, NA or 无 is a missing value (never 0). Unknown columns are errors.
 Target cells are read as written (tuiyan help targets).
 The same content can be written as JSON: {"name", "thresholds", "indicators": [{..., "actual":
