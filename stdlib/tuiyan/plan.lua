@@ -24,7 +24,8 @@ function M.load(path)
     error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
   end
   local plan, err = native.load(path)
-  if plan then require("tuiyan.report").input(path) end   -- for the manifest of a batch run
+  -- for the manifest of a batch run: the file (a workbook's, not book.xlsx#Sheet)
+  if plan then require("tuiyan.report").input(path:match("^(.-%.[xX][lL][sS][xX])#") or path) end
   return plan, err
 end
 

@@ -74,6 +74,13 @@ run "$BIN" run "$TMP/lp.lua" "$D/plan.xlsx"
 expect_code 0 "load and parse an xlsx in Lua"
 expect_out "30.0	30.0" "load and parse an xlsx in Lua"
 
+# A batch run's manifest lists the workbook a #Sheet was read from, with its SHA-256.
+run "$BIN" run "$TMP/lp.lua" "$D/plan.xlsx" --out "$TMP/lpout" --quiet
+expect_code 0 "a batch run reading a workbook"
+checks=$((checks + 1))
+grep -q "\"path\": \"$D/plan.xlsx\"" "$TMP/lpout/manifest.json" && grep -q "$(sha256sum "$D/plan.xlsx" | cut -c1-64)" "$TMP/lpout/manifest.json" \
+    || fail_check "the manifest lacks plan.xlsx and its SHA-256: $(grep -A2 plan.xlsx "$TMP/lpout/manifest.json")"
+
 # A package run in the sandbox on a county's data given as a workbook (--data DIR/plan.xlsx) and
 # as GBK CSV (the converters are opened before the sandbox is entered).
 mkdir -p "$TMP/pkg/scenarios" "$TMP/county" "$TMP/home"
