@@ -16,7 +16,7 @@ _tuiyan()
         cword=$COMP_CWORD
     fi
 
-    local commands="run progress check extract repl help keygen pack verify install list remove"
+    local commands="run merge progress check extract repl help keygen pack verify install list remove"
     local topics="progress plan targets run check extract repl package exit"
     local formats="text csv json md html svg xlsx"
     local cmd="" i
@@ -46,7 +46,7 @@ _tuiyan()
             COMPREPLY=($(compgen -f -X '!*.pub' -- "$cur") $(compgen -d -- "$cur")); return ;;
         -o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --as-of|--seed|--samples|--set|--limit|--region|--max-bytes|--max-file-bytes|--max-files)
+        --as-of|--seed|--samples|--set|--limit|--region|--max-bytes|--max-file-bytes|--max-files|--shard|--samples-range)
             return ;;
     esac
 
@@ -58,7 +58,8 @@ _tuiyan()
     local opts=""
     case $cmd in
         progress) opts="--as-of --format --no-bom --wide --out --force --peers --region --quiet --wait" ;;
-        run)      opts="--out --format --no-bom --wide --set --seed --samples --as-of --data --limit --force --quiet --wait" ;;
+        run)      opts="--out --format --no-bom --wide --set --seed --samples --as-of --data --limit --force --quiet --wait --shard --samples-range" ;;
+        merge)    opts="--out --force --quiet --wait" ;;
         check)    opts="--quiet" ;;
         extract)  opts="--check --out --format --force --quiet" ;;
         keygen)   opts="--quiet" ;;
