@@ -7,7 +7,7 @@ if ! command -v clang >/dev/null 2>&1; then echo "skipped: clang not installed";
 OUT=build/fuzz
 mkdir -p "$OUT"
 CF="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Isrc $(pkg-config --cflags libcjson libsodium libarchive libutf8proc)"
-LIBS="$(pkg-config --libs libcjson libsodium libarchive libutf8proc) -lcsv -lm"
+LIBS="$(pkg-config --libs libcjson libsodium libarchive libutf8proc expat) -lcsv -lm"
 # The library is compiled once (instrumented, not linked with the fuzzer's main) and shared by
 # every target, in parallel: compiling it per target took most of make test's time. A changed
 # header rebuilds it all; a changed source rebuilds its object.
