@@ -91,6 +91,9 @@ local function sandbox_print(...)
   log_write(concat(parts, "\t") .. "\n")
 end
 
+-- The plan reader's notices ("read as GB18030 …") go to the log too.
+sys.set_notice(log_write)
+
 local log_file = {}
 function log_file.write(self, ...)
   for i = 1, select("#", ...) do

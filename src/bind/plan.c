@@ -78,13 +78,21 @@ static int plan_lnew(lua_State *L)
     return 1;
 }
 
-/* A CSV read in another encoding (GB18030, UTF-16) says so on standard error, once per read. */
-static void print_notice(const char *name, const char *notice)
+/* A CSV read in another encoding (GB18030, UTF-16) says so, once per read: on standard error,
+ * or, where the registry holds a NOTICE_HOOK function (a package's sandbox, whose standard error
+ * is /dev/null and may not grow a file), through that function into the run's log. */
+#define NOTICE_HOOK "tuiyan.notice"
+static void print_notice(lua_State *L, const char *name, const char *notice)
 {
-    if (notice[0]) {
-        fprintf(stderr, "tuiyan: %s: %s\n", name, notice);
-        fflush(stderr);
+    if (!notice[0]) return;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, NOTICE_HOOK) == LUA_TFUNCTION) {
+        lua_pushfstring(L, "tuiyan: %s: %s\n", name, notice);
+        lua_call(L, 1, 0);
+        return;
     }
+    lua_pop(L, 1);
+    fprintf(stderr, "tuiyan: %s: %s\n", name, notice);
+    fflush(stderr);
 }
 
 /* load(path) -> Plan | nil, err ; path: .csv, .json, .xlsx or book.xlsx#Sheet */
@@ -97,7 +105,7 @@ static int plan_lload(lua_State *L)
     ty_error_clear(&err);
     b->plan = planfile_load_notice(path, notice, sizeof notice, &err);
     if (!b->plan) return host_fail(L, &err);
-    print_notice(path, notice);
+    print_notice(L, path, notice);
     return 1;
 }
 
@@ -118,7 +126,7 @@ static int plan_lparse(lua_State *L)
         : fmt == 1 ? planfile_read_json(name, text, len, &err)
         : planfile_read_xlsx(name, text, len, &err);
     if (!b->plan) return host_fail(L, &err);
-    print_notice(name, notice);
+    print_notice(L, name, notice);
     return 1;
 }
 

@@ -128,6 +128,16 @@ static int sys_aborted(lua_State *L)
     return 1;
 }
 
+/* set_notice(fn): where the plan reader's notices go (registry "tuiyan.notice", read by
+ * bind/plan.c): the run's log, since this process's standard error is /dev/null. */
+static int sys_set_notice(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tuiyan.notice");
+    return 0;
+}
+
 /* getinfo(level [, "Sl"]) -> { source, short_src, what, currentline, linedefined,
  * lastlinedefined } | nil : debug.getinfo for the stdlib's "defined at file:line", levels only. */
 static int sys_getinfo(lua_State *L)
@@ -344,6 +354,7 @@ static const luaL_Reg sys_funcs[] = {
     {"getinfo", sys_getinfo},
     {"traceback", sys_traceback},
     {"read", sys_read},
+    {"set_notice", sys_set_notice},
     {NULL, NULL}
 };
 

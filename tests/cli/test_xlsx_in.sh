@@ -107,6 +107,9 @@ code=$?
 expect_code 0 "a package on county data in xlsx"
 expect_out "rd_spend	141000.0	sheet2	30.0" "a package on county data in xlsx"
 expect_out "gbk	141000.0" "a package on county data in GBK CSV (iconv in the sandbox)"
+# The reader's notice goes to the run's log: the sandbox's standard error is /dev/null (or, under
+# ASan, a file it may not grow: writing there once killed the run with SIGXFSZ).
+expect_out "tuiyan: plan_gbk.csv: read as GB18030" "a package on GBK data: the notice in the run's log"
 expect_out 'nope	true	plan.xlsx: no sheet "Nope"' "a package on county data in xlsx: a missing sheet"
 
 # Broken and hostile workbooks: exit 3, the cell or the part, never a crash.
