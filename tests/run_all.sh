@@ -5,6 +5,9 @@
 BIN=$1
 BUILD=$2
 export TUIYAN_BIN="$BIN" TUIYAN_BUILD="$BUILD"
+# The tests' python3 is Debian's (it has python3-openpyxl), not a pyenv or venv shim ahead of it
+# on PATH (a pyenv shim costs ~0.4 s a start, and the suites start python hundreds of times).
+[ -x /usr/bin/python3 ] && PATH=/usr/bin:$PATH && export PATH
 pass=0
 fail=0
 failed=""
