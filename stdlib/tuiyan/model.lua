@@ -141,7 +141,7 @@ end
 
 local META_KEYS = { unit = true, note = true, assumption = true, source = true, indicator = true,
   init = true, inflows = true, outflows = true, history = true, x_unit = true, label = true,
-  into = true, from = true, dist = true, trend_only = true }
+  into = true, from = true, dist = true, trend_only = true, start_of = true }
 
 local function where(level)
   local info = debug.getinfo(level, "Sl")
@@ -167,8 +167,10 @@ function Model:_define(kind, name, body, opts, level)
   return el
 end
 
---- param(name, value, {unit=, assumption=|source=, note=}): a coefficient. value is a number or
---- a year series { first_year = Y, v1, v2, ... }. An assumption (not from the sources) says so.
+--- param(name, value, {unit=, assumption=|source=, note=, start_of=}): a coefficient. value is a
+--- number or a year series { first_year = Y, v1, v2, ... }. An assumption (not from the sources)
+--- says so. start_of = "indicator_id": the param is that indicator's value in the model's first
+--- year (calibration sets it from the plan's actual of that year).
 function Model:param(name, value, opts)
   self:_define("param", name, value, opts, 3)
   return self.v[name]
@@ -227,6 +229,15 @@ function Model:assumptions()
       out[#out + 1] = { name = el.name, kind = el.kind, value = el.body, unit = el.unit,
         note = el.opts.assumption }
     end
+  end
+  return out
+end
+
+--- starts() -> { indicator_id = param_name } for the params marked start_of (starting points).
+function Model:starts()
+  local out = {}
+  for _, el in ipairs(self.elements) do
+    if el.opts.start_of then out[el.opts.start_of] = el.name end
   end
   return out
 end

@@ -27,26 +27,32 @@ W.FIRST_YEAR, W.LAST_YEAR = 2021, 2035
 -- Indicators the model does not explain: held at their latest actual (trend-only).
 W.TREND_ONLY = { "sci_progress_contribution", "innovation_index", "industrial_rd_active_share" }
 
---- build([opts]) -> model definition. opts.last_year extends or shortens the horizon.
+--- build([opts]) -> model definition. opts.last_year extends or shortens the horizon; opts.first_year
+--- starts it earlier (calibration on years of actuals before 2021): the params marked start_of are
+--- then the first year's values, set from the plan by tuiyan.calibrate.
 function W.build(opts)
   opts = opts or {}
-  local m = M.new{ name = "wuwei", first_year = W.FIRST_YEAR, last_year = opts.last_year or W.LAST_YEAR }
+  local first = opts.first_year or W.FIRST_YEAR
+  local m = M.new{ name = "wuwei", first_year = first, last_year = opts.last_year or W.LAST_YEAR }
+  m.with_first_year = function(y)   -- the same model from another start year (tuiyan.calibrate)
+    return W.build{ first_year = y, last_year = opts.last_year }
+  end
   local v = m.v
   local A = function(s) return s end   -- marks the text of an assumption, for grep
 
   -- ---- starting points: facts from the plan's indicator table --------------------------------
   local fact = "Wuwei plan indicator table"
-  m:param("hte_2021", 59, { unit = "家", source = fact .. ", 2021" })
-  m:param("prov_2021", 44, { unit = "家", source = fact .. ", 2021" })
-  m:param("sme_2021", 122, { unit = "家", source = fact .. ", 2021" })
-  m:param("rd_intensity_2020", 0.62, { unit = "%", source = fact .. ", 2020 (*)" })
-  m:param("ent_rd_share_2020", 61.34, { unit = "%", source = fact .. ", 2020 (*)" })
-  m:param("city_fiscal_share_2021", 0.56, { unit = "%", source = fact .. ", 2021" })
-  m:param("turnover_2021", 14.1, { unit = "亿元", source = fact .. ", 2021" })
-  m:param("hv_patents_per_10k_2021", 0.58, { unit = "件/万人", source = fact .. ", 2021" })
-  m:param("new_product_share_2020", 3.19, { unit = "%", source = fact .. ", 2020 (*)" })
-  m:param("industrial_rd_ratio_2020", 0.85, { unit = "%", source = fact .. ", 2020 (*)" })
-  m:param("rd_personnel_2020", 7.95, { unit = "人年/万人", source = fact .. ", 2020 (*)" })
+  m:param("hte_2021", 59, { start_of = "hte_count", unit = "家", source = fact .. ", 2021" })
+  m:param("prov_2021", 44, { start_of = "prov_st_enterprises", unit = "家", source = fact .. ", 2021" })
+  m:param("sme_2021", 122, { start_of = "tech_smes", unit = "家", source = fact .. ", 2021" })
+  m:param("rd_intensity_2020", 0.62, { start_of = "rd_intensity", unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("ent_rd_share_2020", 61.34, { start_of = "enterprise_rd_share", unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("city_fiscal_share_2021", 0.56, { start_of = "city_fiscal_st_share", unit = "%", source = fact .. ", 2021" })
+  m:param("turnover_2021", 14.1, { start_of = "tech_contract_turnover", unit = "亿元", source = fact .. ", 2021" })
+  m:param("hv_patents_per_10k_2021", 0.58, { start_of = "hv_patents_per_10k", unit = "件/万人", source = fact .. ", 2021" })
+  m:param("new_product_share_2020", 3.19, { start_of = "new_product_sales_share", unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("industrial_rd_ratio_2020", 0.85, { start_of = "industrial_rd_revenue_ratio", unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("rd_personnel_2020", 7.95, { start_of = "rd_personnel_per_10k", unit = "人年/万人", source = fact .. ", 2020 (*)" })
 
   -- ---- levers ----------------------------------------------------------------------------------
   m:lever("extra_hte", 0, { unit = "家/年", note = "extra high-tech certifications a year beyond the pipeline" })
@@ -62,7 +68,7 @@ function W.build(opts)
   m:param("county_budget_2021", 200, { unit = "亿元", assumption = A"counties' general public budget expenditure 2021 of 200 亿元 in total" })
   m:param("budget_growth", 0.04, { unit = "1", assumption = A"budget expenditure growth 4 % a year",
     dist = tuiyan.mc.normal(0.04, 0.02, { lo = -0.03, hi = 0.12, assumption = "judgement, not data: ±2 points (1 sd) around 4 % a year, kept within -3–12 %" }) })
-  m:param("county_fiscal_share_2021", 0.3, { unit = "%", assumption = A"counties' fiscal S&T share 0.3 % (the source table has no base value)",
+  m:param("county_fiscal_share_2021", 0.3, { start_of = "county_fiscal_st_share", unit = "%", assumption = A"counties' fiscal S&T share 0.3 % (the source table has no base value)",
     dist = tuiyan.mc.uniform(0.2, 0.4, { assumption = "judgement, not data: the source has no base value: anywhere from 0.2 % to 0.4 %" }) })
   m:param("rd_intensity_2021_change", 0, { unit = "%", assumption = A"R&D intensity 2021 equal to 2020's 0.62 % (no 2021 figure in the source)",
     dist = tuiyan.mc.normal(0, 0.03, { lo = -0.06, hi = 0.06, assumption = "judgement, not data: the 2021 figure is not in the source: ±0.03 points (1 sd) around no change, kept within ±0.06" }) })
@@ -116,11 +122,11 @@ function W.build(opts)
   -- hte_renewal_rate is renewed (issued again), the rest lapse. The 2021 stock is taken as three
   -- equal cohorts issued in 2019, 2020 and 2021 (an assumption above).
   m:stock("hte_count", { unit = "家", init = v.hte_2021, indicator = "hte_count" })
-  m:flow("hte_certified", M.if_(M.eq(M.year(), W.FIRST_YEAR), 0, v.prov_promotions + v.hte_direct + v.extra_hte),
+  m:flow("hte_certified", M.if_(M.eq(M.year(), first), 0, v.prov_promotions + v.hte_direct + v.extra_hte),
     { unit = "家/年", into = "hte_count", note = "new certifications (新认定) a year" })
   m:aux("hte_certificates_due", M.delay(v.hte_certificates_issued, 3, v.hte_certified_before_2021),
     { unit = "家/年", note = "certificates reaching the end of their three years (重新认定)" })
-  m:aux("hte_certificates_issued", M.if_(M.eq(M.year(), W.FIRST_YEAR), v.hte_certified_before_2021,
+  m:aux("hte_certificates_issued", M.if_(M.eq(M.year(), first), v.hte_certified_before_2021,
     v.hte_certified + v.hte_renewal_rate * v.hte_certificates_due), { unit = "家/年" })
   m:flow("hte_arrivals", v.hte_moved_in, { unit = "家/年", into = "hte_count" })
   m:flow("hte_lapsed", (1 - v.hte_renewal_rate) * v.hte_certificates_due,
@@ -176,9 +182,9 @@ function W.build(opts)
   -- ---- indicators with no mechanism here: held at the latest actual ----------------------------
   -- One actual each in the source, so there is no trend to follow: the value is held, and reports
   -- mark these rows as trend-only rather than presenting them as model results.
-  m:param("sci_progress_2021", 55.35, { unit = "%", source = fact .. ", 2021" })
-  m:param("innovation_index_2020", 42.92, { unit = "%", source = fact .. ", 2020 (*)" })
-  m:param("industrial_rd_active_2020", 36, { unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("sci_progress_2021", 55.35, { start_of = "sci_progress_contribution", unit = "%", source = fact .. ", 2021" })
+  m:param("innovation_index_2020", 42.92, { start_of = "innovation_index", unit = "%", source = fact .. ", 2020 (*)" })
+  m:param("industrial_rd_active_2020", 36, { start_of = "industrial_rd_active_share", unit = "%", source = fact .. ", 2020 (*)" })
   local held = "trend only: held at the latest actual (one data point, no trend; not explained by the model)"
   m:aux("sci_progress_contribution", v.sci_progress_2021, { unit = "%", indicator = "sci_progress_contribution", trend_only = true, note = held })
   m:aux("innovation_index", v.innovation_index_2020, { unit = "%", indicator = "innovation_index", trend_only = true, note = held })
