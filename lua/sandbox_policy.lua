@@ -67,7 +67,8 @@ return {
   native = {
     ["_tuiyan.host"] = { error = "native", is_error = "native", embedded = "native",
       embedded_list = "native", version = "native", exit = "native" },
-    ["_tuiyan.text"] = { width = "native", number = "native", parse_number = "native" },
+    ["_tuiyan.text"] = { width = "native", number = "native", parse_number = "native",
+      distance = "native", closest = "native" },
     ["_tuiyan.json"] = { encode = "native", decode = "native", null = "native", array_meta = "native" },
     ["_tuiyan.plan"] = { new = "native", parse = "native", methods = "native",
       load = "sandbox" },  -- reads only the county's data directory and the package's data files

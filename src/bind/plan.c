@@ -4,6 +4,7 @@
 #include "bind/bind.h"
 #include "core/plan.h"
 #include "core/progress.h"
+#include "core/suggest.h"
 #include "host/host.h"
 #include "io/planfile.h"
 #include "io/planfile_cells.h"
@@ -34,11 +35,31 @@ static TyPlan *check_plan(lua_State *L, int idx)
     return b->plan;
 }
 
+/* Raises "no indicator 'x'": naming the id when x is an indicator's name (ids select), else the
+ * id or name closest to x ("did you mean", core/suggest.c). */
+static int no_indicator(lua_State *L, const TyPlan *p, const char *id)
+{
+    const char *plan = p->name ? p->name : "";
+    for (size_t i = 0; i < p->n; i++)
+        if (p->ind[i].name && strcmp(p->ind[i].name, id) == 0)
+            return luaL_error(L, "no indicator '%s' in plan %s: that is the name of '%s' (an indicator is "
+                              "selected by its id)", id, plan, p->ind[i].id);
+    const char **names = lua_newuserdatauv(L, (2 * p->n + 1) * sizeof *names, 0);
+    for (size_t i = 0; i < p->n; i++) {
+        names[i] = p->ind[i].id;
+        names[p->n + i] = p->ind[i].name;
+    }
+    long best = ty_closest(id, names, 2 * p->n);
+    if (best < 0) return luaL_error(L, "no indicator '%s' in plan %s", id, plan);
+    return luaL_error(L, "no indicator '%s' in plan %s; did you mean '%s'?", id, plan,
+                      p->ind[(size_t)best % p->n].id);
+}
+
 static TyIndicator *check_indicator(lua_State *L, TyPlan *p, int idx)
 {
     const char *id = luaL_checkstring(L, idx);
     long i = plan_find(p, id);
-    if (i < 0) luaL_error(L, "no indicator '%s' in plan %s", id, p->name ? p->name : "");
+    if (i < 0) no_indicator(L, p, id);
     return &p->ind[i];
 }
 

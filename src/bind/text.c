@@ -1,6 +1,7 @@
 /* bind/text.c — _tuiyan.text: display width for aligning Chinese text, numbers written so they
  * read back equal, and the strict number parser for values typed by analysts. */
 #include "bind/bind.h"
+#include "core/suggest.h"
 #include "host/host.h"
 #include "io/number.h"
 #include "io/utf8.h"
@@ -54,7 +55,41 @@ static int text_parse_number(lua_State *L)
     }
 }
 
+/* distance(a, b [, limit]) -> integer: edit distance in code points (core/suggest.h); above
+ * limit (default 8) it is limit + 1. */
+static int text_distance(lua_State *L)
+{
+    const char *a = luaL_checkstring(L, 1), *b = luaL_checkstring(L, 2);
+    lua_Integer limit = luaL_optinteger(L, 3, 8);
+    luaL_argcheck(L, limit >= 0 && limit <= TY_SUGGEST_MAX_CPS, 3, "0..128 expected");
+    lua_pushinteger(L, ty_edit_distance(a, b, (int)limit));
+    return 1;
+}
+
+/* closest(word, { name, ... }) -> the name a misspelt word most likely meant, or nil (none
+ * close enough; the word itself is never suggested). Non-string entries are skipped. */
+static int text_closest(lua_State *L)
+{
+    const char *word = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 2);
+    luaL_argcheck(L, n >= 0 && n <= 1000000, 2, "list too long");
+    if (n == 0) return 0;
+    const char **cands = lua_newuserdatauv(L, (size_t)n * sizeof *cands, 0);
+    for (lua_Integer i = 1; i <= n; i++) {
+        int t = lua_rawgeti(L, 2, i);
+        cands[i - 1] = t == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        lua_pop(L, 1);   /* the string stays alive: the table holds it */
+    }
+    long best = ty_closest(word, cands, (size_t)n);
+    if (best < 0) return 0;
+    lua_rawgeti(L, 2, (lua_Integer)best + 1);
+    return 1;
+}
+
 static const luaL_Reg text_funcs[] = {
+    {"distance", text_distance},
+    {"closest", text_closest},
     {"width", text_width},
     {"number", text_number},
     {"parse_number", text_parse_number},

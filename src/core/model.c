@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "model_internal.h"
+#include "suggest.h"
 
 /* ---- names ---- */
 
@@ -74,24 +75,7 @@ TyStatus model_names_put(ModelNames *t, const char *key, int id, TyError *err)
 
 int model_edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > lb + 2 || lb > la + 2 || la > TY_MODEL_MAX_NAME || lb > TY_MODEL_MAX_NAME) return 3;
-    int prev[TY_MODEL_MAX_NAME + 1], cur[TY_MODEL_MAX_NAME + 1];
-    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (int)i;
-        int rowmin = cur[0];
-        for (size_t j = 1; j <= lb; j++) {
-            int best = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            if (prev[j] + 1 < best) best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
-            cur[j] = best;
-            if (best < rowmin) rowmin = best;
-        }
-        if (rowmin > 2) return 3;
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb] > 2 ? 3 : prev[lb];
+    return ty_edit_distance(a, b, 2);       /* 3 means "not close" to the callers */
 }
 
 int model_name_valid(const char *name)

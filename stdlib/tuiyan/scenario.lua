@@ -22,31 +22,14 @@ function M.from(year, value)
   return setmetatable({ year = year, value = value }, From)
 end
 
--- Edit distance for "did you mean".
-local function distance(a, b)
-  local prev = {}
-  for j = 0, #b do prev[j] = j end
-  for i = 1, #a do
-    local cur = { [0] = i }
-    for j = 1, #b do
-      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
-      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-    end
-    prev = cur
-  end
-  return prev[#b]
-end
-
 local function check_override(model, scen, name, value, level)
   local el = model:element(name)
   if el == nil or (el.kind ~= "param" and el.kind ~= "lever") then
-    local best, bestd
+    local inputs = {}
     for _, e in ipairs(model.elements) do
-      if e.kind == "param" or e.kind == "lever" then
-        local d = distance(name, e.name)
-        if d <= 3 and (bestd == nil or d < bestd) then best, bestd = e.name, d end
-      end
+      if e.kind == "param" or e.kind == "lever" then inputs[#inputs + 1] = e.name end
     end
+    local best = require("_tuiyan.text").closest(name, inputs)   -- "did you mean" (core/suggest.c)
     local what = el and ("'%s' is a %s, not a parameter or lever"):format(name, el.kind)
       or ("no parameter or lever named '%s'"):format(name)
     error(("scenario '%s': %s%s"):format(scen, what, best and ("; did you mean '" .. best .. "'?") or ""), level)
