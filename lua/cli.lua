@@ -182,6 +182,7 @@ local function with_results(opts, inputs, body)
   end
   return 0
 end
+M.with_results = with_results
 
 --- tuiyan progress [PLAN] [options]
 function M.progress(args)
@@ -249,6 +250,7 @@ local COMMAND_MODULES = {
   check = "_host.check",
   merge = "_host.merge",
   extract = "_host.extract_cli",
+  calibrate = "_host.calibrate_cli",
   keygen = "_host.package_cli", pack = "_host.package_cli", verify = "_host.package_cli",
   install = "_host.package_cli", list = "_host.package_cli", remove = "_host.package_cli",
 }

@@ -21,5 +21,6 @@ int luaopen_tuiyan_regions(lua_State *L);
 int luaopen_tuiyan_csv(lua_State *L);
 int luaopen_tuiyan_xlsx(lua_State *L);
 int luaopen_tuiyan_detmath(lua_State *L);
+int luaopen_tuiyan_optim(lua_State *L);
 
 #endif

@@ -359,6 +359,10 @@ function Model:compile()
   return self.compiled
 end
 
+--- calibrate{ plan =, params = { name = {lo, hi} }, years = {...}, weights = {...} } -> a Fit: the
+--- params fitted to the plan's actuals (tuiyan.calibrate).
+function Model:calibrate(spec) return require("tuiyan.calibrate").run(self, spec) end
+
 -- ---------------------------------------------------------------------------------------------
 -- Runs
 

@@ -37,6 +37,13 @@ function W.build(opts)
   m.with_first_year = function(y)   -- the same model from another start year (tuiyan.calibrate)
     return W.build{ first_year = y, last_year = opts.last_year }
   end
+  -- What a city's own yearly series can inform (tuiyan calibrate's default set): the pipeline's
+  -- flows and the outputs' elasticities. GDP, budgets and population are facts to look up (--set),
+  -- and the levers' effects (leverage, the extra-certification pool) are not in a history without
+  -- the levers; exit rates are left at their judgement (the data cannot tell them from promotions).
+  m.calibrate_params = { "sme_new", "sme_exit_rate", "sme_promotion_rate", "prov_new_direct", "prov_promotion_rate",
+    "hte_direct", "hte_renewal_rate", "turnover_rd_elasticity", "new_product_elasticity", "personnel_elasticity",
+    "patents_per_rd" }
   local v = m.v
   local A = function(s) return s end   -- marks the text of an assumption, for grep
 
