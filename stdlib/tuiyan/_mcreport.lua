@@ -19,6 +19,15 @@ function M.num(x)
   return s
 end
 
+--- fitted_note(uncertain) -> ", except those fitted from a plan's actuals" when a distribution
+--- comes from tuiyan.calibrate (its note starts "fitted from"), else "".
+function M.fitted_note(uncertain)
+  for _, u in ipairs(uncertain) do
+    if type(u.note) == "string" and u.note:find("^fitted from ") then return ", except those fitted from a plan's actuals" end
+  end
+  return ""
+end
+
 local function pct(p)
   if p == nil then return format.MISSING end
   return ("%.1f%%"):format(p * 100)
@@ -142,7 +151,8 @@ function Result:notes(T)
       :format(years_text(self.table_years), years_text(self.years)))
   end
   T:note("† trend only: not explained by the model; held at the latest actual, so it does not vary.")
-  T:note("Uncertain parameters (assumptions: the distributions are judgements, not estimates from data):")
+  T:note(("Uncertain parameters (assumptions: the distributions are judgements, not estimates from data%s):")
+    :format(M.fitted_note(self.uncertain)))
   for _, u in ipairs(self.uncertain) do
     T:note(("  %s ~ %s: %s"):format(u.name, u.dist:describe(), u.note or "no reason given"))
   end
@@ -481,7 +491,8 @@ function Result:xlsx_sheets()
     end
   end
   T:note(self:method_note())
-  local A = tabular.new{ title = "Uncertain parameters (assumptions: the distributions are judgements, not estimates from data) / 假设",
+  local A = tabular.new{ title = ("Uncertain parameters (assumptions: the distributions are judgements, not estimates from data%s) / 假设")
+      :format(M.fitted_note(self.uncertain)),
     columns = { { key = "name", title = "参数 parameter" }, { key = "distribution", title = "分布 distribution" },
       { key = "base", title = "基准 base" }, { key = "note", title = "说明 why" } } }
   for _, u in ipairs(self.uncertain) do

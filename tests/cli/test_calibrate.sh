@@ -65,6 +65,7 @@ expect_code 0 "the uncertainty scenario runs on fit.json"
 expect_out "parameters fitted from $PLAN years 2016–2021" "its title says the parameters are fitted"
 expect_out "sme_new ~ normal(mean" "sme_new drawn from a normal around its estimate"
 expect_out "fitted from $PLAN years 2016–2021: " "the draw is labelled with where it was fitted"
+expect_out "judgements, not estimates from data, except those fitted from a plan's actuals" "the assumptions heading says some are fitted"
 
 # Bad inputs.
 run "$BIN" calibrate wuwei "$PLAN" --param sme_exit_rat=0..1
