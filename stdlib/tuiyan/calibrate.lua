@@ -96,17 +96,25 @@ local function fit_params(model, spec, starts_by_param, what)
           starts_by_param[name])
       end
       if type(el.body) ~= "number" then fail("usage", "%s: '%s' is a series, not one number to fit", what, name) end
-      if b == true then   -- the range of its judgement distribution
+      -- The model's own bounds (opts.bounds = { lo, hi, why = }: the values that mean something).
+      local decl = type(el.opts.bounds) == "table" and finite(el.opts.bounds[1]) and finite(el.opts.bounds[2])
+        and el.opts.bounds or nil
+      if b == true then   -- the range of its judgement distribution, within the model's bounds
         if not el.opts.dist then
           fail("usage", "%s: '%s' has no judgement distribution to take a range from: give {lo, hi}", what, name)
         end
         b = { dist_bounds(el.opts.dist) }
+        if decl then b = { math.max(b[1], decl[1]), math.min(b[2], decl[2]) } end
       end
       if type(b) ~= "table" or not finite(b[1]) or not finite(b[2]) then
         fail("usage", "%s: %s: bounds {lo, hi} of two finite numbers expected", what, name)
       end
       if b[1] >= b[2] then
         fail("usage", "%s: %s: lower bound %s is not below upper bound %s", what, name, format.exact(b[1]), format.exact(b[2]))
+      end
+      if decl and (b[1] < decl[1] or b[2] > decl[2]) then
+        fail("usage", "%s: %s: bounds %s..%s go outside the values the model allows it, [%s, %s] (%s)", what, name,
+          format.exact(b[1]), format.exact(b[2]), format.exact(decl[1]), format.exact(decl[2]), tostring(decl.why))
       end
       list[#list + 1] = { name = name, lo = b[1], hi = b[2], el = el }
     end
@@ -195,6 +203,8 @@ function M.run(model, spec)
       for _, p in ipairs(params) do
         if p.name == k then fail("usage", "%s: '%s' is both fitted and set", what, k) end
       end
+      local why = model.check_value and model:check_value(k, spec.set[k])
+      if why then fail("usage", "%s: set: %s", what, why) end
       base[#base + 1] = { k, spec.set[k] }
     end
   end

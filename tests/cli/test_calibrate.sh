@@ -43,6 +43,9 @@ for r in f["residuals"]:
 EOF
 run "$BIN" calibrate wuwei "$PLAN" --format json
 expect_same fit1.json "$TMP/out" "JSON twice: the same bytes"
+# ... and as a machine without FMA (glibc's other exp/log/pow; see test_determinism.sh)
+GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA "$BIN" calibrate wuwei "$PLAN" --format json >nofma.json 2>/dev/null
+expect_same fit1.json nofma.json "the fit file as a machine without FMA"
 
 # --out: the report and fit.json; html has one chart per indicator.
 run "$BIN" calibrate wuwei "$PLAN" --format html --out res

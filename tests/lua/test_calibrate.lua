@@ -225,6 +225,11 @@ T.test("bad inputs stop with a clear message", function()
     "years 2016–2021 are outside model toy's 2018–2024")
   T.raises(function() toy():calibrate{ plan = p, params = { a = { 0, 1 } }, years = YEARS, set = { a = 1 } } end,
     "'a' is both fitted and set")
+  -- the model's own bounds on a parameter (opts.bounds): the fit stays within them
+  local m = toy()
+  m:element("b").opts.bounds = { -5, 5, why = "a slope this toy allows" }
+  T.raises(function() m:calibrate{ plan = p, params = { b = { -10, 10 } }, years = YEARS } end,
+    "b: bounds -10..10 go outside the values the model allows it, [-5, 5] (a slope this toy allows)")
   local path = os.tmpname()
   local f = assert(io.open(path, "wb")); f:write('{"kind": "something else"}'); f:close()
   e = T.raises(function() tuiyan.calibrate.load(path) end, "not a tuiyan calibration file")
