@@ -35,7 +35,7 @@ for _, c in ipairs(tuiyan.shard(counties)) do
   local s = sc.baseline:derive{ name = c.code, label = "SYNTHETIC county " .. c.code,
     set = { gdp_2021 = c.gdp_2021, population = c.population, county_budget_2021 = c.county_budget_2021,
       rd_intensity_2020 = c.rd_intensity_2020,
-      hte_2021 = c.hte_2021, hte_certified_before_2021 = c.hte_2021 / 3, prov_2021 = c.prov_2021,
+      hte_2021 = c.hte_2021, prov_2021 = c.prov_2021,
       sme_2021 = c.sme_2021, turnover_2021 = c.turnover_2021 } }
   local r = tuiyan.mc.run{ scenario = s, years = years,
     title = ("SYNTHETIC 虚构 %s %s, 2021–2035"):format(c.code, c.province) }

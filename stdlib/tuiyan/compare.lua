@@ -95,15 +95,30 @@ function Comparison:indicator_table()
   T:note("✓ meets the plan's target for that year, ✗ does not; (+x) change from " .. self.scenarios[1].name .. ".")
   T:note("† trend only: not explained by the model; held at the latest actual.")
   if rounded then T:note(format.COUNT_NOTE) end
-  local a = self.model:assumptions()
+  for _, n in ipairs(self:limit_notes()) do T:note(n) end
+  local a = require("tuiyan.scenario").assumptions(self.scenarios)
   if #a > 0 then
-    T:note(("Assumptions (not from the sources; replace with the city's figures via --set NAME=VALUE):"))
+    T:note(("Assumptions and settings in force (not from the sources; replace with the city's figures via --set NAME=VALUE):"))
     for _, x in ipairs(a) do
-      T:note(("  %s = %s %s: %s"):format(x.name, type(x.value) == "number" and format.value(x.value) or "series",
-        (x.unit and x.unit ~= "1") and x.unit or "", x.note))
+      T:note(("  %s%s = %s: %s"):format(x.name, (x.unit and x.unit ~= "1") and (" (" .. x.unit .. ")") or "", x.text, x.note))
     end
   end
   return T
+end
+
+--- limit_notes() -> a line for each scenario whose lever setting the model cannot take up in full
+--- in the compared years (a lever's `limit` element above zero: a capacity that binds).
+function Comparison:limit_notes()
+  local out = {}
+  for _, el in ipairs(self.model.elements) do
+    if el.kind == "lever" and el.opts.limit then
+      for i, s in ipairs(self.scenarios) do
+        local over = self.runs[i]:over_limit(el.name, self.years[1], self.years[#self.years])
+        if over then out[#out + 1] = ("%s: %s is more than the model can take up: %s."):format(s.name, el.name, over.text) end
+      end
+    end
+  end
+  return out
 end
 
 local PAYER = { city = "city 市级", county = "county 县区" }
@@ -259,13 +274,13 @@ function Comparison:xlsx_sheets()
   local out = { { name = "情景对比 comparison", table = T } }
   local ct = self:cost_table()
   if ct then out[#out + 1] = { name = "成本 costs", table = ct } end
-  local a = self.model:assumptions()
+  local a = require("tuiyan.scenario").assumptions(self.scenarios)
   if #a > 0 then
-    local A = tabular.new{ title = "Assumptions (not from the sources; replace with the city's figures via --set NAME=VALUE) / 假设",
+    local A = tabular.new{ title = "Assumptions and settings in force (not from the sources; replace with the city's figures via --set NAME=VALUE) / 假设",
       columns = { { key = "name", title = "参数 parameter" }, { key = "value", title = "值 value", unit = unit },
-        { key = "unit", title = "单位 unit" }, { key = "note", title = "说明 why" } } }
+        { key = "unit", title = "单位 unit" }, { key = "set_by", title = "设定 set by" }, { key = "note", title = "说明 why" } } }
     for _, x in ipairs(a) do
-      A:add{ name = x.name, value = type(x.value) == "number" and x.value or "series", unit = x.unit, note = x.note }
+      A:add{ name = x.name, value = x.value or x.text, unit = x.unit, set_by = x.set_by or "default", note = x.note }
     end
     out[#out + 1] = { name = "假设 assumptions", table = A }
   end

@@ -12,8 +12,23 @@ local function gap(v, target, direction)
   return v - target
 end
 
+-- The range to search for a lever: the one asked for, within the lever's declared bounds (which
+-- are the default); a range reaching outside them is an error naming the bounds and why.
+local function range(model, lever, lo, hi, level)
+  local el = model:element(lever)
+  local b = el and el.opts.bounds
+  if b then
+    lo, hi = lo or b[1], hi or b[2]
+    if lo < b[1] or hi > b[2] then
+      error(("goal seek: %s range [%s, %s] reaches outside its declared bounds [%s, %s] (%s)"):format(lever,
+        tostring(lo), tostring(hi), tostring(b[1]), tostring(b[2]), b.why), level)
+    end
+  end
+  return lo or 0, hi
+end
+
 --- seek{ scenario =, lever =, element = | indicator =, year =, target =, direction = "up",
----       lo = 0, hi =, tol = 1e-6 } ->
+---       lo =, hi =, tol = 1e-6 } (lo and hi default to the lever's declared bounds, else lo = 0) ->
 ---   { reachable = true, value = x, achieved = v } | { reachable = false, message = "...", at_hi = v }
 --- Assumes the element moves monotonically with the lever; the result is the bracket's upper end,
 --- so re-running with `value` meets the target. tol is on the lever, relative to hi - lo.
@@ -24,7 +39,7 @@ function M.seek(spec)
   local lever, year, target = spec.lever, spec.year, spec.target
   if type(target) ~= "number" then error("seek: a numeric target is required", 2) end
   local dir = spec.direction or "up"
-  local lo, hi = spec.lo or 0, spec.hi
+  local lo, hi = range(s.model, lever, spec.lo, spec.hi, 3)
   if type(hi) ~= "number" or hi <= lo then error("seek: hi must be a number above lo", 2) end
   local tol = (spec.tol or 1e-6) * (hi - lo)
   local glo = gap(value_of(s, lever, lo, element, year), target, dir)
@@ -33,9 +48,15 @@ function M.seek(spec)
   end
   local vhi = value_of(s, lever, hi, element, year)
   if gap(vhi, target, dir) < 0 then
-    return { reachable = false, at_hi = vhi, runs = 2,
-      message = ("not reachable within [%s, %s]: with %s = %s, %s in %d is %s, short of %s"):format(
-        tostring(lo), tostring(hi), lever, tostring(hi), element, year, require("tuiyan.format").value(vhi), tostring(target)) }
+    -- Say what stops it: the bound searched to (declared or not) and any limit of the model.
+    local why = {}
+    for _, b in ipairs(M.binding(s, { { name = lever, lo = lo, hi = hi } }, { [lever] = hi }, s:run{ { lever, hi } }, year)) do
+      if b.kind ~= "range" or b.text:find("upper", 1, true) then why[#why + 1] = b.text end
+    end
+    return { reachable = false, at_hi = vhi, runs = 3,
+      message = ("not reachable within [%s, %s]: with %s = %s, %s in %d is %s, short of %s%s"):format(
+        tostring(lo), tostring(hi), lever, tostring(hi), element, year, require("tuiyan.format").value(vhi), tostring(target),
+        #why > 0 and ("; " .. table.concat(why, "; ")) or "") }
   end
   local runs = 2
   while hi - lo > tol do
@@ -79,6 +100,14 @@ function M.least_cost(spec)
       given = spec.given }
   end
   assert(type(cost) == "function", "least_cost: a cost function or a policy is required")
+  do
+    local copy = {}
+    for i, l in ipairs(levers) do
+      local lo, hi = range(s.model, l.name, l.lo, l.hi, 4)
+      copy[i] = { name = l.name, lo = lo, hi = hi }
+    end
+    levers = copy
+  end
   local last = levers[#levers]
   local best, runs = nil, 0
   local function visit(i, fixed)
@@ -118,7 +147,42 @@ function M.least_cost(spec)
     local x = best.settings[l.name]
     if x <= l.lo or x >= l.hi then best.at_bound[#best.at_bound + 1] = l.name end
   end
+  local last_year = s.model.first_year
+  for _, t in ipairs(targets) do last_year = math.max(last_year, t.year) end
+  local over = {}
+  for _, l in ipairs(levers) do over[#over + 1] = { l.name, best.settings[l.name] } end
+  best.binding = M.binding(s, levers, best.settings, s:run(over), last_year)
   return best
+end
+
+--- binding(scenario, levers, settings, run, last_year) -> { {lever =, kind = "declared" | "range"
+--- | "limit", text =}, ... }: for each lever, what stops it where it is, in words: its declared
+--- bound (and why), the edge of the range searched, or the model's own limit on what the setting
+--- can do (the lever's `limit` element above zero, a capacity), with the years it binds.
+function M.binding(s, levers, settings, run, last_year)
+  local fmt = require("tuiyan.format").value
+  local out = {}
+  for _, l in ipairs(levers) do
+    local el = s.model:element(l.name)
+    local b = el.opts.bounds
+    local x = settings[l.name]
+    for _, side in ipairs{ { "lo", "lower" }, { "hi", "upper" } } do
+      local edge = l[side[1]]
+      if x == edge then
+        local declared = b and edge == (side[1] == "lo" and b[1] or b[2])
+        out[#out + 1] = declared
+          and { lever = l.name, kind = "declared", text = ("%s = %s is at its declared %s bound (%s)"):format(l.name, fmt(x), side[2], b.why) }
+          or { lever = l.name, kind = "range", text = ("%s = %s is at the %s end of the range searched [%s, %s], inside its declared bounds: the cheapest mix may lie beyond it")
+            :format(l.name, fmt(x), side[2], fmt(l.lo), fmt(l.hi)) }
+      end
+    end
+    local over = run:over_limit(l.name, s.model.first_year, last_year)
+    if over then
+      out[#out + 1] = { lever = l.name, kind = "limit", years = over.years,
+        text = ("%s = %s is more than the model can take up: %s"):format(l.name, fmt(x), over.text) }
+    end
+  end
+  return out
 end
 
 return M

@@ -141,7 +141,7 @@ end
 
 local META_KEYS = { unit = true, note = true, assumption = true, source = true, indicator = true,
   init = true, inflows = true, outflows = true, history = true, x_unit = true, label = true,
-  into = true, from = true, dist = true, trend_only = true, start_of = true }
+  into = true, from = true, dist = true, trend_only = true, start_of = true, bounds = true, limit = true }
 
 local function where(level)
   local info = debug.getinfo(level, "Sl")
@@ -167,19 +167,62 @@ function Model:_define(kind, name, body, opts, level)
   return el
 end
 
+-- Checks a declaration's bounds = { lo, hi, why = "..." } once, and its default against them.
+local function check_bounds(el, level)
+  local b = el.opts.bounds
+  if b == nil then return end
+  if type(b) ~= "table" or type(b[1]) ~= "number" or type(b[2]) ~= "number" or b[1] > b[2]
+    or type(b.why) ~= "string" then
+    error(("%s '%s': bounds = { lo, hi, why = \"...\" } with lo <= hi expected"):format(el.kind, el.name), level)
+  end
+  if type(el.body) == "number" and (el.body < b[1] or el.body > b[2]) then
+    error(("%s '%s': its default %s is outside its bounds [%s, %s]"):format(el.kind, el.name,
+      tostring(el.body), tostring(b[1]), tostring(b[2])), level)
+  end
+end
+
 --- param(name, value, {unit=, assumption=|source=, note=, start_of=}): a coefficient. value is a
 --- number or a year series { first_year = Y, v1, v2, ... }. An assumption (not from the sources)
 --- says so. start_of = "indicator_id": the param is that indicator's value in the model's first
 --- year (calibration sets it from the plan's actual of that year).
+--- bounds = { lo, hi, why = "..." } (params and levers): the values that mean something, and why;
+--- a run given a value outside them is refused with that reason (Model:check_value).
 function Model:param(name, value, opts)
-  self:_define("param", name, value, opts, 3)
+  check_bounds(self:_define("param", name, value, opts, 3), 3)
   return self.v[name]
 end
 
---- lever(name, default, opts): a point where scenarios intervene (default: no change).
+--- lever(name, default, {unit=, note=, bounds = {lo, hi, why=}, limit = "element"}): a point where
+--- scenarios intervene (default: no change). limit: an element whose positive value is the part of
+--- the setting the model cannot take up (a capacity); goal seek reports it when it binds.
 function Model:lever(name, default, opts)
-  self:_define("lever", name, default or 0, opts, 3)
+  check_bounds(self:_define("lever", name, default or 0, opts, 3), 3)
   return self.v[name]
+end
+
+--- check_value(name, value) -> nil, or the reason a value (a number or a year series
+--- { first_year =, v1, ... }) is outside the declared bounds of param or lever `name`.
+function Model:check_value(name, value)
+  local el = self.by_name[name]
+  local b = el and el.opts.bounds
+  if not b then return nil end
+  local function bad(x, year)
+    if x == x and x >= b[1] and x <= b[2] then return nil end
+    local unit = (el.unit and el.unit ~= "1") and (" " .. el.unit) or ""
+    local g = function(n) return ("%.10g"):format(n) end
+    return ("%s = %s%s is outside the bounds of %s '%s': [%s, %s]%s (%s)"):format(name, g(x),
+      year and (" in " .. year) or "", el.kind, name, g(b[1]), g(b[2]), unit, b.why)
+  end
+  if type(value) == "number" then return bad(value) end
+  if type(value) == "table" then
+    for i, x in ipairs(value) do
+      if type(x) == "number" then
+        local why = bad(x, value.first_year and (value.first_year + i - 1))
+        if why then return why end
+      end
+    end
+  end
+  return nil
 end
 
 --- aux(name, expr, opts): a value computed each year from others.
@@ -373,6 +416,10 @@ Run.__name = "tuiyan.Run"
 --- run(overrides) -> Run. overrides: { {name, value}, ... } in the order to apply (later wins);
 --- value is a number or a series { first_year = Y, ... } covering the model's years.
 function Model:run(overrides)
+  for _, o in ipairs(overrides or {}) do
+    local why = type(o) == "table" and self:check_value(o[1], o[2])
+    if why then error("run: " .. why, 2) end
+  end
   local compiled = self:compile()
   local values, first = compiled:run_single(overrides or {})
   return setmetatable({ model = self, values = values, first_year = first,
@@ -387,6 +434,27 @@ function Run:get(name, year)
     error(("run: year %s is outside %d..%d"):format(tostring(year), self.first_year, self.last_year), 2)
   end
   return s[year - self.first_year + 1]
+end
+
+--- over_limit(lever [, first, last]) -> nil, or { element =, years = {...}, most =, text = }: the
+--- years (first..last, default every year) in which the lever's `limit` element is above zero, so
+--- the model cannot take up the whole setting (a capacity that binds), the largest shortfall, and
+--- the words reports use: "hte_extra_unmet up to 1.73 家/年 in 2022–2025 (note)".
+function Run:over_limit(lever, first, last)
+  local el = self.model:element(lever)
+  local limit = el and el.opts.limit
+  if not limit then return nil end
+  local years, most = {}, 0
+  for y = first or self.first_year, last or self.last_year do
+    local x = self:get(limit, y)
+    if x > 1e-9 then years[#years + 1] = y; most = math.max(most, x) end
+  end
+  if #years == 0 then return nil end
+  local lim = self.model:element(limit)
+  local span = #years == 1 and tostring(years[1]) or (years[1] .. "–" .. years[#years])
+  return { element = limit, years = years, most = most,
+    text = ("%s up to %s%s in %s (%s)"):format(limit, require("tuiyan.format").value(most, 3),
+      lim.unit and (" " .. lim.unit) or "", span, lim.opts.note or "") }
 end
 
 --- series(name) -> { [year] = value } for every model year.

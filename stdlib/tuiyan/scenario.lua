@@ -38,6 +38,29 @@ local function check_override(model, scen, name, value, level)
   if not (t == "number" or getmetatable(value) == From or t == "table") then
     error(("scenario '%s': %s: a number, from(year, v) or {[year] = v} expected, got %s"):format(scen, name, t), level)
   end
+  -- Declared bounds (Model:check_value): every value the override gives, whatever its form.
+  local values = {}
+  if t == "number" then values[1] = value
+  elseif getmetatable(value) == From then values[1] = value.value
+  else
+    local years = {}
+    for y in pairs(value) do years[#years + 1] = y end
+    table.sort(years, function(a, b) return tostring(a) < tostring(b) end)
+    for _, y in ipairs(years) do
+      if math.type(y) ~= "integer" or type(value[y]) ~= "number" then
+        error(("scenario '%s': %s: {[year] = number} expected, got [%s] = %s"):format(scen, name, tostring(y), tostring(value[y])), level)
+      end
+      values[#values + 1] = { value[y], y }
+    end
+  end
+  for _, x in ipairs(values) do
+    local v, y = x, nil
+    if type(x) == "table" then v, y = x[1], x[2] end
+    local why = model:check_value(name, v)
+    if why then
+      error(("scenario '%s': %s%s"):format(scen, why, y and (" (year " .. y .. ")") or ""), level)
+    end
+  end
 end
 
 --- new{ name =, model =, set = { name = value }, label = } -> the root scenario (a baseline).
@@ -159,6 +182,62 @@ function Scenario:run(extra)
 end
 
 function Scenario:__tostring() return ("scenario %s"):format(self.name) end
+
+-- A value as the reports show it: a number, "v from YEAR", or "YEAR: v, YEAR: v".
+local function describe(value)
+  local F = require "tuiyan.format"
+  if type(value) == "number" then return F.value(value) end
+  if getmetatable(value) == From then return ("%s from %d"):format(F.value(value.value), value.year) end
+  local years, parts = {}, {}
+  for y in pairs(value) do years[#years + 1] = y end
+  table.sort(years)
+  for _, y in ipairs(years) do parts[#parts + 1] = ("%d: %s"):format(y, F.value(value[y])) end
+  return table.concat(parts, ", ")
+end
+
+--- assumptions(scenarios) -> { {name, kind, unit, note, default, value, text, set_by}, ... } in
+--- definition order: every param or lever marked as an assumption, and every other one that
+--- --set or a scenario changes, with the value in force. value: the one number in force in every
+--- scenario (nil when they differ or it is by year); text says where each value comes from:
+--- "0.03 (--set; default 0.02)", "0 (default); 10 from 2022 in hte+10, both"; set_by: "--set",
+--- "scenario", "--set, scenario" or nil (the model's default).
+function M.assumptions(scenarios)
+  assert(type(scenarios) == "table" and #scenarios >= 1, "assumptions: a list of scenarios expected")
+  local model = scenarios[1].model
+  local cli = {}
+  for _, l in ipairs(cli_layer(model)) do cli[l[1]] = l[2] end
+  local out = {}
+  for _, el in ipairs(model.elements) do
+    if el.kind == "param" or el.kind == "lever" then
+      local groups, order = {}, {}
+      for _, sc in ipairs(scenarios) do
+        local sv = sc:value(el.name)
+        if sv ~= nil then
+          local d = describe(sv)
+          if not groups[d] then groups[d] = {}; order[#order + 1] = d end
+          local g = groups[d]
+          g[#g + 1] = sc.name
+        end
+      end
+      local base = cli[el.name]
+      if el.opts.assumption or base ~= nil or #order > 0 then
+        local used = base ~= nil and base or el.body
+        local text = type(used) == "number" and describe(used) or "series"
+        if base ~= nil then text = ("%s (--set; default %s)"):format(text, describe(el.body))
+        elseif #order > 0 then text = text .. " (default)" end
+        for _, d in ipairs(order) do text = ("%s; %s in %s"):format(text, d, table.concat(groups[d], ", ")) end
+        local by = {}
+        if base ~= nil then by[#by + 1] = "--set" end
+        if #order > 0 then by[#by + 1] = "scenario" end
+        out[#out + 1] = { name = el.name, kind = el.kind, unit = el.unit, default = el.body,
+          note = el.opts.assumption or el.opts.note or el.opts.source or "",
+          value = (#order == 0 and type(used) == "number") and used or nil, text = text,
+          set_by = #by > 0 and table.concat(by, ", ") or nil }
+      end
+    end
+  end
+  return out
+end
 
 M.Scenario = Scenario
 return M

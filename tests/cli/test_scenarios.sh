@@ -34,8 +34,8 @@ print("R7a extra 2022", round(r7a("hte+10")["2022"] - r7a("baseline")["2022"], 9
 PY
 cat >"$TMP/want.txt" <<'EOF2'
 ids 15 years [2022, 2025] scenarios ['baseline', 'hte+10', 'fiscal+20%', 'both']
-hte2025 extra 36.31592
-R7a extra 2023 200.0
+hte2025 extra 25.203965
+R7a extra 2023 176.0
 R7a extra 2022 0
 EOF2
 expect_same "$TMP/check.txt" "$TMP/want.txt" "combined comparison content"
@@ -80,6 +80,21 @@ expect_code 2 "--set a stock"
 expect_err "'hte_count' is a stock, not a parameter or lever" "--set a stock is refused"
 run "$BIN" run scenarios/wuwei_hte.lua --set extra_hte=abc
 expect_code 2 "--set non-number"
+# Declared bounds: a setting outside them is a usage error naming the lever, its bounds and why
+# (it once ran into NaN from 2022).
+run "$BIN" run scenarios/wuwei_hte.lua --set extra_hte=-100
+expect_code 2 "--set a lever below its bounds"
+expect_err "extra_hte = -100 is outside the bounds of lever 'extra_hte': [0, 100] 家/年 (a number of certifications a year: never negative" "--set outside the bounds names them"
+run "$BIN" run scenarios/wuwei_combined.lua --set hte_renewal_rate=1.2
+expect_code 2 "--set a rate above 1"
+# The assumptions list shows the value in force, marked, beside the default.
+run "$BIN" run scenarios/wuwei_combined.lua --set hte_exit_rate=0.03
+expect_code 0 "--set shown in the assumptions"
+expect_out "hte_exit_rate = 0.03 (--set; default 0.02)" "the --set value in the assumptions list"
+expect_out "extra_hte (家/年) = 0 (default); 10 from 2022 in hte+10, both" "scenario settings in the assumptions list"
+# Goal seek says what binds the cheapest mix: the provincial pool's capacity.
+run "$BIN" run scenarios/wuwei_goalseek.lua
+expect_out "what binds: extra_hte = 10 is more than the model can take up: hte_extra_unmet up to 1.731 家/年 in 2022–2025" "goal seek names the binding limit"
 
 # Goal seek: the setting it finds meets the target when run forward.
 cat >"$TMP/seek.lua" <<'LUA'
@@ -106,7 +121,7 @@ expect_code 2 "--set in a script that builds no scenario"
 expect_err "--set hte_renewal_rate: this script built no scenario, so nothing used it" "says so"
 run "$BIN" progress --set hte_renewal_rate=0.3
 expect_code 2 "--set for progress"
-expect_err "progress takes no --set" "says so"
+expect_err "progress does not take --set" "says so"
 run "$BIN" run scenarios/wuwei_uncertainty.lua --set gdp_growth=0.06 --samples 200
 expect_code 0 "--set used through a Monte Carlo run"
 

@@ -173,7 +173,10 @@ end)
 
 T.test("extra certifications cost 20 each in the next year's budget; R8 in the same year", function()
   local S = tuiyan.scenario
-  local base = S.new{ name = "b", model = require("tuiyan.models.wuwei").build() }
+  -- a pool that can give 80 % of itself a year and promotes none by itself, so the 10 extra firms
+  -- a year are all certified and are the only certifications that differ
+  local base = S.new{ name = "b", model = require("tuiyan.models.wuwei").build(),
+    set = { hte_extra_pool_share = 0.8, prov_promotion_rate = 0 } }
   local plus = base:derive{ name = "p", set = { extra_hte = S.from(2022, 10) } }
   local function r7a(c) for _, it in ipairs(c.rules) do if it.id == "R7a" then return it.point end end end
   local cb, cp = policy:cost(base:run()), policy:cost(plus:run(), { baseline = base:run() })

@@ -64,7 +64,9 @@ W.RULES = {
   -- (二)7 newly recognised enterprises: paid from next year's budget
   { id = "R7a", para = "四(二)7", kind = "city", label = "新认定高新技术企业 one-off per newly recognised high-tech enterprise",
     source = "對新認定的高新技術企業給予20萬元一次性補助", input = "newly recognised high-tech enterprises",
-    timing = NEXT_YEAR_R7, schedule = per_unit(20, 1), driver = "hte_certified" },
+    -- and firms moved in with a valid certificate, paid as newly recognised (三(二)5):
+    -- 對在有效期內整體遷入我市的高新技術企業,按新認定高新技術企業落實獎補政策
+    timing = NEXT_YEAR_R7, schedule = per_unit(20, 1), driver = { "hte_certified", "hte_arrivals" } },
   { id = "R7b_factory", para = "四(二)7", kind = "city", label = "smart factory 智能工厂 one-off",
     source = "對新認定的智能工廠、數字化車間,分別給予50萬元、20萬元一次性補助", input = "newly recognised smart factories",
     timing = NEXT_YEAR_R7, schedule = per_unit(50, 1) },
@@ -273,6 +275,10 @@ W.SPENDING = {
     payer = "city", unit = "亿元", note = "the scenario's city_fiscal_st minus the baseline's" },
   { id = "fiscal_county", label = "extra county fiscal S&T spending 县区财政科技支出增量", element = "county_fiscal_st",
     payer = "county", unit = "亿元", note = "the scenario's county_fiscal_st minus the baseline's" },
+  -- The extra-certification lever's own cost (三(二)5: 建立高新技术企业培育库, 一企一策跟踪辅导):
+  -- the model's cost of bringing the extra firms to certification, an assumption per firm.
+  { id = "hte_cultivation", label = "cultivating extra high-tech firms 高企培育库辅导", element = "hte_extra_cultivation",
+    payer = "city", unit = "万元", note = "the scenario's hte_extra_cultivation minus the baseline's (ASSUMPTION: hte_extra_cost_per_firm)" },
 }
 
 --- policy() -> the Wuwei policy (a fresh object: scenarios may change a rule's setting).
