@@ -278,7 +278,8 @@ function M.run(model, spec)
     label = ("fitted from %s years %d–%d"):format(plan_label, first, last),
     objective = raw.f, sigma2 = raw.sigma2 == raw.sigma2 and raw.sigma2 or nil, dof = raw.dof,
     iterations = raw.iterations, evaluations = raw.evaluations, converged = raw.converged, why = raw.why,
-    params = {}, residuals = {}, indicators = indicators, notes = notes, observations = #obs }, M.Fit)
+    params = {}, residuals = {}, indicators = indicators, notes = notes, observations = #obs,
+    source = require("tuiyan.html").plan_source(plan) }, M.Fit)
   for j, p in ipairs(params) do
     local se = raw.se[j]
     fit.params[j] = { name = p.name, unit = p.el.unit, estimate = raw.x[j], se = (se == se) and se or nil,
@@ -426,7 +427,7 @@ end
 
 function Fit:to_html()
   return require("tuiyan.html").document{ title = "Calibration / 参数校准: " .. self.label,
-    sections = self:html_sections() }
+    sections = self:html_sections(), sources = self.source and { self.source } or nil }
 end
 
 local function jnum(x) if x == nil or x ~= x then return json.null end return x end
@@ -445,12 +446,12 @@ function Fit:to_json()
       { "id", "year", "actual", "fitted", "rel", "weight" })
   end
   local obj = ordered({ kind = M.FILE_KIND, version = M.FILE_VERSION, label = self.label, model = self.model,
-    plan = self.plan, years = setmetatable({ self.years[1], self.years[2] }, json.array_meta), start = self.start,
+    plan = self.plan, plan_sha256 = self.source and self.source.sha256 or json.null, years = setmetatable({ self.years[1], self.years[2] }, json.array_meta), start = self.start,
     objective = self.objective, sigma2 = jnum(self.sigma2), dof = self.dof, observations = self.observations,
     iterations = self.iterations, evaluations = self.evaluations, converged = self.converged, why = self.why,
     params = setmetatable(params, json.array_meta), residuals = setmetatable(residuals, json.array_meta),
     notes = setmetatable({ table.unpack(self.notes) }, json.array_meta) },
-    { "kind", "version", "label", "model", "plan", "years", "start", "objective", "sigma2", "dof", "observations",
+    { "kind", "version", "label", "model", "plan", "plan_sha256", "years", "start", "objective", "sigma2", "dof", "observations",
       "iterations", "evaluations", "converged", "why", "params", "residuals", "notes" })
   return json.encode(obj, true) .. "\n"
 end

@@ -26,9 +26,10 @@ run "$BIN" calibrate wuwei "$PLAN" --format json
 expect_code 0 "calibrate --format json (the model's default parameters)"
 cp "$TMP/out" fit1.json
 checks=$((checks + 1))
-python3 - fit1.json <<'EOF' || fail_check "the fit file's content"
-import json, sys
+python3 - fit1.json "$PLAN" <<'EOF' || fail_check "the fit file's content"
+import hashlib, json, sys
 f = json.load(open(sys.argv[1]))
+assert f["plan_sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), f["plan_sha256"]
 assert f["kind"] == "tuiyan calibration" and f["years"] == [2016, 2021] and f["start"] == 2016, f
 assert f["observations"] == 12 * 5, f["observations"]          # 12 model indicators x 2017-2021
 assert len(f["residuals"]) == f["observations"]
