@@ -3,6 +3,7 @@
  * pmain, so every error, even running out of memory, is caught and reported. A run that Ctrl-C
  * interrupted (host/interrupt.h) ends "tuiyan: interrupted", exit 130, whatever error its
  * unwinding left. */
+#include "core/eval_kernels.h"
 #include "host/host.h"
 #include "host/interrupt.h"
 
@@ -52,6 +53,14 @@ int main(int argc, char **argv)
     /* A file larger than `ulimit -f` must be a failed write (exit 6, with a message, nothing
      * published), not death by SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
+    /* TUIYAN_SIMD (core/eval_kernels.h): a bad value is a usage error here, not a script error
+     * at the first model run. */
+    const EvalKernels *kernels;
+    TyError kerr;
+    if (eval_kernels_get(&kernels, &kerr) != TY_OK) {
+        fprintf(stderr, "tuiyan: %s\n", kerr.msg);
+        return EXIT_USAGE;
+    }
     lua_State *L = luaL_newstate();
     if (L == NULL) {
         fprintf(stderr, "tuiyan: cannot create a Lua state: not enough memory\n");

@@ -24,72 +24,22 @@
  * The constants and tables were computed for tuiyan with Python's decimal module at 60 digits
  * (2^(j/64), ln 2, -log(invc)); invc = 1/c rounded to 20 bits where c is the middle of interval
  * i of [0x3fe6900000000000 + i 2^45, + 2^45) in the bit pattern. tests/unit/test_detmath.c
- * bounds the error against glibc (<= 1 ulp observed for exp, log, pow; see there). */
+ * bounds the error against glibc (<= 1 ulp observed for exp, log, pow; see there).
+ *
+ * The arithmetic of exp, log and pow is in detmath_core.h, shared with the evaluator's block
+ * kernels (eval_kernels.inc), which must give these functions' bits lane for lane. */
 #include "detmath.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-static inline uint64_t bits_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static inline double double_of(uint64_t u)
-{
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
-/* a + b = s + e exactly (Knuth's TwoSum, any magnitudes). */
-static inline double two_sum(double a, double b, double *e)
-{
-    double s = a + b;
-    double bb = s - a;
-    *e = (a - (s - bb)) + (b - bb);
-    return s;
-}
-
-/* Veltkamp's split: a = hi + lo, each half fits in 26 bits. |a| < 2^995. */
-static inline void split(double a, double *hi, double *lo)
-{
-    double t = 134217729.0 * a;   /* 2^27 + 1 */
-    *hi = t - (t - a);
-    *lo = a - *hi;
-}
-
-/* a^2 = p + e exactly (Dekker), without FMA. */
-static inline double two_sqr(double a, double *e)
-{
-    double p = a * a, ah, al;
-    split(a, &ah, &al);
-    *e = ((ah * ah - p) + 2.0 * ah * al) + al * al;
-    return p;
-}
-
-/* a * b = p + e exactly (Dekker), without FMA. */
-static inline double two_prod(double a, double b, double *e)
-{
-    double p = a * b, ah, al, bh, bl;
-    split(a, &ah, &al);
-    split(b, &bh, &bl);
-    *e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-    return p;
-}
+#include "detmath_core.h"
 
 /* ---- exp ---- */
 
-#define EXP_INVLN2N 0x1.71547652b82fep+6      /* 64 / ln 2 */
-#define EXP_LN2N_HI 0x1.62e42fefc0000p-7      /* ln2 / 64, 35 bits */
-#define EXP_LN2N_LO -0x1.c610ca86c3899p-43    /* ln2 / 64 - EXP_LN2N_HI */
-#define EXP_SHIFT 0x1.8p52                    /* adding it rounds to an integer */
-
-/* 2^(j/64) = EXP_T[2j] + EXP_T[2j + 1] */
-static const double EXP_T[128] = {
+/* 2^(j/64) = TY_EXP_T[2j] + TY_EXP_T[2j + 1] */
+const double TY_EXP_T[128] = {
     0x1.0000000000000p+0, 0x0.0p+0,
     0x1.02c9a3e778061p+0, -0x1.19083535b085dp-56,
     0x1.059b0d3158574p+0, 0x1.d73e2a475b465p-55,
@@ -161,19 +111,10 @@ static inline double exp_dd(double hi, double lo)
 {
     if (hi > 709.8) return INFINITY;          /* e^709.79 > DBL_MAX */
     if (hi < -745.2) return 0.0;              /* below half the least subnormal */
-    double kd = hi * EXP_INVLN2N + EXP_SHIFT;
-    kd -= EXP_SHIFT;                          /* the integer nearest hi 64/ln2 */
-    int k = (int)kd;
-    double r = (hi - kd * EXP_LN2N_HI) - kd * EXP_LN2N_LO;   /* first difference exact */
-    r += lo;
-    int j = k & 63;
-    int e = (k - j) / 64;
-    /* e^r - 1, Taylor to degree 6, |r| < 0.0055 */
-    double r2 = r * r;
-    double p = r + r2 * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0)))));
-    double th = EXP_T[2 * j], tl = EXP_T[2 * j + 1];
-    double v = th + (tl + th * p);            /* in [0.99, 2.02) */
-    if (e >= -1021 && e <= 1023) return v * double_of((uint64_t)(e + 1023) << 52);
+    uint64_t kb;
+    double v = dm_exp_core(hi, lo, &kb);
+    int e = (int)((int64_t)(kb >> 6) - (int64_t)(EXP_SHIFT_BITS >> 6));
+    if (e >= -1021 && e <= 1023) return v * dm_exp_scale(kb);
     return ldexp(v, e);                       /* overflow to inf, or one rounding to subnormal */
 }
 
@@ -185,12 +126,8 @@ double ty_exp(double x)
 
 /* ---- log ---- */
 
-#define LOG_LN2_HI 0x1.62e42fefa3800p-1       /* ln 2, 42 bits: exact times any exponent */
-#define LOG_LN2_LO 0x1.ef35793c76730p-45
-#define LOG_OFF 0x3fe6900000000000ULL         /* 0.705078125: z in [LOG_OFF, 2 LOG_OFF) */
-
 /* Interval i: z in [LOG_OFF + i 2^45, + 2^45) (bit patterns): invc, -log(invc) hi and lo. */
-static const double LOG_T[128][3] = {
+const double TY_LOG_T[128][3] = {
     {0x1.6a13c00000000p+0, -0x1.63000bb3aa197p-2, -0x1.da092b9908d60p-57}, /* [0.705078, 0.708984) */
     {0x1.6816800000000p+0, -0x1.5d5bd9f595f10p-2, 0x1.654169e2111f8p-56}, /* [0.708984, 0.712891) */
     {0x1.661ec00000000p+0, -0x1.57bf623c8cf29p-2, 0x1.0950440b31e96p-57}, /* [0.712891, 0.716797) */
@@ -324,37 +261,10 @@ static const double LOG_T[128][3] = {
 /* log(x) = *hi + *lo for finite x > 0 (normal or subnormal); |*lo| <= ulp(*hi). */
 static inline void log_dd(double x, double *hi, double *lo)
 {
-    uint64_t ix = bits_of(x);
-    int sub = 0;
-    if (ix < 0x0010000000000000ULL) {         /* subnormal: scale into the normal range */
-        ix = bits_of(x * 0x1p52);
-        sub = 52;
-    }
-    uint64_t tmp = ix - LOG_OFF;
-    int i = (int)((tmp >> 45) & 127);
-    int64_t k = (int64_t)tmp >> 52;           /* arithmetic shift: the exponent of x / z */
-    k -= sub;
-    double z = double_of(ix - (tmp & (0xfffULL << 52)));
-    double invc = LOG_T[i][0], lch = LOG_T[i][1], lcl = LOG_T[i][2];
-    /* t = z invc - 1 = (zh invc - 1) + zl invc: zh has 33 bits, invc 20, so the first part is
-     * exact; the second is below 2^-31 and rounds by < 2^-84. */
-    double zh = double_of(bits_of(z) & ~0xfffffULL);
-    double zl = z - zh;
-    double th_e, a = zh * invc - 1.0, b = zl * invc;
-    double th = two_sum(a, b, &th_e);
-    /* log1p(t) = t - t^2/2 + t^3 q(t) */
-    double sq_e, sq = two_sqr(th, &sq_e);
-    double h2 = -0.5 * sq;                    /* exact */
-    double v = th + h2, v_e = h2 - (v - th);  /* fast two-sum: |th| >= |h2| */
-    double q = th * sq * (1.0 / 3.0 + th * (-0.25 + th * (0.2 + th * (-1.0 / 6.0 + th * (1.0 / 7.0
-               + th * -0.125)))));
-    double kd = (double)k;
-    double w = kd * LOG_LN2_HI + lch;         /* k ln2_hi exact; |k ln2| >= |lch| unless k = 0 */
-    double w_e = (kd * LOG_LN2_HI - w) + lch;
-    double e2, s = two_sum(w, v, &e2);
-    double l = w_e + e2 + v_e + th_e + kd * LOG_LN2_LO + lcl - 0.5 * sq_e + q;
-    *hi = s + l;
-    *lo = (s - *hi) + l;
+    if (dm_bits(x) < 0x0010000000000000ULL)   /* subnormal: scale into the normal range */
+        dm_log_core(dm_bits(x * 0x1p52), 52.0, hi, lo);
+    else
+        dm_log_core(dm_bits(x), 0.0, hi, lo);
 }
 
 double ty_log(double x)
@@ -382,7 +292,7 @@ static int integer_kind(double y)
 
 double ty_pow(double x, double y)
 {
-    uint64_t ix = bits_of(x), iy = bits_of(y);
+    uint64_t ix = dm_bits(x), iy = dm_bits(y);
     int negate = 0;
     /* the common case first: x positive and finite, y finite and not 0, x not 1 */
     if (ix - 1 >= 0x7fefffffffffffffULL || (iy << 1) - 1 >= 0xffdfffffffffffffULL || x == 1.0) {
@@ -416,7 +326,7 @@ double ty_pow(double x, double y)
     else if (p < -745.2) r = 0.0;
     else {
         double pe;
-        p = two_prod(y, lh, &pe);
+        p = dm_two_prod(y, lh, &pe);
         r = exp_dd(p, pe + y * ll);
     }
     return negate ? -r : r;
@@ -444,7 +354,7 @@ double ty_erfc(double x)
         int depth = (int)(40.0 + 330.0 / (a * a));
         double f = a;
         for (int k = depth; k >= 1; k--) f = a + (0.5 * k) / f;
-        double se, s = two_prod(a, a, &se);
+        double se, s = dm_two_prod(a, a, &se);
         r = exp_dd(-s, -se) * INV_SQRT_PI / f;
     }
     return x < 0.0 ? 2.0 - r : r;

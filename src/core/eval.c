@@ -4,7 +4,8 @@
  * Kernels always loop over the whole block (TY_EVAL_BLOCK lanes, a constant), even when the
  * last block is shorter: the compiler then vectorises every loop with no remainder handling,
  * and lanes past the live samples hold harmless leftovers that are never checked, delivered or
- * passed to external functions. All memory is allocated before the first block. */
+ * passed to external functions. All memory is allocated before the first block. The kernels are
+ * in eval_kernels.inc, built for each instruction set and chosen once (eval_kernels.h). */
 #include "eval.h"
 
 #include <math.h>
@@ -13,11 +14,12 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "eval_kernels.h"
 #include "expr_math.h"
 #include "model_internal.h"
 
 #define BLK TY_EVAL_BLOCK
-_Static_assert(BLK % 4 == 0, "block_finite takes lanes four at a time");
+_Static_assert(BLK % 4 == 0, "the finite kernel takes lanes four at a time");
 
 /* An instruction with its slots turned into pointers for this run's workspace. */
 typedef struct RunInstr {
@@ -37,6 +39,7 @@ typedef struct RunInstr {
 
 typedef struct Run {
     const TyModel *m;
+    const EvalKernels *k;      /* this process's kernels */
     const TyRunOptions *opt;
     TyError *err;
     size_t nsamples;
@@ -59,126 +62,6 @@ static double *slot_ptr(const Run *r, int slot)
     return r->slots + (size_t)slot * BLK;
 }
 
-static void fill(double *restrict o, double v)
-{
-    for (size_t i = 0; i < BLK; i++) o[i] = v;
-}
-
-/* ---- kernels ----
- * One function per operation, with restrict parameters: GCC vectorises a loop whose pointers
- * are restrict parameters, not one whose pointers are restrict locals inside a switch. The
- * compiler guarantees o never aliases an argument (model_internal.h). */
-
-#define KERNEL1(name, expr) \
-    static void name(double *restrict o, const double *restrict a) \
-    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
-#define KERNEL2(name, expr) \
-    static void name(double *restrict o, const double *restrict a, const double *restrict b) \
-    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
-#define KERNEL3(name, expr) \
-    static void name(double *restrict o, const double *restrict a, const double *restrict b, \
-                     const double *restrict c) \
-    { for (size_t i = 0; i < BLK; i++) o[i] = (expr); }
-
-KERNEL1(k_neg, -a[i])
-KERNEL1(k_abs, fabs(a[i]))
-KERNEL1(k_exp, expr_exp(a[i]))
-KERNEL1(k_log, expr_log(a[i]))
-KERNEL1(k_sqrt, sqrt(a[i]))
-KERNEL1(k_floor, floor(a[i]))
-KERNEL1(k_not, expr_truth(a[i] == 0.0))
-KERNEL1(k_copy, a[i])
-KERNEL2(k_add, a[i] + b[i])
-KERNEL2(k_sub, a[i] - b[i])
-KERNEL2(k_mul, a[i] * b[i])
-KERNEL2(k_div, a[i] / b[i])
-KERNEL2(k_pow, expr_pow(a[i], b[i]))
-KERNEL2(k_lt, expr_truth(a[i] < b[i]))
-KERNEL2(k_le, expr_truth(a[i] <= b[i]))
-KERNEL2(k_gt, expr_truth(a[i] > b[i]))
-KERNEL2(k_ge, expr_truth(a[i] >= b[i]))
-KERNEL2(k_eq, expr_truth(a[i] == b[i]))
-KERNEL2(k_ne, expr_truth(a[i] != b[i]))
-KERNEL2(k_and, expr_truth((a[i] != 0.0) & (b[i] != 0.0)))
-KERNEL2(k_or, expr_truth((a[i] != 0.0) | (b[i] != 0.0)))
-KERNEL2(k_min, expr_min(a[i], b[i]))
-KERNEL2(k_max, expr_max(a[i], b[i]))
-KERNEL2(k_log_base, expr_log_base(a[i], b[i]))
-KERNEL3(k_if, expr_if(a[i], b[i], c[i]))
-KERNEL3(k_clamp, expr_clamp(a[i], b[i], c[i]))
-
-static void k_scale(double *restrict o, const double *restrict a, double k)
-{
-    for (size_t i = 0; i < BLK; i++) o[i] = a[i] * k;
-}
-
-static void k_step(double *restrict o, const double *restrict a, const double *restrict b, int year)
-{
-    for (size_t i = 0; i < BLK; i++) o[i] = expr_step(year, a[i], b[i]);
-}
-
-static void k_ramp(double *restrict o, const double *restrict a, const double *restrict b,
-                   const double *restrict c, int year)
-{
-    if (c) for (size_t i = 0; i < BLK; i++) o[i] = expr_ramp(year, a[i], b[i], c[i]);
-    else for (size_t i = 0; i < BLK; i++) o[i] = expr_ramp(year, a[i], b[i], INFINITY);
-}
-
-/* base * (1 + rate)^elapsed by repeated squaring: the exponent is the same integer in every
- * lane, so each step is a vectorised multiply (expr_growth, used for single values, does the
- * same multiplications in the same order). */
-static void k_growth(double *restrict o, const double *restrict a, const double *restrict b,
-                     int elapsed)
-{
-    double f[BLK];
-    for (size_t i = 0; i < BLK; i++) { o[i] = 1.0; f[i] = 1.0 + b[i]; }
-    for (unsigned e = (unsigned)elapsed; e; e >>= 1) {
-        if (e & 1u) for (size_t i = 0; i < BLK; i++) o[i] *= f[i];
-        if (e > 1u) for (size_t i = 0; i < BLK; i++) f[i] *= f[i];
-    }
-    for (size_t i = 0; i < BLK; i++) o[i] *= a[i];
-}
-
-/* The same, from the squarings kept for the block (plan_invariants): the very multiplications
- * of k_growth, in the same order (1 * x is x exactly). */
-static void k_growth_kept(double *restrict o, const double *restrict a,
-                          const double *restrict powers, int elapsed)
-{
-    unsigned e = (unsigned)elapsed;
-    int j = 0;
-    while (!(e & 1u)) { e >>= 1; j++; }
-    const double *restrict f = powers + (size_t)j * BLK;
-    for (size_t i = 0; i < BLK; i++) o[i] = f[i];
-    for (e >>= 1, j++; e; e >>= 1, j++) {
-        if (!(e & 1u)) continue;
-        f = powers + (size_t)j * BLK;
-        for (size_t i = 0; i < BLK; i++) o[i] *= f[i];
-    }
-    for (size_t i = 0; i < BLK; i++) o[i] *= a[i];
-}
-
-/* (1 + rate)^(2^j) for j < n, by the squarings of k_growth. */
-static void growth_powers(double *restrict powers, const double *restrict b, int n)
-{
-    for (size_t i = 0; i < BLK; i++) powers[i] = 1.0 + b[i];
-    for (int j = 1; j < n; j++) {
-        const double *restrict f = powers + (size_t)(j - 1) * BLK;
-        double *restrict g = powers + (size_t)j * BLK;
-        for (size_t i = 0; i < BLK; i++) g[i] = f[i] * f[i];
-    }
-}
-
-static void k_lerp(double *restrict o, const double *restrict lo, const double *restrict hi,
-                   double w)
-{
-    for (size_t i = 0; i < BLK; i++) o[i] = lo[i] + w * (hi[i] - lo[i]);
-}
-
-static void k_lookup(double *restrict o, const double *restrict a, const MElem *t)
-{
-    for (size_t i = 0; i < BLK; i++) o[i] = expr_lookup(t->xs, t->ys, t->nxy, a[i]);
-}
-
 static TyStatus ext_failed(Run *r, const RunInstr *in, int year)
 {
     const MElem *e = &r->m->elems[in->elem];
@@ -196,13 +79,13 @@ static void k_delay(const Run *r, const RunInstr *in, int year)
     if (src >= m->first_year) {
         const double *row = r->rings + r->ring_off[t->ring]
                           + (size_t)((src - m->first_year) % t->ring_depth) * BLK;
-        k_copy(in->dst, row);
+        r->k->copy(in->dst, row);
     } else if (in->nargs == 1) {
-        k_copy(in->dst, in->a);
+        r->k->copy(in->dst, in->a);
     } else if (t->hist_kind == MODEL_HIST_CONST) {
-        fill(in->dst, t->hist_const);
+        r->k->fill(in->dst, t->hist_const);
     } else {
-        fill(in->dst, t->hist[src - t->hist_first]);
+        r->k->fill(in->dst, t->hist[src - t->hist_first]);
     }
 }
 
@@ -211,11 +94,11 @@ static void k_interp(const Run *r, const RunInstr *in, int year)
     const double *ys = r->m->reals + in->aux;
     int n = in->nargs;
     double t = (double)year;
-    if (t <= ys[0]) { k_copy(in->dst, in->argv[0]); return; }
-    if (t >= ys[n - 1]) { k_copy(in->dst, in->argv[n - 1]); return; }
+    if (t <= ys[0]) { r->k->copy(in->dst, in->argv[0]); return; }
+    if (t >= ys[n - 1]) { r->k->copy(in->dst, in->argv[n - 1]); return; }
     int k = 0;
     while (ys[k + 1] <= t) k++;
-    k_lerp(in->dst, in->argv[k], in->argv[k + 1], (t - ys[k]) / (ys[k + 1] - ys[k]));
+    r->k->lerp(in->dst, in->argv[k], in->argv[k + 1], (t - ys[k]) / (ys[k + 1] - ys[k]));
 }
 
 /* ---- uniform instructions ----
@@ -291,70 +174,75 @@ static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_
                      int skip_invariant)
 {
     const TyModel *m = r->m;
+    const EvalKernels *K = r->k;
     for (size_t p = 0; p < nprog; p++) {
         const RunInstr *in = &prog[p];
         if (in->invariant && skip_invariant) continue;
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
         if (in->uniform) {
-            fill(o, uniform_value(r, in, year));
+            K->fill(o, uniform_value(r, in, year));
             continue;
         }
         if (in->cond_uniform) {
-            if (a[0] != a[0]) fill(o, a[0]);   /* a NaN condition gives NaN (expr_if) */
-            else k_copy(o, a[0] != 0.0 ? b : c);
+            if (a[0] != a[0]) K->fill(o, a[0]);   /* a NaN condition gives NaN (expr_if) */
+            else K->copy(o, a[0] != 0.0 ? b : c);
             continue;
         }
         switch (in->op) {
-        case TY_OP_NEG: k_neg(o, a); break;
-        case TY_OP_ADD: k_add(o, a, b); break;
-        case TY_OP_SUB: k_sub(o, a, b); break;
-        case TY_OP_MUL: k_mul(o, a, b); break;
-        case TY_OP_DIV: k_div(o, a, b); break;
-        case TY_OP_POW: k_pow(o, a, b); break;
-        case TY_OP_LT: k_lt(o, a, b); break;
-        case TY_OP_LE: k_le(o, a, b); break;
-        case TY_OP_GT: k_gt(o, a, b); break;
-        case TY_OP_GE: k_ge(o, a, b); break;
-        case TY_OP_EQ: k_eq(o, a, b); break;
-        case TY_OP_NE: k_ne(o, a, b); break;
-        case TY_OP_AND: k_and(o, a, b); break;
-        case TY_OP_OR: k_or(o, a, b); break;
-        case TY_OP_NOT: k_not(o, a); break;
-        case TY_OP_IF: k_if(o, a, b, c); break;
-        case TY_OP_MIN: k_min(o, a, b); break;
-        case TY_OP_MAX: k_max(o, a, b); break;
-        case TY_OP_CLAMP: k_clamp(o, a, b, c); break;
-        case TY_OP_ABS: k_abs(o, a); break;
-        case TY_OP_EXP: k_exp(o, a); break;
+        case TY_OP_NEG: K->neg(o, a); break;
+        case TY_OP_ADD: K->add(o, a, b); break;
+        case TY_OP_SUB: K->sub(o, a, b); break;
+        case TY_OP_MUL: K->mul(o, a, b); break;
+        case TY_OP_DIV: K->div(o, a, b); break;
+        case TY_OP_POW: K->pow(o, a, b); break;
+        case TY_OP_LT: K->lt(o, a, b); break;
+        case TY_OP_LE: K->le(o, a, b); break;
+        case TY_OP_GT: K->gt(o, a, b); break;
+        case TY_OP_GE: K->ge(o, a, b); break;
+        case TY_OP_EQ: K->eq(o, a, b); break;
+        case TY_OP_NE: K->ne(o, a, b); break;
+        case TY_OP_AND: K->and_(o, a, b); break;
+        case TY_OP_OR: K->or_(o, a, b); break;
+        case TY_OP_NOT: K->not_(o, a); break;
+        case TY_OP_IF: K->if_(o, a, b, c); break;
+        case TY_OP_MIN: K->min(o, a, b); break;
+        case TY_OP_MAX: K->max(o, a, b); break;
+        case TY_OP_CLAMP: K->clamp(o, a, b, c); break;
+        case TY_OP_ABS: K->abs(o, a); break;
+        case TY_OP_EXP: K->exp(o, a); break;
         case TY_OP_LOG:
-            if (in->nargs == 2) k_log_base(o, a, b);
-            else k_log(o, a);
+            if (in->nargs == 2) K->log_base(o, a, b);
+            else K->log(o, a);
             break;
-        case TY_OP_SQRT: k_sqrt(o, a); break;
-        case TY_OP_FLOOR: k_floor(o, a); break;
-        case TY_OP_STEP: k_step(o, a, b, year); break;
-        case TY_OP_RAMP: k_ramp(o, a, b, c, year); break;
+        case TY_OP_SQRT: K->sqrt(o, a); break;
+        case TY_OP_FLOOR: K->floor(o, a); break;
+        case TY_OP_STEP: K->step(o, a, b, year); break;
+        case TY_OP_RAMP: K->ramp(o, a, b, c, year); break;
         case TY_OP_GROWTH:
             if (!in->powers) {
-                k_growth(o, a, b, year - m->first_year);
+                K->growth(o, a, b, year - m->first_year);
                 break;
             }
-            if (!skip_invariant) growth_powers(in->powers, b, r->npowers);
-            k_growth_kept(o, a, in->powers, year - m->first_year);
+            if (!skip_invariant) K->growth_powers(in->powers, b, r->npowers);
+            K->growth_kept(o, a, in->powers, year - m->first_year);
             break;
-        case TY_OP_YEAR: fill(o, (double)year); break;
+        case TY_OP_YEAR: K->fill(o, (double)year); break;
         case TY_OP_INTERP: k_interp(r, in, year); break;
-        case TY_OP_LOOKUP: k_lookup(o, a, &m->elems[in->aux]); break;
+        case TY_OP_LOOKUP: {
+            const MElem *t = &m->elems[in->aux];
+            K->lookup(o, a, t->xs, t->ys, t->nxy);
+            break;
+        }
         case TY_OP_EXT: {
             const MExtFn *f = &m->extfns[in->aux];
             if (f->fn(f->ctx, year, a, o, live) != 0) return ext_failed(r, in, year);
             break;
         }
         case TY_OP_DELAY: k_delay(r, in, year); break;
-        case EVAL_COPY: k_copy(o, a); break;
-        case EVAL_SCALE: k_scale(o, a, in->k); break;
-        case EVAL_FILL: fill(o, in->k); break;
+        case EVAL_COPY: K->copy(o, a); break;
+        case EVAL_SCALE: K->scale(o, a, in->k); break;
+        case EVAL_FILL: K->fill(o, in->k); break;
         default:
             return ty_error_set(r->err, TY_EINTERNAL, "model evaluator: unknown instruction %d",
                                 in->op);
@@ -390,7 +278,7 @@ static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr
 
 static int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
 
-/* 1 when every value is finite, by the bits of x - x as block_finite (a run of many samples
+/* 1 when every value is finite, by the bits of x - x as the kernels' finite (a run of many samples
  * checks every per-sample value it is given; this keeps that a fraction of the run). */
 static int all_finite(const double *restrict v, size_t n)
 {
@@ -740,30 +628,8 @@ static TyStatus run_alloc(Run *r)
 
 /* ---- the run ---- */
 
-/* 1 when every lane is finite: x - x is +0 (all bits clear) for a finite x and NaN for inf and
- * NaN, so OR-ing the bits of every x - x leaves 0 exactly when all are finite. Four independent
- * accumulators keep the OR chains short; GCC 12 vectorises this at -O2 (subpd, por), about three
- * times faster than a compare-and-select form. Lanes past the live samples mirror lane 0 (see
- * fill_samples), so checking them is harmless. */
-static int block_finite(const double *restrict v)
-{
-    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (size_t i = 0; i < BLK; i += 4) {
-        double d0 = v[i] - v[i], d1 = v[i + 1] - v[i + 1], d2 = v[i + 2] - v[i + 2],
-               d3 = v[i + 3] - v[i + 3];
-        uint64_t b0, b1, b2, b3;
-        memcpy(&b0, &d0, sizeof b0);
-        memcpy(&b1, &d1, sizeof b1);
-        memcpy(&b2, &d2, sizeof b2);
-        memcpy(&b3, &d3, sizeof b3);
-        a0 |= b0;
-        a1 |= b1;
-        a2 |= b2;
-        a3 |= b3;
-    }
-    return (a0 | a1 | a2 | a3) == 0;
-}
-
+/* Lanes past the live samples mirror lane 0 (see fill_samples), so checking every lane of a
+ * block (the kernels' finite) is exact. */
 static TyStatus check_finite(Run *r, const unsigned char *check, int later, int year,
                              size_t offset, size_t live)
 {
@@ -773,7 +639,7 @@ static TyStatus check_finite(Run *r, const unsigned char *check, int later, int 
         const double *v = slot_ptr(r, e->slot);
         int how = check[k];
         if (later && (how == CHECK_ONCE_ALL || how == CHECK_ONCE_LANE0)) continue;
-        if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : block_finite(v))
+        if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : r->k->finite(v))
             continue;
         for (size_t i = 0; i < live; i++) {
             if (isfinite(v[i])) continue;
@@ -814,14 +680,10 @@ static void update_stocks(Run *r)
     const TyModel *m = r->m;
     for (size_t s = 0; s < m->nstocks; s++) {
         const MElem *e = &m->elems[m->stocks[s]];
-        double *restrict o = r->scratch + s * BLK;
-        const double *restrict cur = slot_ptr(r, e->slot);
-        for (size_t i = 0; i < BLK; i++) o[i] = cur[i];
-        for (int f = 0; f < e->nflows; f++) {
-            const double *restrict fl = slot_ptr(r, e->flow_slots[f]);
-            double k = e->flow_factors[f];
-            for (size_t i = 0; i < BLK; i++) o[i] += k * fl[i];
-        }
+        double *o = r->scratch + s * BLK;
+        r->k->copy(o, slot_ptr(r, e->slot));
+        for (int f = 0; f < e->nflows; f++)
+            r->k->axpy(o, slot_ptr(r, e->flow_slots[f]), e->flow_factors[f]);
     }
     for (size_t s = 0; s < m->nstocks; s++)
         memcpy(slot_ptr(r, m->elems[m->stocks[s]].slot), r->scratch + s * BLK,
@@ -851,7 +713,7 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
             const TyValue *v = &r->inputs[e];
             double *o = slot_ptr(r, m->elems[e].slot);
             if (v->kind == TY_VALUE_SERIES)
-                fill(o, v->values[year - v->first_year]);
+                r->k->fill(o, v->values[year - v->first_year]);
             else if (v->kind == TY_VALUE_SAMPLES_BY_YEAR)
                 fill_samples(o, v->values + yi * r->nsamples + offset, live);
         }
@@ -883,6 +745,7 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
     r.opt = opt;
     r.err = err;
     r.nsamples = opt->nsamples;
+    if ((st = eval_kernels_get(&r.k, err))) return st;
     if ((st = run_alloc(&r)) || (st = resolve_inputs(&r))) goto done;
     {
         unsigned char *slot_uniform = ty_malloc((size_t)m->nslots + 1);
@@ -893,10 +756,10 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
     }
 
     /* Slots that never change during the run. */
-    for (size_t k = 0; k < m->nconsts; k++) fill(slot_ptr(&r, m->const_slots[k]), m->const_values[k]);
+    for (size_t k = 0; k < m->nconsts; k++) r.k->fill(slot_ptr(&r, m->const_slots[k]), m->const_values[k]);
     for (size_t e = 0; e < m->nelems; e++)
         if (is_input(m->elems[e].kind) && r.inputs[e].kind == TY_VALUE_SCALAR)
-            fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
+            r.k->fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
 
     if ((st = plan_invariants(&r))) goto done;
     {

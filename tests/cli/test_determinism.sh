@@ -57,27 +57,12 @@ same_files() {
 }
 
 # 1. Every summary of the uncertainty model to 17 digits, 2021-2035, both scenarios.
-cat >"$TMP/all_digits.lua" <<'EOF'
-local plan = assert(tuiyan.plan.load())
-local sc = require("tuiyan.scenarios.wuwei").build()
-local years = {}
-for y = sc.model.first_year, 2035 do years[#years + 1] = y end
-local r = tuiyan.mc.run{ scenarios = { sc.baseline, sc.both }, plan = plan, years = years }
-for _, row in ipairs(r.rows) do
-  for i, c in ipairs(row.per) do
-    local q = {}
-    for k, v in ipairs(c.q) do q[k] = ("%.17g"):format(v) end
-    print(("%s %d %d mean=%.17g sd=%.17g min=%.17g max=%.17g q=%s met=%s"):format(row.id, row.year,
-      i, c.mean, c.sd, c.min, c.max, table.concat(q, ","), tostring(c.met)))
-  end
-end
-EOF
-twice "all digits, 100000 samples" "$BIN" run "$TMP/all_digits.lua" --samples 100000 --seed 1
+twice "all digits, 100000 samples" "$BIN" run "$ROOT/tests/cli/all_digits.lua" --samples 100000 --seed 1
 expect_same "$TMP/a/out.txt" "$TMP/b/out.txt" "all digits at 100000 samples, seed 1, with and without FMA"
 checks=$((checks + 1))
 [ "$(wc -l <"$TMP/a/out.txt")" -eq 450 ] || fail_check "all digits: expected 450 lines, got $(wc -l <"$TMP/a/out.txt")"
 for seed in 2 3 4 5; do
-    twice "all digits, seed $seed" "$BIN" run "$TMP/all_digits.lua" --samples 20000 --seed $seed
+    twice "all digits, seed $seed" "$BIN" run "$ROOT/tests/cli/all_digits.lua" --samples 20000 --seed $seed
     expect_same "$TMP/a/out.txt" "$TMP/b/out.txt" "all digits at 20000 samples, seed $seed, with and without FMA"
 done
 
