@@ -71,6 +71,31 @@ expect_out "sme_new ~ normal(mean" "sme_new drawn from a normal around its estim
 expect_out "fitted from $PLAN years 2016–2021: " "the draw is labelled with where it was fitted"
 expect_out "judgements, not estimates from data, except those fitted from a plan's actuals" "the assumptions heading says some are fitted"
 
+# A model of one's own, from a file: y = a + b (year - 2016) through points on y = 10 + 2 t
+# exactly, so the fit is a = 10, b = 2 with no residual left.
+cat >toy.lua <<'EOF'
+local M = tuiyan.model
+local m = M.new{ name = "toy", first_year = 2016, last_year = 2021 }
+m:param("a", 1, { unit = "1" })
+m:param("b", 0, { unit = "1" })
+m:aux("y", m.v.a + m.v.b * (M.year() - 2016), { unit = "1", indicator = "y" })
+return m
+EOF
+printf 'id,name,unit,actual_2016,actual_2017,actual_2018,actual_2019\ny,y,1,10,12,14,16\n' >toy.csv
+run "$BIN" calibrate toy.lua toy.csv --param a=-100..100 --param b=-100..100 --format json
+expect_code 0 "a model from a file"
+checks=$((checks + 1))
+python3 -c "
+import json, sys
+f = json.load(open(sys.argv[1]))
+p = {x['name']: x['estimate'] for x in f['params']}
+assert abs(p['a'] - 10) < 1e-6 and abs(p['b'] - 2) < 1e-6 and f['objective'] < 1e-16, f
+" "$TMP/out" || fail_check "the file model's fit is a = 10, b = 2"
+printf 'return 42\n' >notamodel.lua
+run "$BIN" calibrate notamodel.lua toy.csv --param a=0..1
+expect_code 2 "a file that returns no model"
+expect_err "notamodel.lua returns neither a model nor a table with build()" "the file is named"
+
 # Bad inputs.
 run "$BIN" calibrate wuwei "$PLAN" --param sme_exit_rat=0..1
 expect_code 2 "an unknown parameter"
