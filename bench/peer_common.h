@@ -29,8 +29,11 @@ typedef struct Params {
     double gdp_2021, gdp_growth, city_budget_2021, county_budget_2021, budget_growth;
     double county_fiscal_share_2021, rd_intensity_2021_change;
     double sme_new, sme_exit_rate, sme_promotion_rate, prov_new_direct, prov_exit_rate;
-    double prov_promotion_rate, hte_direct, hte_renewal_rate, hte_exit_rate, hte_certified_before_2021;
-    double hte_rd_per_firm, fiscal_rd_fraction, rd_leverage;
+    double prov_promotion_rate, hte_direct, hte_renewal_rate, hte_exit_rate, hte_first_cohort_share;
+    double hte_extra_pool_share, hte_extra_cost_per_firm, hte_moved_in_share_new, hte_moved_in_share_1y;
+    double ent_rd_share_2021_change, new_product_share_2021_change, industrial_rd_ratio_2021_change;
+    double rd_personnel_2021_change, innovation_index_2021_change, industrial_rd_active_2021_change;
+    double hte_rd_per_firm, fiscal_rd_fraction, rd_leverage, hte_rd_additionality;
     double turnover_rd_elasticity, new_product_elasticity, personnel_elasticity, population;
     double patents_per_rd, patent_lapse_rate;
     double sci_progress_2021, innovation_index_2020, industrial_rd_active_2020;
@@ -47,8 +50,12 @@ static const struct { const char *name; size_t off; double dflt; } FIELDS[] = {
     F(budget_growth, 0.04), F(county_fiscal_share_2021, 0.3), F(rd_intensity_2021_change, 0),
     F(sme_new, 30), F(sme_exit_rate, 0.08), F(sme_promotion_rate, 0.06), F(prov_new_direct, 6),
     F(prov_exit_rate, 0.03), F(prov_promotion_rate, 0.12), F(hte_direct, 6),
-    F(hte_renewal_rate, 0.75), F(hte_exit_rate, 0.02), F(hte_certified_before_2021, 59.0 / 3),
-    F(hte_rd_per_firm, 0.025), F(fiscal_rd_fraction, 0.5), F(rd_leverage, 1.0),
+    F(hte_renewal_rate, 0.75), F(hte_exit_rate, 0.02), F(hte_first_cohort_share, 1.0 / 3),
+    F(hte_extra_pool_share, 0.2), F(hte_extra_cost_per_firm, 15), F(hte_moved_in_share_new, 1.0 / 3),
+    F(hte_moved_in_share_1y, 1.0 / 3), F(ent_rd_share_2021_change, 0), F(new_product_share_2021_change, 0),
+    F(industrial_rd_ratio_2021_change, 0), F(rd_personnel_2021_change, 0), F(innovation_index_2021_change, 0),
+    F(industrial_rd_active_2021_change, 0),
+    F(hte_rd_per_firm, 0.025), F(fiscal_rd_fraction, 0.5), F(rd_leverage, 1.0), F(hte_rd_additionality, 0.5),
     F(turnover_rd_elasticity, 1.2), F(new_product_elasticity, 0.8), F(personnel_elasticity, 0.7),
     F(population, 145), F(patents_per_rd, 6), F(patent_lapse_rate, 0.05),
     F(sci_progress_2021, 55.35), F(innovation_index_2020, 42.92), F(industrial_rd_active_2020, 36),

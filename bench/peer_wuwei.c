@@ -17,14 +17,16 @@
 static void simulate(const Params *p, int ny, double *out)
 {
     double rd_total_2021 = p->gdp_2021 * (p->rd_intensity_2020 + p->rd_intensity_2021_change) * 0.01;
-    double ent_rd_2021 = rd_total_2021 * p->ent_rd_share_2020 * 0.01;
+    double ent_rd_2021 = rd_total_2021 * (p->ent_rd_share_2020 + p->ent_rd_share_2021_change) * 0.01;
     double base_city = p->city_budget_2021 * p->city_fiscal_share_2021;
     double base_county = p->county_budget_2021 * p->county_fiscal_share_2021;
     double gf = 1, bf = 1;
     double sme = p->sme_2021, prov = p->prov_2021, hte = p->hte_2021;
     double hv = p->hv_patents_per_10k_2021 * p->population;
     double prev_extra = 0, prev_rd_total = rd_total_2021;
-    double issued[3] = { 0, 0, 0 };
+    /* certificates by cohort: issued this year, a year and two years before; firms moved in */
+    double c0 = p->hte_2021 * p->hte_first_cohort_share, c1 = c0, c2 = p->hte_2021 - 2 * c0, moved = 0;
+    double ex = p->hte_exit_rate, share_old = 1 - p->hte_moved_in_share_new - p->hte_moved_in_share_1y;
     for (int e = 0; e < ny; e++) {
         if (e > 0) { gf *= 1 + p->gdp_growth; bf *= 1 + p->budget_growth; }
         double gdp = p->gdp_2021 * gf;
@@ -37,20 +39,31 @@ static void simulate(const Params *p, int ny, double *out)
         /* enterprise pipeline: flows from last year's levels */
         double sme_promotions = sme * p->sme_promotion_rate;
         double prov_promotions = prov * p->prov_promotion_rate;
-        double due = e < 3 ? p->hte_certified_before_2021 : issued[e % 3];
-        double certified = e == 0 ? 0 : prov_promotions + p->hte_direct + p->extra_hte;
-        issued[e % 3] = e == 0 ? p->hte_certified_before_2021 : certified + p->hte_renewal_rate * due;
         if (e > 0) {
+            /* extra certifications come out of the pool, at most a share of it */
+            double cap = prov * p->hte_extra_pool_share;
+            double extra_made = p->extra_hte < cap ? p->extra_hte : cap;
+            double certified = prov_promotions + p->hte_direct + extra_made;
+            double arr = p->hte_moved_in, due = c2;
+            double lapsed = (1 - ex) * (1 - p->hte_renewal_rate) * due;
+            double n0 = certified + (1 - ex) * p->hte_renewal_rate * due + p->hte_moved_in_share_new * arr;
+            double n1 = c0 * (1 - ex) + p->hte_moved_in_share_1y * arr;
+            c2 = c1 * (1 - ex) + share_old * arr;
+            c1 = n1;
+            c0 = n0;
             double new_sme = sme + p->sme_new - sme * p->sme_exit_rate - sme_promotions;
-            double new_prov = prov + sme_promotions + p->prov_new_direct - prov * p->prov_exit_rate - prov_promotions;
-            hte = hte + certified + p->hte_moved_in - (1 - p->hte_renewal_rate) * due - hte * p->hte_exit_rate;
+            double new_prov = prov + sme_promotions + p->prov_new_direct - prov * p->prov_exit_rate - prov_promotions
+                              - extra_made;
+            hte = hte + certified + arr - lapsed - hte * ex;
+            moved = moved + arr - moved * ex;
             hv = hv + prev_rd_total * p->patents_per_rd - hv * p->patent_lapse_rate;
             sme = new_sme;
             prov = new_prov;
         }
 
         /* R&D finance */
-        double ent_rd = (ent_rd_2021 - p->hte_2021 * p->hte_rd_per_firm) * gf + hte * p->hte_rd_per_firm
+        double hte_firms = p->hte_2021 + p->hte_rd_additionality * (hte - p->hte_2021 - moved) + moved;
+        double ent_rd = (ent_rd_2021 - p->hte_2021 * p->hte_rd_per_firm) * gf + hte_firms * p->hte_rd_per_firm
                         + p->rd_leverage * prev_extra;
         double public_rd = (rd_total_2021 - ent_rd_2021) * gf + p->fiscal_rd_fraction * extra;
         double rd_total = ent_rd + public_rd;
@@ -58,16 +71,16 @@ static void simulate(const Params *p, int ny, double *out)
 
         double *o = out + (size_t)e * NIND;
         o[0] = p->sci_progress_2021;
-        o[1] = p->innovation_index_2020;
+        o[1] = p->innovation_index_2020 + p->innovation_index_2021_change;
         o[2] = ent_rd / rd_total * 100;
         o[3] = rd_total / gdp * 100;
         o[4] = city_fst / city_budget * 100;
         o[5] = county_fst / county_budget * 100;
-        o[6] = p->industrial_rd_ratio_2020 * (ent_rd / ent_rd_2021) / gf;
-        o[7] = p->industrial_rd_active_2020;
-        o[8] = p->rd_personnel_2020 * pow(rd_ratio, p->personnel_elasticity);
+        o[6] = (p->industrial_rd_ratio_2020 + p->industrial_rd_ratio_2021_change) * (ent_rd / ent_rd_2021) / gf;
+        o[7] = p->industrial_rd_active_2020 + p->industrial_rd_active_2021_change;
+        o[8] = (p->rd_personnel_2020 + p->rd_personnel_2021_change) * pow(rd_ratio, p->personnel_elasticity);
         o[9] = hv / p->population;
-        o[10] = p->new_product_share_2020 * pow(ent_rd / ent_rd_2021, p->new_product_elasticity);
+        o[10] = (p->new_product_share_2020 + p->new_product_share_2021_change) * pow(ent_rd / ent_rd_2021, p->new_product_elasticity);
         o[11] = p->turnover_2021 * pow(rd_ratio, p->turnover_rd_elasticity);
         o[12] = hte;
         o[13] = prov;

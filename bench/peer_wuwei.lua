@@ -20,7 +20,11 @@ local DEFAULTS = {
   county_fiscal_share_2021 = 0.3, rd_intensity_2021_change = 0,
   sme_new = 30, sme_exit_rate = 0.08, sme_promotion_rate = 0.06, prov_new_direct = 6, prov_exit_rate = 0.03,
   prov_promotion_rate = 0.12, hte_direct = 6, hte_renewal_rate = 0.75, hte_exit_rate = 0.02,
-  hte_certified_before_2021 = 59 / 3, hte_rd_per_firm = 0.025, fiscal_rd_fraction = 0.5, rd_leverage = 1.0,
+  hte_first_cohort_share = 1 / 3, hte_extra_pool_share = 0.2, hte_extra_cost_per_firm = 15,
+  hte_moved_in_share_new = 1 / 3, hte_moved_in_share_1y = 1 / 3, hte_rd_additionality = 0.5,
+  ent_rd_share_2021_change = 0, new_product_share_2021_change = 0, industrial_rd_ratio_2021_change = 0,
+  rd_personnel_2021_change = 0, innovation_index_2021_change = 0, industrial_rd_active_2021_change = 0,
+  hte_rd_per_firm = 0.025, fiscal_rd_fraction = 0.5, rd_leverage = 1.0,
   turnover_rd_elasticity = 1.2, new_product_elasticity = 0.8, personnel_elasticity = 0.7, population = 145,
   patents_per_rd = 6, patent_lapse_rate = 0.05,
   sci_progress_2021 = 55.35, innovation_index_2020 = 42.92, industrial_rd_active_2020 = 36,
@@ -67,14 +71,18 @@ end
 -- ---- the model: one sample, every year, indicator values into out[(e) * NIND + k] ----
 local function simulate(p, out)
   local rd_total_2021 = p.gdp_2021 * (p.rd_intensity_2020 + p.rd_intensity_2021_change) * 0.01
-  local ent_rd_2021 = rd_total_2021 * p.ent_rd_share_2020 * 0.01
+  local ent_rd_2021 = rd_total_2021 * (p.ent_rd_share_2020 + p.ent_rd_share_2021_change) * 0.01
   local base_city = p.city_budget_2021 * p.city_fiscal_share_2021
   local base_county = p.county_budget_2021 * p.county_fiscal_share_2021
   local gf, bf = 1, 1
   local sme, prov, hte = p.sme_2021, p.prov_2021, p.hte_2021
   local hv = p.hv_patents_per_10k_2021 * p.population
   local prev_extra, prev_rd_total = 0, rd_total_2021
-  local i1, i2, i3 = 0, 0, 0          -- certificates issued 3, 2 and 1 years back
+  -- certificates by cohort (issued this year, a year and two years before); firms moved in
+  local c0 = p.hte_2021 * p.hte_first_cohort_share
+  local c1, c2, moved = c0, p.hte_2021 - 2 * c0, 0
+  local ex = p.hte_exit_rate
+  local share_old = 1 - p.hte_moved_in_share_new - p.hte_moved_in_share_1y
   for e = 0, ny - 1 do
     if e > 0 then gf = gf * (1 + p.gdp_growth); bf = bf * (1 + p.budget_growth) end
     local gdp = p.gdp_2021 * gf
@@ -86,19 +94,24 @@ local function simulate(p, out)
 
     local sme_promotions = sme * p.sme_promotion_rate
     local prov_promotions = prov * p.prov_promotion_rate
-    local due = e < 3 and p.hte_certified_before_2021 or i1
-    local certified = e == 0 and 0 or (prov_promotions + p.hte_direct + p.extra_hte)
-    local issued = e == 0 and p.hte_certified_before_2021 or (certified + p.hte_renewal_rate * due)
-    i1, i2, i3 = i2, i3, issued
     if e > 0 then
+      -- extra certifications come out of the pool, at most a share of it
+      local extra_made = math.min(p.extra_hte, prov * p.hte_extra_pool_share)
+      local certified = prov_promotions + p.hte_direct + extra_made
+      local arr, due = p.hte_moved_in, c2
+      local lapsed = (1 - ex) * (1 - p.hte_renewal_rate) * due
+      c0, c1, c2 = certified + (1 - ex) * p.hte_renewal_rate * due + p.hte_moved_in_share_new * arr,
+        c0 * (1 - ex) + p.hte_moved_in_share_1y * arr, c1 * (1 - ex) + share_old * arr
       local new_sme = sme + p.sme_new - sme * p.sme_exit_rate - sme_promotions
-      local new_prov = prov + sme_promotions + p.prov_new_direct - prov * p.prov_exit_rate - prov_promotions
-      hte = hte + certified + p.hte_moved_in - (1 - p.hte_renewal_rate) * due - hte * p.hte_exit_rate
+      local new_prov = prov + sme_promotions + p.prov_new_direct - prov * p.prov_exit_rate - prov_promotions - extra_made
+      hte = hte + certified + arr - lapsed - hte * ex
+      moved = moved + arr - moved * ex
       hv = hv + prev_rd_total * p.patents_per_rd - hv * p.patent_lapse_rate
       sme, prov = new_sme, new_prov
     end
 
-    local ent_rd = (ent_rd_2021 - p.hte_2021 * p.hte_rd_per_firm) * gf + hte * p.hte_rd_per_firm
+    local hte_firms = p.hte_2021 + p.hte_rd_additionality * (hte - p.hte_2021 - moved) + moved
+    local ent_rd = (ent_rd_2021 - p.hte_2021 * p.hte_rd_per_firm) * gf + hte_firms * p.hte_rd_per_firm
       + p.rd_leverage * prev_extra
     local public_rd = (rd_total_2021 - ent_rd_2021) * gf + p.fiscal_rd_fraction * extra
     local rd_total = ent_rd + public_rd
@@ -106,16 +119,16 @@ local function simulate(p, out)
 
     local o = e * NIND
     out[o + 1] = p.sci_progress_2021
-    out[o + 2] = p.innovation_index_2020
+    out[o + 2] = p.innovation_index_2020 + p.innovation_index_2021_change
     out[o + 3] = ent_rd / rd_total * 100
     out[o + 4] = rd_total / gdp * 100
     out[o + 5] = city_fst / city_budget * 100
     out[o + 6] = county_fst / county_budget * 100
-    out[o + 7] = p.industrial_rd_ratio_2020 * (ent_rd / ent_rd_2021) / gf
-    out[o + 8] = p.industrial_rd_active_2020
-    out[o + 9] = p.rd_personnel_2020 * (rd_ratio ^ p.personnel_elasticity)
+    out[o + 7] = (p.industrial_rd_ratio_2020 + p.industrial_rd_ratio_2021_change) * (ent_rd / ent_rd_2021) / gf
+    out[o + 8] = p.industrial_rd_active_2020 + p.industrial_rd_active_2021_change
+    out[o + 9] = (p.rd_personnel_2020 + p.rd_personnel_2021_change) * (rd_ratio ^ p.personnel_elasticity)
     out[o + 10] = hv / p.population
-    out[o + 11] = p.new_product_share_2020 * ((ent_rd / ent_rd_2021) ^ p.new_product_elasticity)
+    out[o + 11] = (p.new_product_share_2020 + p.new_product_share_2021_change) * ((ent_rd / ent_rd_2021) ^ p.new_product_elasticity)
     out[o + 12] = p.turnover_2021 * (rd_ratio ^ p.turnover_rd_elasticity)
     out[o + 13] = hte
     out[o + 14] = prov

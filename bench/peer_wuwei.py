@@ -22,7 +22,11 @@ DEFAULTS = dict(
     county_fiscal_share_2021=0.3, rd_intensity_2021_change=0,
     sme_new=30, sme_exit_rate=0.08, sme_promotion_rate=0.06, prov_new_direct=6, prov_exit_rate=0.03,
     prov_promotion_rate=0.12, hte_direct=6, hte_renewal_rate=0.75, hte_exit_rate=0.02,
-    hte_certified_before_2021=59 / 3, hte_rd_per_firm=0.025, fiscal_rd_fraction=0.5, rd_leverage=1.0,
+    hte_first_cohort_share=1 / 3, hte_extra_pool_share=0.2, hte_extra_cost_per_firm=15,
+    hte_moved_in_share_new=1 / 3, hte_moved_in_share_1y=1 / 3, hte_rd_additionality=0.5,
+    ent_rd_share_2021_change=0, new_product_share_2021_change=0, industrial_rd_ratio_2021_change=0,
+    rd_personnel_2021_change=0, innovation_index_2021_change=0, industrial_rd_active_2021_change=0,
+    hte_rd_per_firm=0.025, fiscal_rd_fraction=0.5, rd_leverage=1.0,
     turnover_rd_elasticity=1.2, new_product_elasticity=0.8, personnel_elasticity=0.7, population=145,
     patents_per_rd=6, patent_lapse_rate=0.05,
     sci_progress_2021=55.35, innovation_index_2020=42.92, industrial_rd_active_2020=36,
@@ -38,7 +42,7 @@ INDICATORS = ["sci_progress_contribution", "innovation_index", "enterprise_rd_sh
 def simulate(p, n, ny):
     """Yields, for each year, the 15 indicators as arrays (or scalars) over the samples."""
     rd_total_2021 = p["gdp_2021"] * (p["rd_intensity_2020"] + p["rd_intensity_2021_change"]) * 0.01
-    ent_rd_2021 = rd_total_2021 * p["ent_rd_share_2020"] * 0.01
+    ent_rd_2021 = rd_total_2021 * (p["ent_rd_share_2020"] + p["ent_rd_share_2021_change"]) * 0.01
     base_city = p["city_budget_2021"] * p["city_fiscal_share_2021"]
     base_county = p["county_budget_2021"] * p["county_fiscal_share_2021"]
     gf = np.ones(n)
@@ -49,7 +53,13 @@ def simulate(p, n, ny):
     hv = np.full(n, p["hv_patents_per_10k_2021"] * p["population"])
     prev_extra = np.zeros(n)
     prev_rd_total = rd_total_2021
-    issued = []
+    # certificates by cohort (issued this year, a year and two years before); firms moved in
+    ex = p["hte_exit_rate"]
+    c0 = hte * p["hte_first_cohort_share"]
+    c1 = c0
+    c2 = hte - 2 * c0
+    moved = np.zeros(n)
+    share_old = 1 - p["hte_moved_in_share_new"] - p["hte_moved_in_share_1y"]
     for e in range(ny):
         if e > 0:
             gf = gf * (1 + p["gdp_growth"])
@@ -64,29 +74,35 @@ def simulate(p, n, ny):
 
         sme_promotions = sme * p["sme_promotion_rate"]
         prov_promotions = prov * p["prov_promotion_rate"]
-        due = p["hte_certified_before_2021"] if e < 3 else issued[e - 3]
-        if e == 0:
-            issued.append(p["hte_certified_before_2021"])
-        else:
-            certified = prov_promotions + p["hte_direct"] + p["extra_hte"]
-            issued.append(certified + p["hte_renewal_rate"] * due)
+        if e > 0:
+            # extra certifications come out of the pool, at most a share of it
+            extra_made = np.minimum(p["extra_hte"], prov * p["hte_extra_pool_share"])
+            certified = prov_promotions + p["hte_direct"] + extra_made
+            arr, due = p["hte_moved_in"], c2
+            lapsed = (1 - ex) * (1 - p["hte_renewal_rate"]) * due
+            c0, c1, c2 = (certified + (1 - ex) * p["hte_renewal_rate"] * due + p["hte_moved_in_share_new"] * arr,
+                          c0 * (1 - ex) + p["hte_moved_in_share_1y"] * arr, c1 * (1 - ex) + share_old * arr)
             new_sme = sme + p["sme_new"] - sme * p["sme_exit_rate"] - sme_promotions
-            new_prov = prov + sme_promotions + p["prov_new_direct"] - prov * p["prov_exit_rate"] - prov_promotions
-            hte = hte + certified + p["hte_moved_in"] - (1 - p["hte_renewal_rate"]) * due - hte * p["hte_exit_rate"]
+            new_prov = (prov + sme_promotions + p["prov_new_direct"] - prov * p["prov_exit_rate"] - prov_promotions
+                        - extra_made)
+            hte = hte + certified + arr - lapsed - hte * ex
+            moved = moved + arr - moved * ex
             hv = hv + prev_rd_total * p["patents_per_rd"] - hv * p["patent_lapse_rate"]
             sme, prov = new_sme, new_prov
 
-        ent_rd = (ent_rd_2021 - p["hte_2021"] * p["hte_rd_per_firm"]) * gf + hte * p["hte_rd_per_firm"] \
+        hte_firms = p["hte_2021"] + p["hte_rd_additionality"] * (hte - p["hte_2021"] - moved) + moved
+        ent_rd = (ent_rd_2021 - p["hte_2021"] * p["hte_rd_per_firm"]) * gf + hte_firms * p["hte_rd_per_firm"] \
             + p["rd_leverage"] * prev_extra
         public_rd = (rd_total_2021 - ent_rd_2021) * gf + p["fiscal_rd_fraction"] * extra
         rd_total = ent_rd + public_rd
         rd_ratio = rd_total / rd_total_2021
-        yield [p["sci_progress_2021"], p["innovation_index_2020"], ent_rd / rd_total * 100, rd_total / gdp * 100,
+        yield [p["sci_progress_2021"], p["innovation_index_2020"] + p["innovation_index_2021_change"], ent_rd / rd_total * 100, rd_total / gdp * 100,
                city_fst / city_budget * 100, county_fst / county_budget * 100,
-               p["industrial_rd_ratio_2020"] * (ent_rd / ent_rd_2021) / gf, p["industrial_rd_active_2020"],
-               p["rd_personnel_2020"] * np.power(rd_ratio, p["personnel_elasticity"]),
+               (p["industrial_rd_ratio_2020"] + p["industrial_rd_ratio_2021_change"]) * (ent_rd / ent_rd_2021) / gf,
+               p["industrial_rd_active_2020"] + p["industrial_rd_active_2021_change"],
+               (p["rd_personnel_2020"] + p["rd_personnel_2021_change"]) * np.power(rd_ratio, p["personnel_elasticity"]),
                hv / p["population"],
-               p["new_product_share_2020"] * np.power(ent_rd / ent_rd_2021, p["new_product_elasticity"]),
+               (p["new_product_share_2020"] + p["new_product_share_2021_change"]) * np.power(ent_rd / ent_rd_2021, p["new_product_elasticity"]),
                p["turnover_2021"] * np.power(rd_ratio, p["turnover_rd_elasticity"]),
                hte, prov, sme]
         prev_extra, prev_rd_total = extra, rd_total

@@ -45,7 +45,8 @@ static void reduce(const double *restrict x, int len, double shift, double *rest
 static double pb[NFIELDS][BLOCK] A;
 static double rd_total_2021[BLOCK] A, ent_rd_2021[BLOCK] A, base_city[BLOCK] A, base_county[BLOCK] A;
 static double gf[BLOCK] A, bf[BLOCK] A, sme[BLOCK] A, prov[BLOCK] A, hte[BLOCK] A, hv[BLOCK] A;
-static double prev_extra[BLOCK] A, prev_rd_total[BLOCK] A, issued[3][BLOCK] A;
+static double prev_extra[BLOCK] A, prev_rd_total[BLOCK] A;
+static double c0[BLOCK] A, c1[BLOCK] A, c2[BLOCK] A, moved[BLOCK] A;   /* cohorts by age; firms moved in */
 static double rd_ratio[BLOCK] A, ent_ratio[BLOCK] A;
 static double o[NIND][BLOCK] A;
 #undef A
@@ -56,7 +57,7 @@ static void year0(void)
 {
     for (int i = 0; i < BLOCK; i++) {
         rd_total_2021[i] = V(gdp_2021) * (V(rd_intensity_2020) + V(rd_intensity_2021_change)) * 0.01;
-        ent_rd_2021[i] = rd_total_2021[i] * V(ent_rd_share_2020) * 0.01;
+        ent_rd_2021[i] = rd_total_2021[i] * (V(ent_rd_share_2020) + V(ent_rd_share_2021_change)) * 0.01;
         base_city[i] = V(city_budget_2021) * V(city_fiscal_share_2021);
         base_county[i] = V(county_budget_2021) * V(county_fiscal_share_2021);
         gf[i] = 1;
@@ -64,17 +65,19 @@ static void year0(void)
         sme[i] = V(sme_2021);
         prov[i] = V(prov_2021);
         hte[i] = V(hte_2021);
+        c0[i] = c1[i] = V(hte_2021) * V(hte_first_cohort_share);
+        c2[i] = V(hte_2021) - 2 * c0[i];
+        moved[i] = 0;
         hv[i] = V(hv_patents_per_10k_2021) * V(population);
         prev_extra[i] = 0;
         prev_rd_total[i] = rd_total_2021[i];
     }
 }
 
-/* Year e of the block: first (e == 0) and early (e < 3) are constants at every call, so each
- * call is a loop without branches. */
-static inline __attribute__((always_inline)) void year(int e, const int first, const int early)
+/* A year of the block: first (the first year) is a constant at every call, so each call is a loop
+ * without branches. */
+static inline __attribute__((always_inline)) void year(const int first)
 {
-    double *restrict slot = issued[e % 3];
     for (int i = 0; i < BLOCK; i++) {
         if (!first) { gf[i] *= 1 + V(gdp_growth); bf[i] *= 1 + V(budget_growth); }
         double gdp = V(gdp_2021) * gf[i];
@@ -88,21 +91,29 @@ static inline __attribute__((always_inline)) void year(int e, const int first, c
         double s = sme[i], pv = prov[i], h = hte[i];
         double sme_promotions = s * V(sme_promotion_rate);
         double prov_promotions = pv * V(prov_promotion_rate);
-        double due = early ? V(hte_certified_before_2021) : slot[i];
-        if (first) {
-            slot[i] = V(hte_certified_before_2021);
-        } else {
-            double certified = prov_promotions + V(hte_direct) + V(extra_hte);
-            slot[i] = certified + V(hte_renewal_rate) * due;
+        if (!first) {
+            /* extra certifications come out of the pool, at most a share of it */
+            double cap = pv * V(hte_extra_pool_share);
+            double extra_made = V(extra_hte) < cap ? V(extra_hte) : cap;
+            double certified = prov_promotions + V(hte_direct) + extra_made;
+            double ex = V(hte_exit_rate), arr = V(hte_moved_in), due = c2[i];
+            double lapsed = (1 - ex) * (1 - V(hte_renewal_rate)) * due;
+            double n0 = certified + (1 - ex) * V(hte_renewal_rate) * due + V(hte_moved_in_share_new) * arr;
+            double n1 = c0[i] * (1 - ex) + V(hte_moved_in_share_1y) * arr;
+            c2[i] = c1[i] * (1 - ex) + (1 - V(hte_moved_in_share_new) - V(hte_moved_in_share_1y)) * arr;
+            c1[i] = n1;
+            c0[i] = n0;
             sme[i] = s + V(sme_new) - s * V(sme_exit_rate) - sme_promotions;
-            prov[i] = pv + sme_promotions + V(prov_new_direct) - pv * V(prov_exit_rate) - prov_promotions;
-            h = h + certified + V(hte_moved_in) - (1 - V(hte_renewal_rate)) * due - h * V(hte_exit_rate);
+            prov[i] = pv + sme_promotions + V(prov_new_direct) - pv * V(prov_exit_rate) - prov_promotions - extra_made;
+            h = h + certified + arr - lapsed - h * ex;
             hte[i] = h;
+            moved[i] = moved[i] + arr - moved[i] * ex;
             hv[i] = hv[i] + prev_rd_total[i] * V(patents_per_rd) - hv[i] * V(patent_lapse_rate);
         }
 
         /* R&D finance */
-        double ent_rd = (ent_rd_2021[i] - V(hte_2021) * V(hte_rd_per_firm)) * gf[i] + h * V(hte_rd_per_firm)
+        double hte_firms = V(hte_2021) + V(hte_rd_additionality) * (h - V(hte_2021) - moved[i]) + moved[i];
+        double ent_rd = (ent_rd_2021[i] - V(hte_2021) * V(hte_rd_per_firm)) * gf[i] + hte_firms * V(hte_rd_per_firm)
                         + V(rd_leverage) * prev_extra[i];
         double public_rd = (rd_total_2021[i] - ent_rd_2021[i]) * gf[i] + V(fiscal_rd_fraction) * extra;
         double rd_total = ent_rd + public_rd;
@@ -110,13 +121,13 @@ static inline __attribute__((always_inline)) void year(int e, const int first, c
         ent_ratio[i] = ent_rd / ent_rd_2021[i];
 
         o[0][i] = V(sci_progress_2021);
-        o[1][i] = V(innovation_index_2020);
+        o[1][i] = V(innovation_index_2020) + V(innovation_index_2021_change);
         o[2][i] = ent_rd / rd_total * 100;
         o[3][i] = rd_total / gdp * 100;
         o[4][i] = city_fst / city_budget * 100;
         o[5][i] = county_fst / county_budget * 100;
-        o[6][i] = V(industrial_rd_ratio_2020) * ent_ratio[i] / gf[i];
-        o[7][i] = V(industrial_rd_active_2020);
+        o[6][i] = (V(industrial_rd_ratio_2020) + V(industrial_rd_ratio_2021_change)) * ent_ratio[i] / gf[i];
+        o[7][i] = V(industrial_rd_active_2020) + V(industrial_rd_active_2021_change);
         o[9][i] = hv[i] / V(population);
         o[12][i] = h;
         o[13][i] = prov[i];
@@ -126,8 +137,8 @@ static inline __attribute__((always_inline)) void year(int e, const int first, c
     }
     /* the three pows: libm's, one call per value (not vectorised) */
     for (int i = 0; i < BLOCK; i++) {
-        o[8][i] = V(rd_personnel_2020) * pow(rd_ratio[i], V(personnel_elasticity));
-        o[10][i] = V(new_product_share_2020) * pow(ent_ratio[i], V(new_product_elasticity));
+        o[8][i] = (V(rd_personnel_2020) + V(rd_personnel_2021_change)) * pow(rd_ratio[i], V(personnel_elasticity));
+        o[10][i] = (V(new_product_share_2020) + V(new_product_share_2021_change)) * pow(ent_ratio[i], V(new_product_elasticity));
         o[11][i] = V(turnover_2021) * pow(rd_ratio[i], V(turnover_rd_elasticity));
     }
 }
@@ -151,9 +162,8 @@ static void job(const Inputs *inp, Sums *r)
         }
         year0();
         for (int e = 0; e < ny; e++) {
-            if (e == 0) year(e, 1, 1);
-            else if (e < 3) year(e, 0, 1);
-            else year(e, 0, 0);
+            if (e == 0) year(1);
+            else year(0);
             double *sh = r->shift + (size_t)e * NIND;
             if (b == 0)
                 for (int k = 0; k < NIND; k++) sh[k] = o[k][0];

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh — `make bench`: the standard Wuwei model (stdlib/tuiyan/models/wuwei.lua,
-# 2021–2035, baseline, its 22 uncertain parameters, 15 indicators in every year) at 100,000
+# 2021–2035, baseline, its 34 uncertain parameters, 15 indicators in every year) at 100,000
 # samples, timed in one run of this script for tuiyan and its peers on the same drawn samples:
 #   tuiyan    (bench/wuwei_bench.lua)    the compiled model, vectorised evaluator, C summaries
 #   C scalar  (bench/peer_wuwei.c)       the model written by hand, cc -O2 like tuiyan itself
