@@ -242,4 +242,19 @@ T.test("bad inputs stop with a clear message", function()
   os.remove(path)
 end)
 
+T.test("the optimiser's binding passes the residual function's own error on, unchanged", function()
+  local optim = require "_tuiyan.optim"
+  local e = T.raises(function()
+    optim.lsq{ x0 = { 1 }, m = 1, fn = function(x)
+      if x[1] ~= 1 then tuiyan.fail("data", "model broke at %s", x[1]) end
+      return { x[1] - 3 }
+    end }
+  end, "model broke at")
+  T.eq(e.code, tuiyan.exit.data)
+  T.raises(function() optim.lsq{ x0 = { 1 }, m = 2, fn = function() return { 1 } end } end,
+    "must return a list of 2 numbers")
+  T.raises(function() optim.lsq{ x0 = { 1 }, lo = { 2 }, hi = { 1 }, m = 1, fn = function(x) return { x[1] } end } end,
+    "lower bound 2 above upper bound 1")
+end)
+
 T.done()
