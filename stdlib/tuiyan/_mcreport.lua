@@ -140,6 +140,16 @@ function Result:method_note()
   return ("%d samples, seed %d, %s; %s."):format(self.samples, self.seed, how, q)
 end
 
+-- The parameters a scenario fixes, each with the value in force and where it comes from
+-- ("gdp_growth = 0.06 (--set; default 0.055)").
+local function pinned_text(scenario, names)
+  local parts = {}
+  for i, name in ipairs(names) do
+    parts[i] = scenario.setting and ("%s = %s"):format(name, scenario:setting(name)) or name
+  end
+  return table.concat(parts, ", ")
+end
+
 function Result:notes(T)
   T:note(self:method_note())
   if #self.targets > 0 then
@@ -158,7 +168,7 @@ function Result:notes(T)
   end
   for i, run in ipairs(self.runs) do
     if #run.pinned > 0 then
-      T:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, table.concat(run.pinned, ", ")))
+      T:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, pinned_text(self.scenarios[i], run.pinned)))
     end
   end
 end
@@ -500,7 +510,7 @@ function Result:xlsx_sheets()
   end
   for i, run in ipairs(self.runs) do
     if #run.pinned > 0 then
-      A:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, table.concat(run.pinned, ", ")))
+      A:note(("Fixed by scenario %s (not sampled): %s."):format(self.scenarios[i].name, pinned_text(self.scenarios[i], run.pinned)))
     end
   end
   return { { name = "概率 probabilities", table = T }, { name = "假设 assumptions", table = A } }
@@ -619,7 +629,7 @@ function Tornado:table()
   T:note("Elasticity: the % change of the output for a 1 % change of the parameter at its base value "
     .. "(central difference); — where the base is 0.")
   if #self.pinned > 0 then
-    T:note(("Fixed by scenario %s (not varied): %s."):format(self.scenario.name, table.concat(self.pinned, ", ")))
+    T:note(("Fixed by scenario %s (not varied): %s."):format(self.scenario.name, pinned_text(self.scenario, self.pinned)))
   end
   return T
 end

@@ -195,6 +195,20 @@ local function describe(value)
   return table.concat(parts, ", ")
 end
 
+--- setting(name) -> the value in force for a param or lever in this scenario, in words, marked
+--- with where it comes from: "0.06 (--set; default 0.055)", "10 from 2022 (scenario hte+10)", or
+--- "0.02 (default)".
+function Scenario:setting(name)
+  local el = self.model:element(name)
+  local sv = self:value(name)
+  if sv ~= nil then return ("%s (scenario %s)"):format(describe(sv), self.name) end
+  for _, l in ipairs(cli_layer(self.model)) do
+    if l[1] == name then sv = l[2] end
+  end
+  if sv ~= nil then return ("%s (--set; default %s)"):format(describe(sv), describe(el.body)) end
+  return ("%s (default)"):format(type(el.body) == "number" and describe(el.body) or "series")
+end
+
 --- assumptions(scenarios) -> { {name, kind, unit, note, default, value, text, set_by}, ... } in
 --- definition order: every param or lever marked as an assumption, and every other one that
 --- --set or a scenario changes, with the value in force. value: the one number in force in every

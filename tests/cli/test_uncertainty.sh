@@ -90,7 +90,7 @@ expect_out "wuwei_uncertainty_tornado_rd_intensity.svg  龙卷风图 Sensitivity
 # --set pins an uncertain parameter: it is no longer sampled and the report says so.
 run "$BIN" run $S --samples 1000 --set gdp_growth=0.06
 expect_code 0 "--set an uncertain parameter"
-expect_out "Fixed by scenario baseline (not sampled): gdp_growth." "the pinned parameter is named"
+expect_out "Fixed by scenario baseline (not sampled): gdp_growth = 0.06 (--set; default 0.055)." "the pinned parameter is named, with its value"
 
 run "$BIN" run $S --samples 0
 expect_code 2 "--samples 0 is a usage error"

@@ -80,7 +80,7 @@ T.test("a parameter the scenario sets is fixed, not sampled", function()
   T.near(b.sd, 2, 0.1)
   T.truthy(a.sd > b.sd)
   T.eq(r.runs[2].pinned[1], "k")
-  T.truthy(r:to_text():find("Fixed by scenario k=5 (not sampled): k.", 1, true))
+  T.truthy(r:to_text():find("Fixed by scenario k=5 (not sampled): k = 5 (scenario k=5).", 1, true))
 end)
 
 T.test("output is identical for any number of threads, and every format works", function()

@@ -223,6 +223,8 @@ T.test("the assumptions list shows the values in force and who set them", functi
   T.eq(by.extra_hte.set_by, "scenario")
   T.eq(by.fiscal_raise_pct.text, "0 (default); 20 in fiscal+20%, both")
   T.eq(by.hte_exit_rate.text, "0.02"); T.eq(by.hte_exit_rate.value, 0.02); T.eq(by.hte_exit_rate.set_by, nil)
+  T.eq(sc.hte:setting("extra_hte"), "10 from 2022 (scenario hte+10)")
+  T.eq(sc.baseline:setting("hte_exit_rate"), "0.02 (default)")
   -- --set NAME=VALUE (as the command line fills tuiyan.options.set): the value, marked, beside the default
   local saved = tuiyan.options.set
   tuiyan.options.set = { "hte_exit_rate", hte_exit_rate = 0.03 }
@@ -232,6 +234,7 @@ T.test("the assumptions list shows the values in force and who set them", functi
     T.eq(a.hte_exit_rate.text, "0.03 (--set; default 0.02)")
     T.eq(a.hte_exit_rate.value, 0.03)
     T.eq(a.hte_exit_rate.set_by, "--set")
+    T.eq(sc.both:setting("hte_exit_rate"), "0.03 (--set; default 0.02)")
     local cmp = tuiyan.compare.compare{ scenarios = sc.list, years = { 2025 } }
     T.truthy(cmp:to_text():find("hte_exit_rate = 0.03 (--set; default 0.02)", 1, true), "the report shows the --set value")
   end)
