@@ -271,6 +271,7 @@ function Comparison:xlsx_sheets()
   end
   T:note("✓ meets the plan's target for that year, ✗ does not; Δ change from " .. self.scenarios[1].name .. ".")
   T:note("† trend only: not explained by the model; held at the latest actual.")
+  for _, n in ipairs(self:limit_notes()) do T:note(n) end
   local out = { { name = "情景对比 comparison", table = T } }
   local ct = self:cost_table()
   if ct then out[#out + 1] = { name = "成本 costs", table = ct } end

@@ -204,6 +204,24 @@ T.test("goal seek says what binds: the pool's capacity, a declared bound", funct
   T.truthy(b[1].kind == "range" and b[1].text:find("inside its declared bounds", 1, true), b[1].text)
 end)
 
+T.test("a comparison says when the pool cannot supply the extra certifications asked for", function()
+  local sc = require("tuiyan.scenarios.wuwei").build()
+  local cmp = tuiyan.compare.compare{ scenarios = sc.list, years = { 2022, 2025 } }
+  local want = "hte+10: extra_hte is more than the model can take up: hte_extra_unmet up to 1.731 家/年 in 2022–2025"
+  T.truthy(cmp:to_text():find(want, 1, true), "text")
+  local found = false
+  for _, n in ipairs(cmp:xlsx_sheets()[1].table.notes) do found = found or n:find(want, 1, true) ~= nil end
+  T.truthy(found, "xlsx sheet notes")
+  -- 1.731 = 10 - 20 % of the 2023 pool, the largest shortfall (from the simulation above)
+  local s = simulate(10, 0, 2025)
+  local most = 0
+  for y = 2022, 2025 do most = math.max(most, 10 - s[y].extra) end
+  T.eq(("%.3f"):format(most), "1.731")
+  -- within the pool's capacity, nothing is said
+  local five = sc.baseline:derive{ name = "hte+5", set = { extra_hte = S.from(2022, 5) } }
+  T.eq(#tuiyan.compare.compare{ scenarios = { sc.baseline, five }, years = { 2022, 2025 } }:limit_notes(), 0)
+end)
+
 T.test("budgets and population are uncertain, each with its labelled distribution", function()
   local u = {}
   for _, x in ipairs(tuiyan.mc.uncertain(W.build())) do u[x.name] = x end
