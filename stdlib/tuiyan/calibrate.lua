@@ -286,6 +286,16 @@ function M.run(model, spec)
       lo = p.lo, hi = p.hi, default = p.el.body, state = raw.state[j],
       note = p.el.opts.assumption }
   end
+  -- Correlations between the estimates (where both have a standard error): Monte Carlo draws each
+  -- fitted parameter on its own, so the report names the strongest one it does not keep.
+  fit.correlation = {}
+  for i = 1, #params do
+    fit.correlation[i] = {}
+    for j = 1, #params do
+      local si, sj = fit.params[i].se, fit.params[j].se
+      fit.correlation[i][j] = (si and sj and si > 0 and sj > 0) and raw.cov[i][j] / (si * sj) or nil
+    end
+  end
   local vals, fy = values(raw.x)
   for k, o in ipairs(obs) do
     local v = vals[o.element][o.year - fy + 1]
@@ -346,6 +356,17 @@ function Fit:params_table()
     :format(self.observations, self.years[1], self.years[2], self.start, self.start, require("tuiyan._mcreport").num(self.objective),
       self.dof, self.iterations, self.converged and "converged" or "NOT converged", self.why))
   t:note("se: standard error from s²(JᵀJ)⁻¹ at the estimate (s² = sum of squares / degrees of freedom); a bound that binds, or a parameter the data do not move, has none.")
+  local best, bi, bj = nil, nil, nil
+  for i = 1, #self.params do
+    for j = i + 1, #self.params do
+      local r = self.correlation and self.correlation[i][j]
+      if r and (best == nil or math.abs(r) > math.abs(best)) then best, bi, bj = r, i, j end
+    end
+  end
+  if best then
+    t:note(("Strongest correlation between two estimates: %s and %s, r = %.3f. Monte Carlo draws each fitted parameter on its own, so it does not keep such correlations.")
+      :format(self.params[bi].name, self.params[bj].name, best))
+  end
   for _, n in ipairs(self.notes) do t:note(n) end
   return t
 end
@@ -435,7 +456,12 @@ local function ordered(t, order) return setmetatable(t, { __jsonorder = order })
 
 --- to_json() -> the fitted-parameters file: what tuiyan.calibrate.load reads back for Monte Carlo.
 function Fit:to_json()
-  local params, residuals = {}, {}
+  local params, residuals, corr = {}, {}, {}
+  for i = 1, #self.params do
+    local row = {}
+    for j = 1, #self.params do row[j] = jnum(self.correlation and self.correlation[i][j]) end
+    corr[i] = setmetatable(row, json.array_meta)
+  end
   for i, p in ipairs(self.params) do
     params[i] = ordered({ name = p.name, estimate = p.estimate, se = jnum(p.se), lo = p.lo, hi = p.hi,
       state = p.state, default = p.default, unit = p.unit or json.null },
@@ -450,9 +476,10 @@ function Fit:to_json()
     objective = self.objective, sigma2 = jnum(self.sigma2), dof = self.dof, observations = self.observations,
     iterations = self.iterations, evaluations = self.evaluations, converged = self.converged, why = self.why,
     params = setmetatable(params, json.array_meta), residuals = setmetatable(residuals, json.array_meta),
+    correlation = setmetatable(corr, json.array_meta),
     notes = setmetatable({ table.unpack(self.notes) }, json.array_meta) },
     { "kind", "version", "label", "model", "plan", "plan_sha256", "years", "start", "objective", "sigma2", "dof", "observations",
-      "iterations", "evaluations", "converged", "why", "params", "residuals", "notes" })
+      "iterations", "evaluations", "converged", "why", "params", "correlation", "residuals", "notes" })
   return json.encode(obj, true) .. "\n"
 end
 
