@@ -54,18 +54,21 @@ local function reference(ys, w)
     ssr = ssr + wi * ((a + b * t - y) / y) ^ 2
   end
   local s2 = ssr / (#ys - 2)
-  return a, b, math.sqrt(s2 * s22 / det), math.sqrt(s2 * s11 / det), ssr
+  return a, b, math.sqrt(s2 * s22 / det), math.sqrt(s2 * s11 / det), ssr, -s12 / math.sqrt(s11 * s22)
 end
 
 T.test("a linear toy is fitted as its normal equations say, with standard errors", function()
   local fit = toy():calibrate{ plan = toy_plan(Y), params = { a = { -100, 100 }, b = { -100, 100 } }, years = YEARS }
-  local a, b, sa, sb, ssr = reference(Y)
+  local a, b, sa, sb, ssr, rab = reference(Y)
   T.truthy(fit.converged, fit.why)
   T.near(fit:param("a").estimate, a, 1e-6)
   T.near(fit:param("b").estimate, b, 1e-6)
   T.near(fit:param("a").se, sa, 1e-5)
   T.near(fit:param("b").se, sb, 1e-5)
   T.near(fit.objective, ssr, 1e-9)
+  T.near(fit.correlation[1][2], rab, 1e-5)                  -- params sorted: a, b
+  T.near(fit.correlation[2][1], rab, 1e-5)
+  T.truthy(fit:to_text():find(("r = %.3f"):format(rab), 1, true), "the report names the correlation")
   T.eq(fit.dof, 4)
   T.eq(#fit.residuals, 6)
   local r = fit.residuals[4]
