@@ -11,29 +11,10 @@ local function usage_error(fmt, ...)
 end
 M.usage_error = usage_error
 
--- Options common to the subcommands: name -> { takes a value?, repeatable? }. One table for
--- parsing and for the help text.
-local OPTIONS = {
-  out = { value = "DIR", help = "write results into DIR (atomically; nothing on failure)" },
-  format = { value = "FMT", help = "text, csv, json, md, html, svg (charts) or xlsx (needs --out)" },
-  ["no-bom"] = { help = "CSV without the UTF-8 byte order mark (which Excel needs to read Chinese)" },
-  ["as-of"] = { value = "YEAR", help = "measure progress as of YEAR (default: latest actual)" },
-  set = { value = "NAME=VALUE", repeatable = true, help = "override a parameter or lever (repeatable)" },
-  seed = { value = "N", help = "random seed (tuiyan run: default 1, every script starts from it)" },
-  samples = { value = "N", help = "Monte Carlo samples" },
-  data = { value = "DIR", help = "a county's data directory: a package scenario reads its files there first" },
-  limit = { value = "NAME=VALUE", repeatable = true,
-    help = "a sandbox limit for a package scenario (cpu_seconds, wall_seconds, memory_mb, ...)" },
-  force = { help = "replace existing result files" },
-  quiet = { help = "no progress messages on stderr" },
-  wide = { help = "text tables with every column at full width (else they fit COLUMNS or the terminal)" },
-  wait = { help = "when another run is writing into --out, wait for it instead of stopping" },
-  peers = { value = "FILE", help = "progress: other regions' values (region,id,actual_YYYY...) to rank rank targets among" },
-  region = { value = "NAME", help = "progress: this plan's region in the --peers file (left out of its peers)" },
-  shard = { value = "I/N", help = "run: the I-th of N parts of the run's units (scripts, items of tuiyan.shard lists); join with tuiyan merge" },
-  ["samples-range"] = { value = "A..B", help = "run: samples A..B-1 of every Monte Carlo run, as mergeable state (tuiyan merge)" },
-}
-M.OPTIONS = OPTIONS
+-- Commands and options are declared in lua/commands.lua (one table for parsing, help and
+-- completion); this file adds what the values mean.
+local commands = require "_host.commands"
+M.OPTIONS = commands.OPTIONS
 
 local function parse_int(name, s, lo, hi)
   if not s:match("^%-?%d+$") then usage_error("--%s expects an integer, got '%s'", name, s) end
@@ -42,54 +23,17 @@ local function parse_int(name, s, lo, hi)
   return v
 end
 
---- parse(args, first) -> opts, positionals, n_before. Options may come anywhere; "--" ends them.
---- n_before: how many positionals came before "--" (all of them when there is none).
-function M.parse(args, first)
-  local opts, pos = { set = {}, limit = {} }, {}
-  local n_before = nil
-  local i = first or 1
-  while i <= #args do
-    local a = args[i]
-    if a == "--" then
-      n_before = #pos
-      for j = i + 1, #args do pos[#pos + 1] = args[j] end
-      break
-    end
-    local name, inline = a:match("^%-%-([%w%-]+)=(.*)$")
-    if not name then name = a:match("^%-%-([%w%-]+)$") end
-    if name then
-      local spec = OPTIONS[name]
-      if not spec then usage_error("unknown option --%s", name) end
-      local value
-      if spec.value then
-        value = inline
-        if value == nil then
-          i = i + 1
-          value = args[i]
-          if value == nil then usage_error("--%s needs a value (%s)", name, spec.value) end
-        end
-      elseif inline then
-        usage_error("--%s takes no value", name)
-      else
-        value = true
-      end
-      if spec.repeatable then
-        opts[name][#opts[name] + 1] = value
-      else
-        if opts[name] ~= nil then usage_error("--%s given twice", name) end
-        opts[name] = value
-      end
-    elseif a:match("^%-%a") or a:match("^%-%-") then
-      usage_error("unknown option %s", a)
-    else
-      pos[#pos + 1] = a
-    end
-    i = i + 1
-  end
+--- parse(args, first [, command]) -> opts, positionals, n_before. The command's options, checked
+--- against lua/commands.lua (command: default args[1] when first is 2, else the command being run);
+--- options may come anywhere, "--" ends them. n_before: how many positionals came before "--"
+--- (all of them when there is none). Typed values (integers, NAME=VALUE, I/N) are checked here.
+function M.parse(args, first, command)
+  first = first or 1
+  command = command or (first == 2 and args[1]) or M.command
+  local opts, pos, n_before = commands.parse(command, args, first)
+  opts.set = opts.set or {}
+  opts.limit = opts.limit or {}
   -- Typed values, checked once here.
-  if opts.format and require("tuiyan.report").FORMATS[opts.format] == nil then
-    usage_error("unknown format '%s' (%s)", opts.format, require("tuiyan.report").FORMAT_NAMES)
-  end
   if opts.format == "xlsx" and not opts.out then
     usage_error("--format xlsx writes a binary workbook, not for a terminal: give --out DIR")
   end
@@ -139,7 +83,7 @@ function M.parse(args, first)
   local outdir = require "_host.outdir"
   outdir.check(opts)   -- before anything is created: no '..', not in --data, the store or the keys
   outdir.lock(opts)    -- one writer per --out, for the whole run
-  return opts, pos, n_before or #pos
+  return opts, pos, n_before
 end
 
 local function set_options(opts)
@@ -187,8 +131,6 @@ M.with_results = with_results
 --- tuiyan progress [PLAN] [options]
 function M.progress(args)
   local opts, pos = M.parse(args, 2)
-  if #pos > 1 then usage_error("progress takes at most one plan file, got %d", #pos) end
-  if #opts.set > 0 then usage_error("progress takes no --set: it reports the plan's own figures") end
   if opts.region and not opts.peers then usage_error("--region names the plan in a --peers file; give --peers too") end
   local tuiyan = set_options(opts)
   local inputs = {}
@@ -211,7 +153,6 @@ end
 function M.run(args)
   local opts, pos, n_before = M.parse(args, 2)
   local script = pos[1]
-  if not script then usage_error("run needs a script: tuiyan run SCRIPT.lua [ARGS...]") end
   -- NAME[@VERSION]:SCENARIO names an installed package's scenario, run sandboxed; a script is
   -- named by a path with a '/' or ending in .lua. A local file named like a package scenario is
   -- never run in its place (it would run trusted, with io and os): the analyst must say which.
@@ -227,48 +168,79 @@ function M.run(args)
   return require("_host.batch").main(opts, pos, n_before, args)
 end
 
-function M.version()
+function M.version(args)
+  if args then commands.parse("version", args, 2) end
   io.stdout:write("tuiyan ", host.version, " (", _VERSION, ")\n")
   return 0
 end
 
+--- tuiyan help [TOPIC]: a command's help, a topic, a Lua name; an unknown topic is exit 2.
 function M.help(args)
-  io.stdout:write(require("_host.help").text(args and args[2], OPTIONS))
+  local topic = args and args[2]
+  if args then commands.parse("help", args, 2) end
+  local text, err = require("_host.help").text(topic)
+  if not text then error(host.error(host.exit.usage, err), 0) end
+  io.stdout:write(text)
   return 0
 end
 
-local COMMANDS = {
-  run = M.run,
-  progress = M.progress,
-  help = M.help,
-  version = M.version,
-}
+function M.repl(args)
+  commands.parse("repl", args, 2)
+  return require("_host.repl").main(args)
+end
 
--- Commands that live in their own host module (lua/<module>.lua, function main(args)), loaded
--- only when used: one line each here.
-local COMMAND_MODULES = {
-  check = "_host.check",
-  merge = "_host.merge",
-  extract = "_host.extract_cli",
-  calibrate = "_host.calibrate_cli",
-  keygen = "_host.package_cli", pack = "_host.package_cli", verify = "_host.package_cli",
-  install = "_host.package_cli", list = "_host.package_cli", remove = "_host.package_cli",
-}
+-- Options before the command (tuiyan --quiet progress plan.csv): moved to just after it, so the
+-- command parses them as its own (and refuses those it does not take). -> args, or nil when
+-- only options were given.
+local function hoist_options(args)
+  local before, i = {}, 1
+  while args[i] and args[i]:match("^%-") and args[i] ~= "--" and args[i] ~= "-" do
+    local a = args[i]
+    local name, inline = a:match("^%-%-([%w][%w%-]*)(=?)")
+    local spec = name and commands.OPTIONS[name] or (a == "-o" and commands.OPTIONS.output)
+    if not spec and a ~= "-h" and a ~= "--help" then
+      local names = {}
+      for k in pairs(commands.OPTIONS) do names[#names + 1] = k end
+      table.sort(names)
+      usage_error("unknown option %s%s", a, commands.hint(name or a:gsub("^%-+", ""), names, "--"))
+    end
+    before[#before + 1] = a
+    if a == "-o" or (spec and spec.value and inline == "") then
+      i = i + 1
+      if args[i] == nil then usage_error("%s needs a value (%s)", a, spec.value) end
+      before[#before + 1] = args[i]
+    end
+    i = i + 1
+  end
+  if #before == 0 then return args end
+  local cmd = args[i]
+  if cmd == nil then
+    usage_error("%s: which command? Options go with a command (tuiyan %s progress ...)", before[1], before[1])
+  end
+  local out = { cmd }
+  for _, a in ipairs(before) do out[#out + 1] = a end
+  for j = i + 1, #args do out[#out + 1] = args[j] end
+  return out
+end
 
 function M.main(args)
-  local cmd = args[1]
-  if cmd == "--version" or cmd == "-v" then return M.version() end
-  if cmd == "--help" or cmd == "-h" then return M.help({}) end
-  if cmd == nil or cmd == "repl" then
-    return require("_host.repl").main(args)
+  local first = args[1]
+  if first == "--version" or first == "-v" then return M.version() end
+  if first == "--complete" then return commands.complete_main(args) end
+  if (first == "--help" or first == "-h") and args[2] == nil then return M.help() end
+  args = hoist_options(args)
+  local name = args[1] or "repl"
+  local cmd = commands.BY_NAME[name]
+  if not (cmd and commands.available(cmd)) then
+    usage_error("unknown command '%s'%s", name, commands.hint(name, commands.command_names()))
   end
-  local f = COMMANDS[cmd]
-  local modname = COMMAND_MODULES[cmd]
-  if not f and modname and package.preload[modname] then
-    f = function(a) return require(modname).main(a) end
+  M.command = name
+  if commands.wants_help(args, 2) then
+    io.stdout:write(commands.command_help(name))
+    return 0
   end
-  if not f then usage_error("unknown command '%s'", cmd) end
-  return f(args)
+  if cmd.fn then return M[cmd.fn](args) end
+  return require(cmd.module).main(args)
 end
 
 return M

@@ -16,46 +16,20 @@ local USAGE = [[
 tuiyan — policy analysis for science-and-technology plans (推演)
 
 usage:
-  tuiyan                               interactive REPL (also: tuiyan repl); help() inside it
-  tuiyan run SCRIPT.lua [ARGS...]      run a script (it sees `arg` and `tuiyan`)
-  tuiyan run A.lua B.lua ... [-- ARGS] run several scripts as one batch (see: tuiyan help run)
-  tuiyan merge DIR... --out OUT        join the results of --shard / --samples-range runs (see: tuiyan help run)
-  tuiyan progress [PLAN.csv|.json]     progress report (default: embedded Wuwei 2021–2025 plan)
-  tuiyan check FILE...                 validate plans, data files and scripts without running them
-  tuiyan extract DOC.txt               draft a plan file from a plan's Chinese text (see: tuiyan help extract)
-  tuiyan run NAME[@VER]:SCENARIO [ARGS] an installed package's scenario, sandboxed (--data DIR)
-  tuiyan keygen|pack|verify|install|list|remove ...   signed packages (see: tuiyan help package)
+%s
   tuiyan --version | --help | help TOPIC
+Options come after the command, or before it (tuiyan --quiet progress plan.csv); each command
+takes those its help lists (tuiyan help COMMAND, or tuiyan COMMAND --help).
 
 options:
 %s
 exit codes: 0 ok · 1 script error · 2 usage · 3 bad input data · 4 package verification ·
             5 limit exceeded · 6 output not written · 70 internal error · 130 interrupted (Ctrl-C)
 
-topics: progress, plan, targets, run, check, extract, repl, package, exit; or a Lua name: tuiyan help tuiyan.plan.load
+topics: %s; or a Lua name: tuiyan help tuiyan.plan.load
 ]]
 
 local TOPICS = {
-  progress = [[
-tuiyan progress [PLAN] [--as-of YEAR] [--format text|csv|json|md|html|svg|xlsx] [--no-bom] [--out DIR] [--force]
-                [--peers PEERS.csv] [--region NAME]
-
-For each indicator and target: base and latest actual, the change needed per year and the growth
-rate needed from the latest actual to reach the target, the actual rate so far, the projection to
-the target year, progress P = (projected − base)/(target − base), completion − time share (序时进度),
-and a status: achieved, exceeded (a range's stretch met), on_track (P ≥ 0.95), behind
-(0.10 ≤ P < 0.95), stalled, regressing, no_trend (only one actual), missed (the target year has
-passed and its own actual falls short), no_data (no actual for the target year, or none at all),
-pending / overdue (milestones). Every target shows the words it was written in beside the
-threshold they resolve to (tuiyan help targets).
-Rank targets (前3位): without peers the row's values are published ranks. With --peers, a CSV of
-the other regions' values (region,id,actual_YYYY...), a rank target's row holds the indicator's
-values and is ranked among the peers each year (1 + the peers strictly better; a year a peer
-lacks is not ranked); each region is projected to the target year by the row's trend, giving the
-projected rank and the value that reaches rank N. --region names this plan's own row in the
-peers file (it is left out).
-With --out DIR the report is written to DIR/progress.<ext>.
-]],
   targets = [[
 A target cell holds the target as the document writes it, Chinese or ASCII (one example each):
   level        100   100以上   不低于100   >=100        value ≥ 100
@@ -95,74 +69,6 @@ Target cells are read as written (tuiyan help targets).
 The same content can be written as JSON: {"name", "thresholds", "indicators": [{..., "actual":
 {"2021": 55.35}, "target": {"2025": 65}}]}.
 ]],
-  extract = [[
-tuiyan extract DOC.txt [--out DIR] [--format csv|json|md] [--force] [--quiet]
-tuiyan extract --check DOC.txt PLAN.csv
-
-Reads a plan's text (UTF-8; a GBK file is refused: save it as UTF-8) and writes a draft plan:
-one row per indicator, each quantitative target in its target_YYYY column in the cell forms
-of `tuiyan help targets` (达到100家, 突破600家, 新增30家以上, 提高1.5个百分点, 增长20%, 1-2个,
-获批), and target_YYYY_note giving ¶paragraph, line, a confidence and the sentence. Every cell is
-checked with the plan reader's own parser; targets seen but not written are listed (--format md
-or json; with --out, DIR/NAME_unparsed.csv). Add the actuals and `tuiyan progress` reads it.
---check: the text's targets the plan lacks, and the plan's targets the text does not support
-(exit 0 when they agree, 1 when not). In Lua: tuiyan.extract.text(s [, opts]). See docs/extract.md.
-]],
-  run = [[
-tuiyan run SCRIPT.lua [ARGS...] [--out DIR] [--format F] [--set NAME=VALUE]... [--seed N] [--force]
-tuiyan run A.lua B.lua C.lua [-- ARGS...] [options]
-
-The script is ordinary Lua 5.4 with the global `tuiyan` and `arg` ({[0]=script, ...}).
-tuiyan.report.emit(obj, "name") prints a result, or with --out DIR stages DIR/name.<ext>;
-staged results are written only if the script succeeds.
-
-Several scripts: when every word before `--` ends in .lua, each is a script of one batch, run in
-order, each in its own global environment, each starting from the same seed (--seed N, default 1).
-Words after `--` are the scripts' `arg` (so `tuiyan run a.lua -- b.lua` passes b.lua to a.lua).
-A failing script does not stop the batch; the exit code is that of the first failure.
-With --out DIR a batch writes DIR/SCRIPT/name.<ext> per script (one script: DIR/name.<ext>) and
-DIR/manifest.json: tuiyan's version, the command, the seed, every input (scripts, plans and data
-files read) and output with its SHA-256, and each script's status or error. A failed script's
-results are not written; the manifest says "complete": false and names it. The manifest is written
-last, and an old one is removed first, so a manifest never describes results that are not there.
---quiet: no "wrote" lines and no progress bar (the bar shows on a terminal for batches).
-
-Shards: --shard I/N --out DIR runs the I-th of N parts. Units, numbered in order: each script,
-except that a script calling tuiyan.shard(list) in its own text runs in every shard and each item
-of its lists is a unit (tuiyan.shard returns this shard's items); unit u goes to shard
-(u - 1) % N + 1. --samples-range A..B runs samples A..B-1 (A and B multiples of 8192, or B the
-run's samples) of every Monte Carlo run and writes their mergeable state instead of the reports.
-tuiyan merge DIR... --out OUT checks every shard's files against its manifest (exit 3 naming the
-file for a hash mismatch, a missing or duplicate shard, shards of different runs) and writes what
-one run would have: the same files, byte for byte, and its manifest (with SOURCE_DATE_EPOCH set,
-identical to an unsharded run's given --out OUT in the same place of the command).
-]],
-  check = [[
-tuiyan check FILE... [--quiet]
-
-Validates without running an analysis, and lists every problem of every file as file:line:col:
-  .csv    a plan, read as tuiyan.plan.load reads it; every bad cell is listed, not only the first
-  .json   a plan when it has "indicators" (every bad actual or target value listed), else
-          any strict JSON document
-  .lua    compiled, never run. A module (a file whose last statement is `return ...`) is loaded,
-          and when it returns a model, or a table whose build() makes one, the model is built and
-          compiled (units, cycles, unknown names). Local modules a file requires and plan files it
-          names literally (tuiyan.plan.load("plan.csv")) are checked too. Inside a package (a
-          tuiyan-package.json above the file) modules are those its manifest names.
-Exit 0 when all is well, else the most severe code found: 3 (bad data) over 1 (a script or model
-does not compile) over 2 (a file is missing or of an unknown kind).
-]],
-  repl = [[
-tuiyan (or tuiyan repl): an interactive session with the global `tuiyan`.
-  an expression prints its value; a statement not yet finished continues on the next line (>>)
-  help() lists the modules; help(x) documents a function, module or object: help(tuiyan.plan.load)
-  Tab completes globals, fields, methods (p:pro<Tab>), model elements (m.v.<Tab>), and inside a
-  string argument the indicator ids of the plan (p:actual("rd<Tab>) or the model's elements
-  Ctrl-C stops running code or clears the line; Ctrl-D leaves
-  history: $XDG_DATA_HOME/tuiyan/history (default ~/.local/share/tuiyan/history), last 1000 entries
-When standard input is not a terminal, lines are read plainly: no prompt, no echo, no history;
-the exit code is then that of the first error (0 if none).
-]],
   package = [[
 tuiyan keygen NAME                         NAME.key (secret, mode 0600) and NAME.pub, here
 tuiyan pack DIR -o FILE.tpkg --key NAME.key    sign DIR (with its tuiyan-package.json)
@@ -188,7 +94,22 @@ written (nothing published) · 70 internal error · 130 interrupted (Ctrl-C; not
 ]],
 }
 
-local TOPIC_NAMES = "progress, plan, targets, run, check, extract, repl, package, exit"
+-- Topics that are not commands (a command's help is lua/commands.lua's).
+M.TOPIC_NAMES = { "plan", "targets", "package", "exit" }
+M.TOPICS = TOPICS
+
+-- Every command, then the other topics: what `tuiyan help X` answers (besides Lua names).
+local function all_topics()
+  local out = require("_host.commands").command_names()
+  for _, t in ipairs(M.TOPIC_NAMES) do out[#out + 1] = t end
+  return out
+end
+M.all_topics = all_topics
+
+-- A command's help or a topic's text, or nil.
+local function topic_text(x)
+  return require("_host.commands").command_help(x) or TOPICS[x]
+end
 
 -- ---------------------------------------------------------------------------------------------
 -- The documentation index
@@ -446,7 +367,7 @@ function M.overview()
   local idx = build_index()
   local out = { ("tuiyan %s — help(x) documents a function, module or object: help(tuiyan.plan.load), help(p)"):format(host.version),
     "",
-    TOPICS.repl,
+    require("_host.commands").BY_NAME.repl.help,
     "modules (tuiyan.<name>):" }
   local w = 0
   for _, m in ipairs(idx.modules) do w = math.max(w, #m.name) end
@@ -494,7 +415,7 @@ function M.describe(x)
   if x == nil then return M.overview() end
   local kind, v = "value", x
   if type(x) == "string" then
-    if TOPICS[x] then return TOPICS[x] end
+    if topic_text(x) then return topic_text(x) end
     kind, v = resolve(idx, x)
     if kind == nil then return ("no help on '%s'; help() lists the modules\n"):format(x) end
     if kind == "several" then return ("'%s' is several functions: %s\n"):format(x, table.concat(v, ", ")) end
@@ -537,25 +458,26 @@ function M.functions()
   return out
 end
 
---- text(topic, options) -> `tuiyan --help` (no topic) or `tuiyan help TOPIC`; a topic that is a
---- Lua name (tuiyan.plan.load, Plan:actual) gets its documentation.
-function M.text(topic, options)
+--- text([topic]) -> `tuiyan --help` (no topic) or `tuiyan help TOPIC`: a command's help (the same
+--- as `tuiyan COMMAND --help`), a topic, or the documentation of a Lua name (tuiyan.plan.load,
+--- Plan:actual). An unknown topic -> nil, message (with a did-you-mean).
+function M.text(topic)
+  local commands = require "_host.commands"
   if topic then
-    if TOPICS[topic] then return TOPICS[topic] end
+    local t = topic_text(topic)
+    if t then return t end
     local ok, s = pcall(M.describe, topic)
     if ok and not s:match("^no help on") then return s end
-    return ("no help on '%s'; topics: %s, or a Lua name such as tuiyan.plan.load\n"):format(topic, TOPIC_NAMES)
+    local names = all_topics()
+    do   -- a Lua name: the documented functions too
+      local okf, fns = pcall(M.functions)
+      for _, f in ipairs(okf and fns or {}) do names[#names + 1] = f.name end
+    end
+    local best = require("_tuiyan.text").closest(topic, names)
+    return nil, ("no help on '%s'%s; topics: %s, or a Lua name such as tuiyan.plan.load"):format(topic,
+      best and (" (did you mean '" .. best .. "'?)") or "", table.concat(all_topics(), ", "))
   end
-  local names = {}
-  for k in pairs(options) do names[#names + 1] = k end
-  table.sort(names)
-  local lines = {}
-  for _, k in ipairs(names) do
-    local o = options[k]
-    local left = "--" .. k .. (o.value and (" " .. o.value) or "")
-    lines[#lines + 1] = ("  %-22s %s"):format(left, o.help)
-  end
-  return USAGE:format(table.concat(lines, "\n"))
+  return USAGE:format(commands.usage_block(), commands.options_block(), table.concat(all_topics(), ", "))
 end
 
 return M

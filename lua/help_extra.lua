@@ -183,4 +183,16 @@
 
 --- City:ids() -> { id, ... } the indicator ids of the regions' plans.
 
+--- Fit:to_text() -> the calibration as aligned text: each parameter's estimate ± standard error
+--- and bounds, then the residual of every indicator-year.
+
+--- Fit:to_md() -> the same tables as Markdown.
+
+--- Fit:to_html() -> an HTML report of the fit: the tables and a chart of fitted against actual
+--- per indicator.
+
+--- Fit:html_sections() -> the sections of that report, for a bundle of several results.
+
+--- Fit:to_xlsx() -> a workbook: the parameters and the residuals, a sheet each.
+
 return nil

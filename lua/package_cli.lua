@@ -19,80 +19,13 @@ end
 
 -- ---------------------------------------------------------------- options
 
--- name -> { value = "WHAT" (takes a value), repeatable = bool }; -o is --output.
-local OPTIONS = {
-  output = { value = "FILE" },
-  key = { value = "SECRET.key" },
-  trust = { value = "PUB.pub", repeatable = true },
-  force = {},
-  quiet = {},
-  ["allow-downgrade"] = {},
-  ["allow-expired"] = {},
-  ["max-bytes"] = { value = "N" },
-  ["max-file-bytes"] = { value = "N" },
-  ["max-files"] = { value = "N" },
-}
+-- The commands' options and positionals are declared in lua/commands.lua (the parser, help
+-- and completion of every command); the limits' values are checked here.
 local LIMIT_OPTIONS = { "max-bytes", "max-file-bytes", "max-files" }
 
--- Which options each command takes, and how many positional arguments.
-local COMMANDS = {
-  keygen = { args = 1, usage = "keygen NAME", opts = { "quiet" } },
-  pack = { args = 1, usage = "pack DIR -o FILE.tpkg --key SECRET.key",
-    opts = { "output", "key", "force", "quiet", "max-bytes", "max-file-bytes", "max-files" } },
-  verify = { args = 1, usage = "verify FILE.tpkg [--trust PUB.pub]",
-    opts = { "trust", "allow-downgrade", "allow-expired", "quiet", "max-bytes", "max-file-bytes", "max-files" } },
-  install = { args = 1, usage = "install FILE.tpkg [--trust PUB.pub]",
-    opts = { "trust", "allow-downgrade", "allow-expired", "quiet", "max-bytes", "max-file-bytes", "max-files" } },
-  list = { args = 0, usage = "list", opts = {} },
-  remove = { args = 1, usage = "remove NAME[@VERSION]", opts = { "quiet" } },
-}
-
 local function parse(cmd, args)
-  local spec = COMMANDS[cmd]
-  local allowed = {}
-  for _, o in ipairs(spec.opts) do allowed[o] = true end
-  local opts, pos = { trust = {} }, {}
-  local i = 2
-  while i <= #args do
-    local a = args[i]
-    if a == "--" then
-      for j = i + 1, #args do pos[#pos + 1] = args[j] end
-      break
-    end
-    local name, inline = a:match("^%-%-([%w%-]+)=(.*)$")
-    if not name then name = a:match("^%-%-([%w%-]+)$") end
-    if a == "-o" then name = "output" end
-    if name then
-      local o = OPTIONS[name]
-      if not o or not allowed[name] then usage_error("%s does not take --%s", cmd, name) end
-      local value = true
-      if o.value then
-        value = inline
-        if value == nil then
-          i = i + 1
-          value = args[i]
-          if value == nil then usage_error("--%s needs a value (%s)", name, o.value) end
-        end
-        if value == "" then usage_error("--%s needs a value (%s)", name, o.value) end
-      elseif inline then
-        usage_error("--%s takes no value", name)
-      end
-      if o.repeatable then
-        opts[name][#opts[name] + 1] = value
-      else
-        if opts[name] ~= nil then usage_error("--%s given twice", name) end
-        opts[name] = value
-      end
-    elseif a:match("^%-") and a ~= "-" then
-      usage_error("unknown option %s", a)
-    else
-      pos[#pos + 1] = a
-    end
-    i = i + 1
-  end
-  if #pos ~= spec.args then
-    usage_error("usage: tuiyan %s", spec.usage)
-  end
+  local opts, pos = require("_host.commands").parse(cmd, args, 2)
+  opts.trust = opts.trust or {}
   local limits = {}
   for _, name in ipairs(LIMIT_OPTIONS) do
     local v = opts[name]
@@ -316,6 +249,8 @@ function M.remove(args)
   for _, e in ipairs(gone) do say(opts, "removed %s %s", e.name, e.version) end
   return 0
 end
+
+local COMMANDS = { keygen = true, pack = true, verify = true, install = true, list = true, remove = true }
 
 function M.main(args)
   local f = M[args[1]]

@@ -179,6 +179,17 @@ local function check_bounds(el, level)
     error(("%s '%s': its default %s is outside its bounds [%s, %s]"):format(el.kind, el.name,
       tostring(el.body), tostring(b[1]), tostring(b[2])), level)
   end
+  -- A distribution must not draw values the bounds refuse: its support, truncation included.
+  local d = el.opts.dist
+  if type(d) == "table" and d.kind then
+    local lo, hi = d.lo or -math.huge, d.hi or math.huge
+    if d.kind == "uniform" or d.kind == "triangular" then lo, hi = math.max(lo, d.a), math.min(hi, d.b)
+    elseif d.kind == "lognormal" then lo = math.max(lo, 0) end
+    if lo < b[1] or hi > b[2] then
+      error(("%s '%s': its distribution reaches outside its bounds [%s, %s]: truncate it (lo =, hi =)"):format(
+        el.kind, el.name, tostring(b[1]), tostring(b[2])), level)
+    end
+  end
 end
 
 --- param(name, value, {unit=, assumption=|source=, note=, start_of=}): a coefficient. value is a
@@ -429,7 +440,13 @@ end
 --- get(name, year) -> the element's value in that year.
 function Run:get(name, year)
   local s = self.values[name]
-  if not s then error(("run: no element '%s' in model %s"):format(name, self.model.name), 2) end
+  if not s then
+    local names = {}
+    for _, el in ipairs(self.model.elements) do names[#names + 1] = el.name end
+    local best = type(name) == "string" and require("_tuiyan.text").closest(name, names)
+    error(("run: no element '%s' in model %s%s"):format(tostring(name), self.model.name,
+      best and ("; did you mean '" .. best .. "'?") or ""), 2)
+  end
   if math.type(year) ~= "integer" or year < self.first_year or year > self.last_year then
     error(("run: year %s is outside %d..%d"):format(tostring(year), self.first_year, self.last_year), 2)
   end

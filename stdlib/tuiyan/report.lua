@@ -51,7 +51,16 @@ function M.render_plain(obj, fmt)
     return require("tuiyan.xlsx").workbook(obj)
   end
   if type(method) ~= "function" then
-    fail("usage", "%s cannot be written as %s", tostring(obj), fmt)
+    -- named by its kind, never by its text (a Progress's tostring is the whole table)
+    local mt = getmetatable(obj)
+    local kind = type(mt) == "table" and type(rawget(mt, "__name")) == "string" and rawget(mt, "__name")
+    local can = {}
+    for _, f in ipairs{ "text", "csv", "json", "md", "html", "svg", "xlsx" } do
+      local ok, m = pcall(function() return obj["to_" .. f] end)
+      if ok and type(m) == "function" then can[#can + 1] = f end
+    end
+    fail("usage", "a %s cannot be written as %s%s", kind and kind:gsub("^tuiyan%.", "") or type(obj), fmt,
+      #can > 0 and (" (it can be: " .. table.concat(can, ", ") .. ")") or "")
   end
   return method(obj)
 end

@@ -209,7 +209,8 @@ env -i bash -c '. "$0" && complete -p tuiyan' "$CF" 2>&1 | grep -qx 'complete -F
     || fail_check "the completion file sources in bash -c and registers _tuiyan"
 expect_comp "progress" tuiyan pro
 expect_comp "--force --format" tuiyan progress --fo
-expect_comp "csv html json md svg text xlsx" tuiyan progress --format ""
+expect_comp "csv html json md text xlsx" tuiyan progress --format ""
+expect_comp "csv html json md svg text xlsx" tuiyan run x.lua --format ""
 expect_comp "csv json md" tuiyan extract --format ""
 expect_comp "targets" tuiyan help ta
 expect_comp "wuwei_counties:" tuiyan run wuwei
@@ -218,8 +219,17 @@ mkdir -p "$TMP/cf" && : > "$TMP/cf/plan_a.csv" && : > "$TMP/cf/notes.txt"
 checks=$((checks + 1))
 [ "$(cd "$TMP/cf" && comp tuiyan progress pl)" = "plan_a.csv" ] || fail_check "completing a plan file name after progress"
 # Every option the help text names is offered for some command (no option forgotten).
-all_opts=$(for c in run progress check extract keygen pack verify install remove; do comp tuiyan "$c" -; done | sort -u)
+all_opts=$(for c in $("$T" --complete 1 tuiyan "" | tail -n +2); do comp tuiyan "$c" -; done | sort -u)
 expect_comp "--help --version" tuiyan --
+# Options before the command (tuiyan --quiet progress ...): the command is still found.
+expect_comp "progress" tuiyan --quiet pro
+expect_comp "--out" tuiyan --format json progress --ou
+# Each command completes exactly the options its help lists (lua/commands.lua gives both).
+for c in $("$T" --complete 1 tuiyan "" | tail -n +2); do
+    want=$("$T" help "$c" | sed -n '/^options:/,$p' | grep -o -- '^  \(-[a-z], \)\?--[a-z][a-z-]*' \
+        | grep -o -- '--[a-z][a-z-]*\|-[a-z]' | grep -vx -- '--help\|-h' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')
+    expect_comp "$want" tuiyan "$c" -
+done
 for o in $( { "$T" --help; "$T" help package; "$T" help extract; } | grep -o -- '--[a-z][a-z-]*' | grep -vx -- '--help\|--version' | sort -u); do
     checks=$((checks + 1))
     echo "$all_opts" | grep -qx -- "$o" || fail_check "the completion offers $o (named by tuiyan's help)"

@@ -70,8 +70,15 @@ T.test("the overview lists every module with its first sentence", function()
 end)
 
 T.test("tuiyan help NAME on the command line uses the same text", function()
-  T.eq(help.text("tuiyan.plan.load", {}), help.describe(tuiyan.plan.load))
-  T.truthy(help.text("nothing_like_this", {}):find("^no help on 'nothing_like_this'; topics:"))
+  T.eq(help.text("tuiyan.plan.load"), help.describe(tuiyan.plan.load))
+  local text, err = help.text("nothing_like_this")
+  T.eq(text, nil)
+  T.truthy(err:find("^no help on 'nothing_like_this'; topics:"), err)
+  -- a misspelt Lua name: the documented function it most likely meant
+  text, err = help.text("tuiyan.plan.lod")
+  T.eq(text, nil)
+  T.truthy(err:find("(did you mean 'tuiyan.plan.load'?)", 1, true), err)
+  T.truthy(select(2, help.text("Plan:actul")):find("(did you mean 'Plan:actual'?)", 1, true))
 end)
 
 T.test("truncate counts Chinese as two columns", function()

@@ -31,4 +31,17 @@ T.test("an unknown indicator id names the id it most likely meant", function()
   T.eq(tostring(err):find("did you mean", 1, true), nil)
 end)
 
+T.test("a model run names the element a misspelt name most likely meant", function()
+  local m = tuiyan.model.new{ first_year = 2021, last_year = 2022 }
+  m:param("gdp", 100, { unit = "亿元" })
+  m:aux("gdp_share", m.v.gdp * 0.5, { unit = "亿元" })
+  local r = m:run()
+  T.raises(function() r:get("gpd", 2021) end, "run: no element 'gpd' in model")
+  T.raises(function() r:get("gpd", 2021) end, "; did you mean 'gdp'?")
+  T.raises(function() r:series("gdp_shar") end, "did you mean 'gdp_share'?")
+  local ok, err = pcall(r.get, r, "unrelated_name", 2021)
+  T.eq(ok, false)
+  T.eq(tostring(err):find("did you mean", 1, true), nil)
+end)
+
 T.done()
