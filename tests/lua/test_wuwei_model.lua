@@ -178,6 +178,12 @@ T.test("lever and rate bounds are declared and enforced with the bounds and the 
   T.raises(function() t:lever("x", 5, { bounds = { 0, 1, why = "a share" } }) end, "its default 5 is outside its bounds [0, 1]")
   T.raises(function() t:lever("y", 0, { bounds = { 1, 0, why = "?" } }) end, "with lo <= hi expected")
   T.raises(function() t:lever("z", 0, { bounds = { 0, 1 } }) end, "bounds = { lo, hi, why")
+  -- a distribution that would draw values the bounds refuse
+  T.raises(function() t:param("p", 0.5, { bounds = { 0, 1, why = "a share" }, dist = tuiyan.mc.normal(0.5, 0.2) }) end,
+    "param 'p': its distribution reaches outside its bounds [0, 1]")
+  T.raises(function() t:param("q", 0.5, { bounds = { 0, 1, why = "a share" }, dist = tuiyan.mc.uniform(0.2, 1.2) }) end,
+    "its distribution reaches outside")
+  t:param("ok", 0.5, { bounds = { 0, 1, why = "a share" }, dist = tuiyan.mc.normal(0.5, 0.2, { lo = 0, hi = 1 }) })
 end)
 
 T.test("goal seek says what binds: the pool's capacity, a declared bound", function()
