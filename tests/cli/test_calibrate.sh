@@ -63,6 +63,23 @@ run "$BIN" calibrate wuwei "$PLAN" --format csv --out csv
 checks=$((checks + 1))
 [ -f csv/calibrate_params.csv ] && [ -f csv/calibrate_residuals.csv ] || fail_check "csv: one file per table"
 
+# xlsx: a parameters sheet and a residuals sheet (read by openpyxl, Debian's python3-openpyxl).
+run "$BIN" calibrate wuwei "$PLAN" --format xlsx --out xl
+expect_code 0 "calibrate --format xlsx --out"
+checks=$((checks + 1))
+/usr/bin/python3 - xl/calibrate.xlsx fit1.json <<'EOF' || fail_check "the workbook's sheets hold the fit"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+f = json.load(open(sys.argv[2]))
+assert wb.sheetnames == ["parameters", "residuals"], wb.sheetnames
+ps = [r for r in wb["parameters"].iter_rows(values_only=True) if r[0] in {p["name"] for p in f["params"]}]
+assert len(ps) == len(f["params"]), ps
+est = {p["name"]: p["estimate"] for p in f["params"]}
+for r in ps: assert abs(r[1] - est[r[0]]) <= 1e-12 * abs(est[r[0]]), (r, est[r[0]])
+rows = [r for r in wb["residuals"].iter_rows(values_only=True) if isinstance(r[2], int)]
+assert len(rows) == f["observations"], len(rows)
+EOF
+
 # The uncertainty scenario on the fitted parameters.
 run "$BIN" run "$ROOT/scenarios/wuwei_uncertainty.lua" res/fit.json --samples 200
 expect_code 0 "the uncertainty scenario runs on fit.json"
