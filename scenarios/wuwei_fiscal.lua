@@ -8,6 +8,8 @@ local pct = tonumber(arg[1] or "20")
 if not pct or pct < 0 then tuiyan.fail("usage", "RAISE_PERCENT must be a number >= 0, got %s", tostring(arg[1])) end
 local plan = assert(tuiyan.plan.load())
 local model = require("tuiyan.models.wuwei").build()
+local why = model:check_value("fiscal_raise_pct", pct)   -- the lever's declared bounds
+if why then tuiyan.fail("usage", "RAISE_PERCENT: %s", why) end
 local base = S.new{ name = "baseline", model = model }
 local fiscal = base:derive{ name = ("fiscal+%s%%"):format(tuiyan.format.value(pct)), set = { fiscal_raise_pct = pct } }
 local cmp = tuiyan.compare.compare{ scenarios = { base, fiscal }, years = { 2022, 2025 }, plan = plan,

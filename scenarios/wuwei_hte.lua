@@ -7,6 +7,8 @@ local extra = tonumber(arg[1] or "10")
 if not extra or extra < 0 then tuiyan.fail("usage", "EXTRA_PER_YEAR must be a number >= 0, got %s", tostring(arg[1])) end
 local plan = assert(tuiyan.plan.load())
 local model = require("tuiyan.models.wuwei").build()
+local why = model:check_value("extra_hte", extra)   -- the lever's declared bounds
+if why then tuiyan.fail("usage", "EXTRA_PER_YEAR: %s", why) end
 local base = S.new{ name = "baseline", model = model }
 local hte = base:derive{ name = ("hte+%s"):format(tuiyan.format.value(extra)), set = { extra_hte = S.from(2022, extra) } }
 local cmp = tuiyan.compare.compare{ scenarios = { base, hte }, years = { 2022, 2023, 2024, 2025 }, plan = plan,

@@ -87,6 +87,9 @@ expect_code 2 "--set a lever below its bounds"
 expect_err "extra_hte = -100 is outside the bounds of lever 'extra_hte': [0, 100] 家/年 (a number of certifications a year: never negative" "--set outside the bounds names them"
 run "$BIN" run scenarios/wuwei_combined.lua --set hte_renewal_rate=1.2
 expect_code 2 "--set a rate above 1"
+run "$BIN" run scenarios/wuwei_hte.lua 150
+expect_code 2 "a script's lever argument above its bounds"
+expect_err "EXTRA_PER_YEAR: extra_hte = 150 is outside the bounds of lever 'extra_hte': [0, 100]" "the argument's bounds named"
 # The assumptions list shows the value in force, marked, beside the default.
 run "$BIN" run scenarios/wuwei_combined.lua --set hte_exit_rate=0.03
 expect_code 0 "--set shown in the assumptions"
