@@ -502,12 +502,13 @@ function Fit:uncertain()
   return out
 end
 
---- fixed() -> { name = estimate } for the fitted parameters with no standard error (a binding
---- bound, not identified): fixed at the estimate rather than drawn.
+--- fixed() -> { name = estimate } for the fitted parameters whose bound binds: fixed at the
+--- estimate rather than drawn. One the data do not identify is neither fixed nor drawn from the
+--- fit: it keeps its judgement distribution (the fit says nothing about it).
 function Fit:fixed()
   local out = {}
   for _, p in ipairs(self.params) do
-    if not (p.se ~= nil and p.se > 0) then out[p.name] = p.estimate end
+    if (p.state == "lo" or p.state == "hi") and not (p.se ~= nil and p.se > 0) then out[p.name] = p.estimate end
   end
   return out
 end

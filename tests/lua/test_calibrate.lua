@@ -106,6 +106,8 @@ T.test("the start value comes from the plan's first year, and a binding bound sa
   T.eq(g.state, "hi")
   T.eq(g.se, nil)
   T.truthy(bound:to_text():find("at upper bound (binds)", 1, true))
+  T.eq(bound:fixed().g, 0.05)                                -- Monte Carlo: fixed at the bound
+  T.eq(bound:uncertain().g, nil)
   for _, q in ipairs(bound.params) do T.truthy(q.estimate >= q.lo and q.estimate <= q.hi) end
 end)
 
@@ -243,6 +245,19 @@ T.test("bad inputs stop with a clear message", function()
   f:close()
   T.raises(function() tuiyan.calibrate.load(path) end, "params[1]: name, estimate within lo..hi")
   os.remove(path)
+end)
+
+T.test("a parameter the data do not identify keeps its judgement distribution in Monte Carlo", function()
+  -- c moves nothing the plan observes: not identified, so neither drawn from the fit nor fixed
+  local m = toy()
+  m:param("c", 3, { unit = "1", dist = tuiyan.mc.normal(3, 1) })
+  local fit = m:calibrate{ plan = toy_plan(Y), params = { a = { -100, 100 }, b = { -100, 100 }, c = { 0, 10 } }, years = YEARS }
+  T.eq(fit:param("c").state, "unidentified")
+  T.eq(fit:param("c").se, nil)
+  T.eq(fit:uncertain().c, nil)
+  T.eq(fit:fixed().c, nil)
+  T.truthy(fit:uncertain().a ~= nil)
+  T.truthy(fit:to_text():find("not identified by these data", 1, true))
 end)
 
 T.test("the optimiser's binding passes the residual function's own error on, unchanged", function()
