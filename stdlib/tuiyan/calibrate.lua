@@ -410,9 +410,12 @@ end
 
 function Fit:to_xlsx() return require("tuiyan.xlsx").workbook(self) end
 
---- to_csv(): two tables, so a CSV needs --out (calibrate_params.csv, calibrate_residuals.csv)
---- through report.bundle; this gives the parameters alone.
-function Fit:to_csv() return self:params_table():to_csv() end
+--- to_csv(): a fit is two tables and a CSV holds one, so this refuses (exit 2) rather than write
+--- half of it: emit fit:params_table() and fit:residuals_table(), or tuiyan.report.bundle{ {"params",
+--- fit:params_table()}, {"residuals", fit:residuals_table()} } (one file each with --out).
+function Fit:to_csv()
+  fail("usage", "a calibration has two tables (parameters, residuals) and a CSV file one: write fit:params_table() and fit:residuals_table(), or a report.bundle of them with --out DIR")
+end
 
 --- charts() -> { {id =, chart = Chart} }: fitted against actual, one per indicator.
 function Fit:charts()

@@ -71,6 +71,8 @@ T.test("a linear toy is fitted as its normal equations say, with standard errors
   T.truthy(fit:to_text():find(("r = %.3f"):format(rab), 1, true), "the report names the correlation")
   T.eq(fit.dof, 4)
   T.eq(#fit.residuals, 6)
+  T.raises(function() fit:to_csv() end, "a calibration has two tables (parameters, residuals)")
+  T.truthy(fit:residuals_table():to_csv():find("y,y,2019,", 1, true))
   local r = fit.residuals[4]
   T.eq(r.year, 2019)
   T.near(r.rel, (a + 3 * b - Y[4]) / Y[4], 1e-6)
