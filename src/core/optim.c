@@ -122,6 +122,10 @@ static TyStatus jacobian(Work *w, const double *x, const double *r0, double *J, 
         double lo = w->p->lo[j], hi = w->p->hi[j], h = step_for(w, j, x[j]), f;
         int up = 0, down = 0;
         memcpy(w->xt, x, (size_t)n * sizeof *x);
+        if (!(h > 0.0)) {                         /* no representable step: the column is held */
+            for (int i = 0; i < m; i++) J[(size_t)i * (size_t)n + (size_t)j] = 0.0;
+            continue;
+        }
         if (x[j] + h <= hi) {
             w->xt[j] = x[j] + h;
             TyStatus st = eval(w, w->xt, w->rp, &f, err);
