@@ -71,4 +71,8 @@ if best.reachable then
 else
   L:add{ what = "result", value = best.message }
 end
+-- The assumptions are the model's defaults except what --set changed: say which, with the values.
+for _, a in ipairs(S.assumptions{ base }) do
+  if a.set_by then T:note(("%s = %s: %s"):format(a.name, a.text, a.note)) end
+end
 tuiyan.report.emit(tuiyan.report.bundle{ { "levers", T }, { "combined", L } }, "wuwei_goalseek")

@@ -95,7 +95,9 @@ run "$BIN" run scenarios/wuwei_combined.lua --set hte_exit_rate=0.03
 expect_code 0 "--set shown in the assumptions"
 expect_out "hte_exit_rate = 0.03 (--set; default 0.02)" "the --set value in the assumptions list"
 expect_out "extra_hte (家/年) = 0 (default); 10 from 2022 in hte+10, both" "scenario settings in the assumptions list"
-# Goal seek says what binds the cheapest mix: the provincial pool's capacity.
+# Goal seek says which assumptions --set changed, and what binds the cheapest mix: the pool.
+run "$BIN" run scenarios/wuwei_goalseek.lua --set hte_extra_pool_share=0.3
+expect_out "hte_extra_pool_share = 0.3 (--set; default 0.2)" "goal seek names the --set assumption"
 run "$BIN" run scenarios/wuwei_goalseek.lua
 expect_out "what binds: extra_hte = 10 is more than the model can take up: hte_extra_unmet up to 1.731 家/年 in 2022–2025" "goal seek names the binding limit"
 
