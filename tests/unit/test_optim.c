@@ -224,6 +224,32 @@ static void lsq_should_fail_cleanly_when_memory_runs_out(void **state)
     ty_lsq_result_free(&res);
 }
 
+/* A box so narrow (1e-320 wide, at 0) that the difference step underflows to 0: that column is
+ * held at 0, the other parameter still fitted (r = (x1 - 2, 1e300 x2)). */
+static TyStatus tiny_box(void *ctx, const double *x, double *r, TyError *err)
+{
+    (void)ctx; (void)err;
+    r[0] = x[0] - 2.0;
+    r[1] = 1e300 * x[1];
+    return TY_OK;
+}
+
+static void lsq_should_hold_a_parameter_whose_step_underflows(void **state)
+{
+    (void)state;
+    const double lo[2] = { -HUGE_VAL, -5e-321 }, hi[2] = { HUGE_VAL, 5e-321 };
+    TyLsqProblem p = { 2, 2, lo, hi, tiny_box, NULL };
+    double x0[2] = { 0, 0 };
+    TyLsqResult res;
+    TyError err;
+    assert_int_equal(ty_lsq_solve(&p, NULL, x0, &res, &err), TY_OK);
+    assert_true(fabs(res.x[0] - 2.0) < 1e-9);
+    assert_true(res.x[1] == 0.0);
+    assert_true(res.jac[1] == 0.0 && res.jac[3] == 0.0);
+    assert_int_equal(res.state[1], TY_LSQ_UNIDENTIFIED);
+    ty_lsq_result_free(&res);
+}
+
 static void lsq_should_give_the_same_bits_twice(void **state)
 {
     (void)state;
@@ -263,6 +289,7 @@ int main(void)
         cmocka_unit_test(lsq_should_report_parameters_the_data_cannot_tell_apart),
         cmocka_unit_test(lsq_should_refuse_bad_problems_and_pass_on_failures),
         cmocka_unit_test(lsq_should_fail_cleanly_when_memory_runs_out),
+        cmocka_unit_test(lsq_should_hold_a_parameter_whose_step_underflows),
         cmocka_unit_test(lsq_should_give_the_same_bits_twice),
         cmocka_unit_test(spd_inverse_should_invert_and_find_the_dependent_column),
     };
