@@ -1,17 +1,26 @@
 /* register_check.c — evaluating criteria over a whole register, one criterion at a time over
  * every row (register_check.h): tight loops over column arrays, no per-firm calls, no sort from
  * the C library (glibc's qsort may ask the kernel for the memory size, which a package's seccomp
- * filter refuses): the 后备 list is ordered by a merge sort of our own. */
+ * filter refuses): the 后备 list is ordered by a radix sort of our own. */
 #include "register_check.h"
 #include "alloc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 void register_check_free(TyCheck *c)
 {
     if (!c) return;
+    for (size_t k = 0; k < c->ncrit; k++) {
+        if (c->value && !(c->value_borrowed && c->value_borrowed[k])) ty_free(c->value[k]);
+        if (c->threshold) ty_free(c->threshold[k]);
+        if (c->shortfall) ty_free(c->shortfall[k]);
+        if (c->met) ty_free(c->met[k]);
+    }
     ty_free(c->value);
+    ty_free(c->value_borrowed);
+    ty_free(c->threshold_const);
     ty_free(c->threshold);
     ty_free(c->shortfall);
     ty_free(c->met);
@@ -138,18 +147,29 @@ static TyStatus evaluate(const TyRegister *r, const TyCriterion *c, size_t k, Ty
                          double *num, double *den, TyError *err)
 {
     size_t n = r->n;
-    double *v = out->value + k * n, *thr = out->threshold + k * n, *sf = out->shortfall + k * n;
-    signed char *met = out->met + k * n;
+    size_t one = n ? n : 1;
+    int borrow = c->kind == CRIT_VALUE && c->nnum == 1 && c->num[0] >= 0;
+    out->value_borrowed[k] = (unsigned char)borrow;
+    out->value[k] = borrow ? r->cols[c->num[0]].v : ty_malloc(one * sizeof(double));
+    out->threshold[k] = c->nbands ? ty_malloc(one * sizeof(double)) : NULL;
+    out->threshold_const[k] = c->threshold;
+    out->shortfall[k] = ty_malloc(one * sizeof(double));
+    out->met[k] = ty_malloc(one);
+    if (!out->value[k] || (c->nbands && !out->threshold[k]) || !out->shortfall[k] || !out->met[k])
+        return ty_error_set(err, TY_ENOMEM, "not enough memory checking %zu firm-years", n);
+    double *v = out->value[k], *thr = out->threshold[k], *sf = out->shortfall[k];
+    const double tc = c->threshold;
+    signed char *met = out->met[k];
     if (c->kind == CRIT_RATIO && c->pairwise) {
         sum_pairwise(r, c, num, den);
     } else {
-        sum_columns(r, c->num, c->nnum, num);
+        if (!borrow) sum_columns(r, c->num, c->nnum, c->kind == CRIT_VALUE ? v : num);
         if (c->kind == CRIT_RATIO && c->skip_empty) sum_present(r, c->den, c->nden, den);
         else if (c->kind == CRIT_RATIO) sum_columns(r, c->den, c->nden, den);
     }
     switch (c->kind) {
-    case CRIT_VALUE:
-        memcpy(v, num, n * sizeof *v);
+    case CRIT_VALUE:   /* summed into v itself; num is the same for the shortfall */
+        num = v;
         break;
     case CRIT_RATIO:
         for (size_t i = 0; i < n; i++) v[i] = den[i] > 0 ? num[i] / den[i] : NAN;
@@ -158,107 +178,152 @@ static TyStatus evaluate(const TyRegister *r, const TyCriterion *c, size_t k, Ty
         const double *at = c->at_col >= 0 ? r->cols[c->at_col].v : NULL;
         const double *year = c->year_col >= 0 ? r->cols[c->year_col].v : NULL;
         if (!at && !year) return ty_error_set(err, TY_ESCRIPT, "a days criterion needs a date or the year to measure to");
+        double last_year = NAN, last_day = NAN;   /* 31 December of the year before */
         for (size_t i = 0; i < n; i++) {
             double to = at ? at[i] : NAN;
-            if (isnan(to) && year && !isnan(year[i]))
-                to = (double)register_days_from_civil((int)year[i], 12, 31);
+            if (isnan(to) && year && !isnan(year[i])) {
+                if (year[i] != last_year) {
+                    last_year = year[i];
+                    last_day = (double)register_days_from_civil((int)last_year, 12, 31);
+                }
+                to = last_day;
+            }
             v[i] = to - num[i];
         }
         break;
     }
     }
-    thresholds(r, c, thr);
-    for (size_t i = 0; i < n; i++) {
-        int flagged = 0;
-        for (int a = 0; a < c->nany && !flagged; a++)
-            flagged = c->any_of[a] >= 0 && r->cols[c->any_of[a]].v[i] == 1;
-        if (flagged || (!isnan(v[i]) && !isnan(thr[i]) && compare(v[i], c->op, thr[i]))) {
-            met[i] = 1;
-            sf[i] = 0;
-        } else if (isnan(v[i]) || isnan(thr[i])) {
-            met[i] = -1;
-            sf[i] = NAN;
-        } else {
-            met[i] = 0;
-            sf[i] = shortfall_of(c, v[i], thr[i], num[i], den[i]);
-        }
+    if (thr) thresholds(r, c, thr);
+    /* met in a loop per comparison, so the compiler can vectorise it: 1 met, 0 not, -1 unknown */
+#define MET_LOOP(OP)                                                                        \
+    if (thr)                                                                               \
+        for (size_t i = 0; i < n; i++) {                                                   \
+            int known = !isnan(v[i]) && !isnan(thr[i]);                                      \
+            met[i] = (signed char)(known ? (v[i] OP thr[i]) : -1);                           \
+        }                                                                                  \
+    else                                                                                   \
+        for (size_t i = 0; i < n; i++)                                                     \
+            met[i] = (signed char)(!isnan(v[i]) ? (v[i] OP tc) : -1);
+    switch (c->op) {
+    case CRIT_GE: MET_LOOP(>=) break;
+    case CRIT_GT: MET_LOOP(>) break;
+    case CRIT_LE: MET_LOOP(<=) break;
+    case CRIT_LT: MET_LOOP(<) break;
     }
+#undef MET_LOOP
+    for (int a = 0; a < c->nany; a++) {
+        if (c->any_of[a] < 0) continue;
+        const double *flag = r->cols[c->any_of[a]].v;
+        for (size_t i = 0; i < n; i++) if (flag[i] == 1) met[i] = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        sf[i] = met[i] == 1 ? 0 : met[i] < 0 ? NAN
+              : shortfall_of(c, v[i], thr ? thr[i] : tc, num[i], den ? den[i] : NAN);
     return TY_OK;
 }
 
-/* The 后备 order: (year, unmet, gap, row) ascending. */
-static int before(const TyCheck *c, const double *year, size_t a, size_t b)
-{
-    double ya = year ? year[a] : 0, yb = year ? year[b] : 0;
-    if (ya != yb) return ya < yb;
-    if (c->unmet[a] != c->unmet[b]) return c->unmet[a] < c->unmet[b];
-    if (c->gap[a] != c->gap[b]) return c->gap[a] < c->gap[b];
-    return a < b;
-}
+/* The 后备 order is (year, unmet, gap, row) ascending: a stable LSD radix sort of packed keys,
+ * gap first (a non-negative double's bits order as the double does), then year and unmet; rows
+ * start in file order, and stability keeps it among equal keys. A byte that is the same in every
+ * key costs no pass. */
+typedef struct SortRec { uint64_t gap; uint32_t year_unmet; uint32_t row; } SortRec;
 
-/* Bottom-up merge sort of idx[0..n) by `before`; tmp has room for n. */
-static void merge_sort(const TyCheck *c, const double *year, size_t *idx, size_t *tmp, size_t n)
+static void radix_pass(SortRec *from, SortRec *to, size_t m, int which, int shift, int *moved)
 {
-    for (size_t width = 1; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            size_t i = lo, j = mid, o = lo;
-            while (i < mid && j < hi) tmp[o++] = before(c, year, idx[j], idx[i]) ? idx[j++] : idx[i++];
-            while (i < mid) tmp[o++] = idx[i++];
-            while (j < hi) tmp[o++] = idx[j++];
-        }
-        memcpy(idx, tmp, n * sizeof *idx);
+    size_t count[256] = {0};
+    for (size_t j = 0; j < m; j++) {
+        uint64_t key = which ? from[j].year_unmet : from[j].gap;
+        count[(key >> shift) & 0xFF]++;
     }
+    for (int b = 0; b < 256; b++)
+        if (count[b] == m) {   /* every key has this byte: already in order */
+            *moved = 0;
+            return;
+        }
+    size_t at = 0;
+    for (int b = 0; b < 256; b++) {
+        size_t c = count[b];
+        count[b] = at;
+        at += c;
+    }
+    for (size_t j = 0; j < m; j++) {
+        uint64_t key = which ? from[j].year_unmet : from[j].gap;
+        to[count[(key >> shift) & 0xFF]++] = from[j];
+    }
+    *moved = 1;
 }
 
 static TyStatus rank_candidates(const TyRegister *r, TyCheck *out, TyError *err)
 {
     size_t n = r->n, m = 0;
     for (size_t i = 0; i < n; i++) m += !out->qualifies[i];
+    if (n > UINT32_MAX) return ty_error_set(err, TY_ELIMIT, "a register of more than 4 Gi rows");
     out->order = ty_malloc((m ? m : 1) * sizeof *out->order);
-    size_t *tmp = ty_malloc((m ? m : 1) * sizeof *tmp);
-    if (!out->order || !tmp) {
-        ty_free(tmp);
+    SortRec *a = ty_malloc((m ? m : 1) * sizeof *a), *b = ty_malloc((m ? m : 1) * sizeof *b);
+    if (!out->order || !a || !b) {
+        ty_free(a);
+        ty_free(b);
         return ty_error_set(err, TY_ENOMEM, "not enough memory ranking %zu firms", m);
     }
-    for (size_t i = 0, j = 0; i < n; i++)
-        if (!out->qualifies[i]) out->order[j++] = i;
     long yc = register_column(r, "year");
     const double *year = yc >= 0 ? r->cols[yc].v : NULL;
-    merge_sort(out, year, out->order, tmp, m);
-    ty_free(tmp);
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (out->qualifies[i]) continue;
+        double y = year && year[i] >= 0 && year[i] < 65536 ? year[i] : 0;
+        unsigned u = out->unmet[i] < 65535 ? (unsigned)out->unmet[i] : 65535;
+        double g = out->gap[i] + 0.0;   /* -0 would order before +0 by its bits */
+        memcpy(&a[j].gap, &g, sizeof g);
+        a[j].year_unmet = (uint32_t)y << 16 | u;
+        a[j].row = (uint32_t)i;
+        j++;
+    }
+    for (int which = 0; which < 2; which++)
+        for (int shift = 0; shift < (which ? 32 : 64); shift += 8) {
+            int moved;
+            radix_pass(a, b, m, which, shift, &moved);
+            if (moved) {
+                SortRec *t = a;
+                a = b;
+                b = t;
+            }
+        }
     out->norder = m;
     size_t start = 0;   /* where the current year begins in the order */
     for (size_t j = 0; j < m; j++) {
-        size_t i = out->order[j], p = j ? out->order[j - 1] : 0;
-        if (j > 0 && year && year[p] != year[i]) start = j;
-        if (j > start && out->unmet[p] == out->unmet[i] && out->gap[p] == out->gap[i])
-            out->rank[i] = out->rank[p];   /* "1224": equal keys share a rank */
+        size_t i = a[j].row;
+        out->order[j] = i;
+        if (j > 0 && a[j].year_unmet >> 16 != a[j - 1].year_unmet >> 16) start = j;
+        if (j > start && a[j].year_unmet == a[j - 1].year_unmet && a[j].gap == a[j - 1].gap)
+            out->rank[i] = out->rank[out->order[j - 1]];   /* "1224": equal keys share a rank */
         else
             out->rank[i] = (long)(j - start) + 1;
     }
+    ty_free(a);
+    ty_free(b);
     return TY_OK;
 }
 
 TyStatus register_check(const TyRegister *r, const TyCriterion *crit, size_t ncrit, TyCheck *out,
                         TyError *err)
 {
-    size_t n = r->n, cells = n * ncrit;
+    size_t n = r->n;
     memset(out, 0, sizeof *out);
     out->n = n;
     out->ncrit = ncrit;
-    size_t one = n ? n : 1, many = cells ? cells : 1;
-    out->value = ty_malloc(many * sizeof(double));
-    out->threshold = ty_malloc(many * sizeof(double));
-    out->shortfall = ty_malloc(many * sizeof(double));
-    out->met = ty_malloc(many);
+    size_t one = n ? n : 1;
+    int ok = (out->value = ty_calloc(ncrit, sizeof *out->value)) != NULL
+             && (out->threshold = ty_calloc(ncrit, sizeof *out->threshold)) != NULL
+             && (out->shortfall = ty_calloc(ncrit, sizeof *out->shortfall)) != NULL
+             && (out->met = ty_calloc(ncrit, sizeof *out->met)) != NULL
+             && (out->value_borrowed = ty_calloc(ncrit, 1)) != NULL
+             && (out->threshold_const = ty_calloc(ncrit, sizeof(double))) != NULL;
     out->qualifies = ty_malloc(one);
     out->unmet = ty_calloc(one, sizeof *out->unmet);
     out->gap = ty_calloc(one, sizeof *out->gap);
     out->rank = ty_calloc(one, sizeof *out->rank);
     double *num = ty_malloc(one * sizeof *num), *den = ty_malloc(one * sizeof *den);
     TyStatus st = TY_OK;
-    if (!out->value || !out->threshold || !out->shortfall || !out->met || !out->qualifies
+    if (!ok || !out->qualifies
         || !out->unmet || !out->gap || !out->rank || !num || !den)
         st = ty_error_set(err, TY_ENOMEM, "not enough memory checking %zu firm-years", n);
     for (size_t k = 0; st == TY_OK && k < ncrit; k++) st = evaluate(r, &crit[k], k, out, num, den, err);
@@ -270,19 +335,20 @@ TyStatus register_check(const TyRegister *r, const TyCriterion *crit, size_t ncr
     }
     for (size_t i = 0; i < n; i++) out->qualifies[i] = 1;
     for (size_t k = 0; k < ncrit; k++) {
-        const signed char *met = out->met + k * n;
-        const double *v = out->value + k * n, *thr = out->threshold + k * n;
+        const signed char *met = out->met[k];
+        const double *v = out->value[k];
         int required = crit[k].required;
         for (size_t i = 0; i < n; i++) {
             if (met[i] == 1 || (met[i] == -1 && !required)) continue;
             out->qualifies[i] = 0;
             out->unmet[i]++;
             double g = 1;
-            if (met[i] == 0 && thr[i] != 0) {
+            double thr = register_check_threshold(out, k, i);
+            if (met[i] == 0 && thr != 0) {
                 /* a ratio: the share of the threshold missing; else the shortfall (a whole
                  * number where counted: score 70 against "more than 70" lacks 1 point) */
-                g = crit[k].kind == CRIT_RATIO ? fabs(thr[i] - v[i]) / fabs(thr[i])
-                                               : fabs(out->shortfall[k * n + i]) / fabs(thr[i]);
+                g = crit[k].kind == CRIT_RATIO ? fabs(thr - v[i]) / fabs(thr)
+                                               : fabs(out->shortfall[k][i]) / fabs(thr);
                 if (g > 1) g = 1;
             }
             out->gap[i] += g;

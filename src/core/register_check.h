@@ -63,8 +63,16 @@ typedef struct TyCriterion {
 
 typedef struct TyCheck {
     size_t n, ncrit;
-    double *value, *threshold, *shortfall;   /* [k * n + i] */
-    signed char *met;                        /* [k * n + i]: 1 met, 0 not, -1 unknown */
+    /* per criterion k, one array of n rows each (separate blocks of n, not one of k x n: glibc
+     * then serves a second check from the memory the first freed, not from fresh pages) */
+    double **value, **threshold, **shortfall;   /* [k][i] */
+    signed char **met;                          /* [k][i]: 1 met, 0 not, -1 unknown */
+    /* Fresh pages are what a check mostly costs (the arithmetic is a tenth of it), so nothing is
+     * copied that need not be: a criterion that is one register column has that column as its
+     * value (value_borrowed[k], not freed), and one without bands has threshold[k] NULL and
+     * threshold_const[k]: read thresholds through register_check_threshold. */
+    unsigned char *value_borrowed;
+    double *threshold_const;
     signed char *qualifies;                  /* [i] */
     int *unmet;                              /* [i]: criteria not met or unknown (required) */
     double *gap;                             /* [i]: the sum of relative gaps */
@@ -72,6 +80,11 @@ typedef struct TyCheck {
     size_t *order;                           /* the 后备 list: rows in rank order (year, rank, row) */
     size_t norder;
 } TyCheck;
+
+static inline double register_check_threshold(const TyCheck *c, size_t k, size_t i)
+{
+    return c->threshold[k] ? c->threshold[k][i] : c->threshold_const[k];
+}
 
 /* Checks every row of r against crit[0..ncrit). Column indices must be valid for r (the caller
  * resolved them; -1 only where allowed: an absent optional criterion's num is unknown). */
