@@ -15,19 +15,20 @@
 --
 -- FIT.json (from `tuiyan calibrate MODEL PLAN --out DIR`: DIR/fit.json): the fitted parameters
 -- replace their judgement distributions, each drawn from Normal(estimate, se) kept within the
--- fit's bounds and labelled "fitted from PLAN years A–B"; one with no se (its bound binds) is
--- fixed at its estimate.
+-- fit's bounds and labelled "fitted from PLAN years A–B", jointly, with the correlations the fit
+-- found between them (fit:draws); one whose bound binds is fixed at its estimate.
 local plan = assert(tuiyan.plan.load())
 local sc = require("tuiyan.scenarios.wuwei").build()
 local fit = arg and arg[1] and tuiyan.calibrate.load(arg[1])
 local baseline, both = sc.baseline, sc.both
 if fit then baseline, both = fit:apply(sc.baseline), fit:apply(sc.both) end
 local uncertain = fit and fit:uncertain() or nil
+local draws = fit and fit:draws{ scenario = baseline } or nil   -- the same draws serve both scenarios
 
 local years = {}
 for y = sc.model.first_year, 2025 do years[#years + 1] = y end
 local probabilities = tuiyan.mc.run{ scenarios = { baseline, both }, plan = plan, years = years,
-  table_years = { 2025 }, uncertain = uncertain,
+  table_years = { 2025 }, uncertain = uncertain, draws = draws,
   title = "Wuwei 2025 targets: the chance of meeting each / 2025年目标达成概率" .. (fit and (", parameters " .. fit.label) or "") }
 local tornado = tuiyan.mc.tornado{ scenario = baseline, output = "rd_intensity", year = 2025, plan = plan,
   uncertain = uncertain }

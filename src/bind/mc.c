@@ -690,6 +690,20 @@ static int draws_get(lua_State *L)
     return 1;
 }
 
+/* draws:set(p, i, v): replaces the value of parameter p (1-based) in sample i (1-based), for a
+ * transform of the draws made in Lua (tuiyan.calibrate gives fitted parameters their correlations) */
+static int draws_set(lua_State *L)
+{
+    DrawsBox *d = luaL_checkudata(L, 1, DRAWS_META);
+    lua_Integer p = luaL_checkinteger(L, 2), i = luaL_checkinteger(L, 3);
+    double v = luaL_checknumber(L, 4);
+    luaL_argcheck(L, p >= 1 && (size_t)p <= d->nparams, 2, "parameter out of range");
+    luaL_argcheck(L, i >= 1 && (size_t)i <= d->nsamples, 3, "sample out of range");
+    luaL_argcheck(L, isfinite(v), 4, "a finite number expected");
+    d->values[(size_t)(p - 1) * d->nsamples + (size_t)(i - 1)] = v;
+    return 0;
+}
+
 /* ---- clocks for benchmarks ---- */
 
 /* now() -> seconds on a monotonic clock */
@@ -711,7 +725,7 @@ static int mc_peak_memory(lua_State *L)
 }
 
 static const luaL_Reg draws_methods[] = {
-    {"bytes", draws_bytes}, {"get", draws_get},
+    {"bytes", draws_bytes}, {"get", draws_get}, {"set", draws_set},
     {NULL, NULL}
 };
 

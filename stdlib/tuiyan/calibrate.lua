@@ -364,7 +364,7 @@ function Fit:params_table()
     end
   end
   if best then
-    t:note(("Strongest correlation between two estimates: %s and %s, r = %.3f. Monte Carlo draws each fitted parameter on its own, so it does not keep such correlations.")
+    t:note(("Strongest correlation between two estimates: %s and %s, r = %.3f. Monte Carlo keeps the correlations when it draws through fit:draws (as scenarios/wuwei_uncertainty.lua FIT.json does); fit:uncertain() alone draws each parameter on its own.")
       :format(self.params[bi].name, self.params[bj].name, best))
   end
   for _, n in ipairs(self.notes) do t:note(n) end
@@ -516,6 +516,65 @@ function Fit:fixed()
   return out
 end
 
+-- Cholesky factor (lower) of a correlation matrix, or nil when it is not positive definite.
+local function cholesky(R)
+  local n, Lc = #R, {}
+  for i = 1, n do
+    Lc[i] = {}
+    for j = 1, i do
+      local s = R[i][j]
+      for k = 1, j - 1 do s = s - Lc[i][k] * Lc[j][k] end
+      if i == j then
+        if not (s > 1e-12) then return nil end
+        Lc[i][i] = math.sqrt(s)
+      else
+        Lc[i][j] = s / Lc[j][j]
+      end
+    end
+  end
+  return Lc
+end
+
+--- draws{ scenario =, samples =, seed =, lhs = } -> Draws for mc.run{ draws = } (and every run of
+--- the same uncertain parameters): what mc.draw gives with uncertain = fit:uncertain(), then the
+--- fitted parameters made to carry the fit's correlations. A Gaussian copula: each draw x goes to
+--- z = Φ⁻¹(F(x)) by its own truncated normal F, the z's of a sample are mixed by the Cholesky factor
+--- of the correlations, and each goes back by F⁻¹(Φ(z)); each parameter keeps its distribution,
+--- and the samples' correlations follow the fit's (exactly before truncation).
+function Fit:draws(spec)
+  local mc = require "tuiyan.mc"
+  spec = spec or {}
+  local u = self:uncertain()
+  local d = mc.draw{ scenario = spec.scenario, samples = spec.samples, seed = spec.seed, lhs = spec.lhs, uncertain = u }
+  local cols = {}
+  for pos, name in ipairs(d.names) do
+    for j, p in ipairs(self.params) do
+      if p.name == name and u[name] then cols[#cols + 1] = { pos = pos, j = j, dist = u[name] } end
+    end
+  end
+  if #cols < 2 or not self.correlation then return d end
+  local R = {}
+  for a, ca in ipairs(cols) do
+    R[a] = {}
+    for b, cb in ipairs(cols) do R[a][b] = a == b and 1 or (self.correlation[ca.j][cb.j] or 0) end
+  end
+  local Lc = cholesky(R)
+  if not Lc then fail("data", "%s: the fit's correlations are not positive definite; draw without them", self.label) end
+  local std, lo, hi = mc.normal(0, 1), 1e-15, 1 - 1e-15
+  local z = {}
+  for i = 1, d.samples do
+    for a, c in ipairs(cols) do
+      z[a] = std:quantile(math.min(math.max(c.dist:cdf(d.native:get(c.pos, i)), lo), hi))
+    end
+    for a, c in ipairs(cols) do
+      local s = 0
+      for b = 1, a do s = s + Lc[a][b] * z[b] end
+      d.native:set(c.pos, i, c.dist:quantile(math.min(math.max(std:cdf(s), lo), hi)))
+    end
+  end
+  return d
+end
+
 --- apply(scenario) -> the scenario with the fit's fixed parameters set (same name; its label says
 --- where the fit came from). With mc.run{ uncertain = fit:uncertain() } the whole fit is in use.
 function Fit:apply(scenario)
@@ -543,6 +602,22 @@ function M.load(path)
     objective = obj.objective, dof = obj.dof, iterations = obj.iterations, converged = obj.converged, why = obj.why,
     params = {}, residuals = {}, indicators = {}, notes = {}, observations = obj.observations }, Fit)
   if type(fit.label) ~= "string" then fail("data", "%s: \"label\" must be a string", path) end
+  if obj.correlation ~= nil then   -- rows of numbers or null, one per parameter
+    local c = obj.correlation
+    local ok = type(c) == "table" and #c == #obj.params
+    fit.correlation = {}
+    for i = 1, ok and #c or 0 do
+      if type(c[i]) ~= "table" or #c[i] ~= #obj.params then ok = false break end
+      fit.correlation[i] = {}
+      for j = 1, #c[i] do
+        local r = c[i][j]
+        if r == json.null then r = nil
+        elseif not (finite(r) and r >= -1 - 1e-9 and r <= 1 + 1e-9) then ok = false end
+        fit.correlation[i][j] = r
+      end
+    end
+    if not ok then fail("data", "%s: \"correlation\" must be %d rows of %d numbers in [-1, 1] or null", path, #obj.params, #obj.params) end
+  end
   for i, p in ipairs(obj.params) do
     local se = p.se ~= json.null and p.se or nil
     if type(p.name) ~= "string" or not finite(p.estimate) or not finite(p.lo) or not finite(p.hi)

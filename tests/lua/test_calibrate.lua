@@ -200,6 +200,7 @@ T.test("the fit replaces judgement distributions in Monte Carlo, and reads back 
   T.eq(back.label, fit.label)
   T.eq(back:param("sme_exit_rate").estimate, fit:param("sme_exit_rate").estimate)
   T.eq(back:param("sme_exit_rate").se, fit:param("sme_exit_rate").se)
+  T.eq(back.correlation[1][2], fit.correlation[1][2])
   local sc = require("tuiyan.scenarios.wuwei").build()
   local r = tuiyan.mc.run{ scenario = back:apply(sc.baseline), uncertain = back:uncertain(), samples = 64,
     years = { 2025 }, track = { "hte_count" } }
@@ -260,6 +261,42 @@ T.test("a parameter the data do not identify keeps its judgement distribution in
   T.eq(fit:fixed().c, nil)
   T.truthy(fit:uncertain().a ~= nil)
   T.truthy(fit:to_text():find("not identified by these data", 1, true))
+end)
+
+T.test("fit:draws gives the fitted parameters the fit's correlation, each keeping its distribution", function()
+  -- a fit file: a = 0 ± 1 within [-10, 10], b = 5 ± 2 within [-20, 30], correlation 0.8 (both bounds
+  -- 5 sd and more away, so the draws are normal to within 6e-7 of their mass)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "wb"))
+  f:write(json.encode({ kind = "tuiyan calibration", version = 1, label = "fitted from a test",
+    params = { { name = "a", estimate = 0, se = 1, lo = -10, hi = 10, state = "free" },
+      { name = "b", estimate = 5, se = 2, lo = -20, hi = 30, state = "free" } },
+    correlation = { { 1, 0.8 }, { 0.8, 1 } } }))
+  f:close()
+  local fit = tuiyan.calibrate.load(path)
+  os.remove(path)
+  local scen = tuiyan.scenario.new{ model = toy() }
+  local n = 4000
+  local function stats(d)
+    local sa, sb, saa, sbb, sab = 0, 0, 0, 0, 0
+    for i = 1, n do
+      local a, b = d:get("a", i), d:get("b", i)
+      T.truthy(a >= -10 and a <= 10 and b >= -20 and b <= 30, "within the bounds")
+      sa, sb, saa, sbb, sab = sa + a, sb + b, saa + a * a, sbb + b * b, sab + a * b
+    end
+    local ma, mb = sa / n, sb / n
+    local va, vb = saa / n - ma * ma, sbb / n - mb * mb
+    return ma, mb, math.sqrt(va), math.sqrt(vb), (sab / n - ma * mb) / math.sqrt(va * vb)
+  end
+  local d = fit:draws{ scenario = scen, samples = n, seed = 7 }
+  local ma, mb, sda, sdb, r = stats(d)
+  -- sampling error with 4,000 draws: mean ±0.016 sd, sd ±1.1 %, r ±0.006 (1 se); allowed about 5 se
+  T.near(r, 0.8, 0.03)
+  T.near(ma, 0, 0.08); T.near(mb, 5, 0.16 / 5)
+  T.near(sda, 1, 0.06); T.near(sdb, 2, 0.06)
+  local _, _, _, _, r0 = stats(tuiyan.mc.draw{ scenario = scen, samples = n, seed = 7, uncertain = fit:uncertain() })
+  T.truthy(math.abs(r0) < 0.05, "without fit:draws the two are drawn apart: r = " .. r0)
+  T.eq(fit:draws{ scenario = scen, samples = n, seed = 7 }:bytes(), d:bytes())
 end)
 
 T.test("the optimiser's binding passes the residual function's own error on, unchanged", function()
