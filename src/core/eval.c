@@ -19,7 +19,10 @@
 #include "model_internal.h"
 
 #define BLK TY_EVAL_BLOCK
-_Static_assert(BLK % 4 == 0, "the finite kernel takes lanes four at a time");
+_Static_assert(BLK % 16 == 0, "the finite kernel takes lanes sixteen at a time");
+
+/* How check_finite looks at an element after a program (plan_checks). */
+enum { CHECK_ALL = 0, CHECK_LANE0, CHECK_ONCE_ALL, CHECK_ONCE_LANE0 };
 
 /* An instruction with its slots turned into pointers for this run's workspace. */
 typedef struct RunInstr {
@@ -34,6 +37,7 @@ typedef struct RunInstr {
     int uniform;               /* every lane gets the same value: computed once, then filled */
     int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
     int invariant;             /* later years: same values every year, run once a block */
+    int check;                 /* the last writer of an element: CHECK_ALL, CHECK_LANE0 or -1 */
     double *powers;            /* growth with an invariant rate: (1 + rate)^(2^j), j < npowers */
 } RunInstr;
 
@@ -51,6 +55,13 @@ typedef struct Run {
                                 * and growth powers (plan_invariants) */
     int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
     unsigned char *check_first, *check_rest;   /* per element of order: CHECK_* */
+    /* Finite checks, fast path: each element's last writer checks what it wrote while it is in
+     * the cache (RunInstr.check), noting a value not finite here; elements no instruction
+     * writes (stocks, after the first year) are checked from these lists, for the first
+     * program [0] and the later one [1]. */
+    int nonfinite;
+    const double **unwritten[2];
+    size_t nunwritten[2];
     RunInstr *first, *rest;
     const double **argv;
     TyValue *inputs;           /* per element; kind meaningful for params and levers */
@@ -182,12 +193,12 @@ static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_
         const double *a = in->a, *b = in->b, *c = in->c;
         if (in->uniform) {
             K->fill(o, uniform_value(r, in, year));
-            continue;
+            goto written;
         }
         if (in->cond_uniform) {
             if (a[0] != a[0]) K->fill(o, a[0]);   /* a NaN condition gives NaN (expr_if) */
             else K->copy(o, a[0] != 0.0 ? b : c);
-            continue;
+            goto written;
         }
         switch (in->op) {
         case TY_OP_NEG: K->neg(o, a); break;
@@ -247,6 +258,11 @@ static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_
             return ty_error_set(r->err, TY_EINTERNAL, "model evaluator: unknown instruction %d",
                                 in->op);
         }
+    written:
+        if (in->check >= 0) {
+            const double *v = o;
+            r->nonfinite |= in->check == CHECK_LANE0 ? !isfinite(v[0]) : !K->finite(&v, 1);
+        }
     }
     return TY_OK;
 }
@@ -277,20 +293,6 @@ static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr
 }
 
 static int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
-
-/* 1 when every value is finite, by the bits of x - x as the kernels' finite (a run of many samples
- * checks every per-sample value it is given; this keeps that a fraction of the run). */
-static int all_finite(const double *restrict v, size_t n)
-{
-    uint64_t acc = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = v[i] - v[i];
-        uint64_t b;
-        memcpy(&b, &d, sizeof b);
-        acc |= b;
-    }
-    return acc == 0;
-}
 
 static TyStatus check_value(Run *r, const char *name, const TyValue *v)
 {
@@ -323,7 +325,7 @@ static TyStatus check_value(Run *r, const char *name, const TyValue *v)
                                 "'%s' is set to %zu values, but the run needs %zu (%s)", name,
                                 v->n, want, v->kind == TY_VALUE_SAMPLES ? "one per sample"
                                                                         : "years × samples");
-        if (all_finite(v->values, v->n)) return TY_OK;
+        if (r->k->finite_n(v->values, v->n)) return TY_OK;   /* the common case, vectorised */
         for (size_t i = 0; i < v->n; i++)
             if (!isfinite(v->values[i]))
                 return ty_error_set(r->err, TY_EDATA,
@@ -417,23 +419,30 @@ static int year_free(int op)
         && op != TY_OP_GROWTH && op != TY_OP_INTERP;
 }
 
-enum { CHECK_ALL = 0, CHECK_LANE0, CHECK_ONCE_ALL, CHECK_ONCE_LANE0 };
-
 /* How check_finite looks at each element after a program: every lane; lane 0 of a uniform
  * value (a fill); an invariant value only in the program's first year (after that it is the
- * same values, already checked). */
-static void plan_checks(const Run *r, const RunInstr *prog, const EvalInstr *src, size_t n,
-                        int *last_writer, unsigned char *check)
+ * same values, already checked). The fast path's plan too: the check each last writer makes
+ * (an invariant one runs, and checks, only in the program's first year), and the elements no
+ * instruction writes, checked every year in all lanes. */
+static void plan_checks(const Run *r, RunInstr *prog, const EvalInstr *src, size_t n,
+                        int *last_writer, unsigned char *check, const double **unwritten,
+                        size_t *nunwritten)
 {
     const TyModel *m = r->m;
     for (int s = 0; s < m->nslots; s++) last_writer[s] = -1;
-    for (size_t i = 0; i < n; i++) last_writer[src[i].dst] = (int)i;
+    for (size_t i = 0; i < n; i++) {
+        last_writer[src[i].dst] = (int)i;
+        prog[i].check = -1;
+    }
+    *nunwritten = 0;
     for (size_t k = 0; k < m->norder; k++) {
         const MElem *e = &m->elems[m->order[k]];
         int w = e->kind == TY_ELEM_STOCK ? -1 : last_writer[e->slot];
         if (w < 0) check[k] = CHECK_ALL;
         else if (prog[w].invariant) check[k] = prog[w].uniform ? CHECK_ONCE_LANE0 : CHECK_ONCE_ALL;
         else check[k] = prog[w].uniform ? CHECK_LANE0 : CHECK_ALL;
+        if (w < 0) unwritten[(*nunwritten)++] = slot_ptr(r, e->slot);
+        else prog[w].check = prog[w].uniform ? CHECK_LANE0 : CHECK_ALL;
     }
 }
 
@@ -591,6 +600,8 @@ static void run_free(Run *r)
     ty_free(r->has_input);
     ty_free(r->check_first);
     ty_free(r->check_rest);
+    ty_free(r->unwritten[0]);
+    ty_free(r->unwritten[1]);
 }
 
 static TyStatus run_alloc(Run *r)
@@ -634,12 +645,16 @@ static TyStatus check_finite(Run *r, const unsigned char *check, int later, int 
                              size_t offset, size_t live)
 {
     const TyModel *m = r->m;
+    /* All finite, the common case (the writers' checks and the unwritten); else find the first
+     * in evaluation order. */
+    int w = year != m->first_year;
+    if (!r->nonfinite && r->k->finite(r->unwritten[w], r->nunwritten[w])) return TY_OK;
     for (size_t k = 0; k < m->norder; k++) {
         const MElem *e = &m->elems[m->order[k]];
         const double *v = slot_ptr(r, e->slot);
         int how = check[k];
         if (later && (how == CHECK_ONCE_ALL || how == CHECK_ONCE_LANE0)) continue;
-        if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : r->k->finite(v))
+        if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : r->k->finite(&v, 1))
             continue;
         for (size_t i = 0; i < live; i++) {
             if (isfinite(v[i])) continue;
@@ -686,15 +701,18 @@ static void update_stocks(Run *r)
             r->k->axpy(o, slot_ptr(r, e->flow_slots[f]), e->flow_factors[f]);
     }
     for (size_t s = 0; s < m->nstocks; s++)
-        memcpy(slot_ptr(r, m->elems[m->stocks[s]].slot), r->scratch + s * BLK,
-               BLK * sizeof(double));
+        r->k->copy(slot_ptr(r, m->elems[m->stocks[s]].slot), r->scratch + s * BLK);
 }
 
 /* Per-sample values into a slot; lanes past the live samples get lane 0's value, so every
  * lane of every slot holds a value some live sample also has (no stale inf/NaN, and the
  * block-wide finite check stays exact). */
-static void fill_samples(double *o, const double *values, size_t live)
+static void fill_samples(const Run *r, double *o, const double *values, size_t live)
 {
+    if (live == BLK) {
+        r->k->copy(o, values);                /* vector moves: memcpy's rep movs is slower here */
+        return;
+    }
     memcpy(o, values, live * sizeof(double));
     for (size_t i = live; i < BLK; i++) o[i] = values[0];
 }
@@ -704,7 +722,7 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
     const TyModel *m = r->m;
     for (size_t e = 0; e < m->nelems; e++) {
         if (!is_input(m->elems[e].kind) || r->inputs[e].kind != TY_VALUE_SAMPLES) continue;
-        fill_samples(slot_ptr(r, m->elems[e].slot), r->inputs[e].values + offset, live);
+        fill_samples(r, slot_ptr(r, m->elems[e].slot), r->inputs[e].values + offset, live);
     }
     for (int year = m->first_year; year <= m->last_year; year++) {
         size_t yi = (size_t)(year - m->first_year);
@@ -715,9 +733,10 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
             if (v->kind == TY_VALUE_SERIES)
                 r->k->fill(o, v->values[year - v->first_year]);
             else if (v->kind == TY_VALUE_SAMPLES_BY_YEAR)
-                fill_samples(o, v->values + yi * r->nsamples + offset, live);
+                fill_samples(r, o, v->values + yi * r->nsamples + offset, live);
         }
         int first = year == m->first_year, later = year > m->first_year + 1;
+        r->nonfinite = 0;
         TyStatus st = first ? exec(r, r->first, m->nfirst, year, live, 0)
                             : exec(r, r->rest, m->nrest, year, live, later);
         if (!st && !r->opt->allow_nonfinite)
@@ -727,7 +746,7 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
         for (int i = 0; i < m->nrings; i++) {
             const MElem *e = &m->elems[m->ring_elems[i]];
             double *row = r->rings + r->ring_off[i] + (yi % (size_t)e->ring_depth) * BLK;
-            memcpy(row, slot_ptr(r, e->slot), BLK * sizeof(double));
+            r->k->copy(row, slot_ptr(r, e->slot));
         }
         if (year < m->last_year) update_stocks(r);
     }
@@ -771,9 +790,22 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
             st = ty_error_set(err, TY_ENOMEM, "out of memory");
             goto done;
         }
-        plan_checks(&r, r.first, m->prog_first, m->nfirst, last_writer, r.check_first);
-        plan_checks(&r, r.rest, m->prog_rest, m->nrest, last_writer, r.check_rest);
+        r.unwritten[0] = ty_calloc(m->norder + 1, sizeof(double *));
+        r.unwritten[1] = ty_calloc(m->norder + 1, sizeof(double *));
+        if (!r.unwritten[0] || !r.unwritten[1]) {
+            ty_free(last_writer);
+            st = ty_error_set(err, TY_ENOMEM, "out of memory");
+            goto done;
+        }
+        plan_checks(&r, r.first, m->prog_first, m->nfirst, last_writer, r.check_first,
+                    r.unwritten[0], &r.nunwritten[0]);
+        plan_checks(&r, r.rest, m->prog_rest, m->nrest, last_writer, r.check_rest,
+                    r.unwritten[1], &r.nunwritten[1]);
         ty_free(last_writer);
+        if (opt->allow_nonfinite) {           /* nothing to check */
+            for (size_t i = 0; i < m->nfirst; i++) r.first[i].check = -1;
+            for (size_t i = 0; i < m->nrest; i++) r.rest[i].check = -1;
+        }
     }
 
     for (size_t off = 0; off < opt->nsamples && !st; off += BLK) {

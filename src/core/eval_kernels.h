@@ -44,8 +44,10 @@ typedef struct EvalKernels {
                    const double *ys, int n);
     /* o += k * a */
     void (*axpy)(double *restrict o, const double *restrict a, double k);
-    /* 1 when every lane is finite */
-    int (*finite)(const double *restrict v);
+    /* 1 when every lane of every one of the n blocks is finite */
+    int (*finite)(const double *const *v, size_t n);
+    /* 1 when all n values are finite (any n) */
+    int (*finite_n)(const double *v, size_t n);
 } EvalKernels;
 
 extern const EvalKernels eval_kernels_scalar, eval_kernels_sse2, eval_kernels_avx2,
