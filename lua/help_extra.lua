@@ -5,6 +5,20 @@
 -- the better home for a Lua function's documentation is above its definition; this file is read
 -- as text by lua/help.lua and never run.
 
+-- ---- Register (src/bind/register.c; docs/registers.md) ----
+
+--- Register:name() -> the register's file name.
+
+--- Register:title() -> the `# title: …` the file gives, or nil.
+
+--- Register:columns() -> { name, ... } the register's columns: credit_code, name, county (when
+--- given), then the file's others in its order and derived ones (ip_core) last.
+
+--- Register:row(i) -> { credit_code, name, county, line, <column> = value, ... } the i-th firm-year
+--- (amounts in 万元, dates as YYYY-MM-DD, yes/no as 1/0; empty cells absent).
+
+--- Register:has(column) -> whether the register has that column.
+
 -- ---- Plan (src/bind/plan.c) ----
 
 --- Plan:name() -> the plan's name (its file name, or the name given to tuiyan.plan.new).

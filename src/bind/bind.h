@@ -6,6 +6,7 @@
 #include <lua.h>
 
 int luaopen_tuiyan_plan(lua_State *L);
+int luaopen_tuiyan_register(lua_State *L);
 int luaopen_tuiyan_io(lua_State *L);
 int luaopen_tuiyan_text(lua_State *L);
 int luaopen_tuiyan_json(lua_State *L);

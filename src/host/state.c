@@ -11,6 +11,7 @@
 /* Native modules, by the name `require` knows them. Private modules start with '_'. */
 static const luaL_Reg native_modules[] = {
     {"_tuiyan.plan", luaopen_tuiyan_plan},
+    {"_tuiyan.register", luaopen_tuiyan_register},
     {"_tuiyan.io", luaopen_tuiyan_io},
     {"_tuiyan.text", luaopen_tuiyan_text},
     {"_tuiyan.json", luaopen_tuiyan_json},

@@ -113,6 +113,14 @@ run "$BIN" calibrate notamodel.lua toy.csv --param a=0..1
 expect_code 2 "a file that returns no model"
 expect_err "notamodel.lua returns neither a model nor a table with build()" "the file is named"
 
+# The correlated draws in sample ranges: two shards merged give the unsharded run's bytes.
+"$BIN" run "$ROOT/scenarios/wuwei_uncertainty.lua" res/fit.json --samples 10000 --format json --out full --quiet 2>/dev/null
+"$BIN" run "$ROOT/scenarios/wuwei_uncertainty.lua" res/fit.json --samples 10000 --samples-range 0..8192 --format json --out s1 --quiet 2>/dev/null
+"$BIN" run "$ROOT/scenarios/wuwei_uncertainty.lua" res/fit.json --samples 10000 --samples-range 8192..10000 --format json --out s2 --quiet 2>/dev/null
+run "$BIN" merge s1 s2 --out merged --quiet
+expect_code 0 "merge the two sample ranges of the run on the fit"
+expect_same full/wuwei_uncertainty.json merged/wuwei_uncertainty.json "sample ranges on the fit merge into the whole run"
+
 # Bad inputs.
 run "$BIN" calibrate wuwei "$PLAN" --param sme_exit_rat=0..1
 expect_code 2 "an unknown parameter"
