@@ -1,0 +1,48 @@
+-- bench/register_bench.lua — tuiyan's side of the register row of `make bench` (bench/register_rows.py
+-- runs it): a register loaded once, then checked against both criteria sets (hte and tsme) REPS
+-- times; prints one line of JSON: the load's wall seconds, the medians of CPU seconds (os.clock)
+-- and wall seconds of one check of both sets, the process's peak resident memory, and each set's
+-- summary (qualifying firms, per criterion met / not met / unknown and the sum of shortfalls) for
+-- bench/register_rows.py to compare with the numpy peer's.
+--
+--   tuiyan run bench/register_bench.lua REGISTER.csv REPS
+local mc = tuiyan.mc
+local json = require "_tuiyan.json"
+
+local path, reps = arg[1], math.tointeger(tonumber(arg[2] or "5"))
+
+local function median(ts)
+  local s = { table.unpack(ts) }
+  table.sort(s)
+  return s[math.floor(#s / 2) + 1]
+end
+
+local t0 = mc.now()
+local reg = assert(tuiyan.register.load(path))
+local load_s = mc.now() - t0
+
+local cpu, wall, checks = {}, {}, {}
+for r = 1, reps do
+  collectgarbage()
+  local c0, w0 = os.clock(), mc.now()
+  local hte = assert(reg:check("hte"))
+  local tsme = assert(reg:check("tsme"))
+  cpu[r], wall[r] = os.clock() - c0, mc.now() - w0
+  if r == reps then checks = { hte = hte:summary(), tsme = tsme:summary() } end
+  hte, tsme = nil, nil
+end
+
+local function summary(s)
+  local crit = setmetatable({}, json.array_meta)
+  for k, c in ipairs(s.criteria) do
+    crit[k] = setmetatable({ id = c.id, met = c.met, not_met = c.not_met, unknown = c.unknown, shortfall = c.shortfall },
+      { __jsonorder = { "id", "met", "not_met", "unknown", "shortfall" } })
+  end
+  return setmetatable({ n = s.n, qualifies = s.qualifies, candidates = s.candidates, criteria = crit },
+    { __jsonorder = { "n", "qualifies", "candidates", "criteria" } })
+end
+
+io.stdout:write(json.encode(setmetatable({ rows = #reg, load_s = load_s, median_s = median(cpu),
+  median_wall_s = median(wall), peak_mb = mc.peak_memory() / 1048576,
+  hte = summary(checks.hte), tsme = summary(checks.tsme) },
+  { __jsonorder = { "rows", "load_s", "median_s", "median_wall_s", "peak_mb", "hte", "tsme" } })), "\n")
