@@ -207,10 +207,17 @@ or json; with --out, DIR/NAME_unparsed.csv). Add the actuals and `tuiyan progres
     help = [[
 MODEL: a standard model's name (wuwei) or a .lua file returning a model (or a table whose
 build(opts) makes one). PLAN: the plan whose actuals the model is fitted to. Weighted least
-squares on relative errors; the report gives each parameter's estimate ± standard error, the
-bounds that bind, the residual of every indicator-year and (html, svg) charts of fitted against
-actual. With --out DIR the fit is also written to DIR/fit.json, which Monte Carlo reads back.
-csv and svg need --out.
+squares on relative errors, (fitted - actual) / actual, over the indicator-years of --years
+(default: every year with an actual); the model runs from the first year with its starting
+points set to the plan's actuals of that year, and residuals count from the next year.
+--param NAME=LO..HI fits NAME within [LO, HI]; --param NAME takes the range of its judgement
+distribution; without --param, the model's own default set. --set NAME=VALUE fixes a value for
+the fit (the start year's GDP, say). The report gives each parameter's estimate ± standard error
+(s²(JᵀJ)⁻¹), the bounds that bind, the strongest correlation, the residual of every
+indicator-year and (html, svg) charts of fitted against actual. --format json is the fit file;
+with --out DIR it is also written to DIR/fit.json, which Monte Carlo reads back:
+tuiyan run scenarios/wuwei_uncertainty.lua DIR/fit.json. csv and svg need --out.
+An unknown parameter or LO >= HI: exit 2; too few actuals for the parameters: exit 3.
 ]] },
 
   { name = "register", module = "_host.register_cli", args = { 1, 1, need = "a register file" },
