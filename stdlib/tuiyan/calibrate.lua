@@ -7,7 +7,8 @@
 --     years = { 2016, 2017, 2018, 2019, 2020, 2021 }, weights = { rd_intensity = 2 } }
 --   fit.params[1].estimate, fit.params[1].se, fit.residuals, fit.converged
 --   tuiyan.report.emit(fit, "calibrate")          -- text, md, html (charts), json, xlsx
---   mc.run{ scenario = fit:apply(base), uncertain = fit:uncertain(), ... }
+--   local s = fit:apply(base)                      -- binding parameters fixed at their bound
+--   mc.run{ scenario = s, uncertain = fit:uncertain(), draws = fit:draws{ scenario = s }, ... }
 --
 -- How it runs the model: from the first calibration year, with the params marked start_of set to
 -- the plan's actuals of that year (a model that starts later is rebuilt from that year when it
@@ -16,7 +17,8 @@
 -- are left out. Uncertainty: se from s² (JᵀJ)⁻¹ at the estimate, s² = the weighted sum of squares
 -- over the degrees of freedom (indicator-years minus free parameters): the spread the residuals
 -- show, not one assumed in advance. A parameter on a bound has no se: the bound binds, and the
--- report says so; one the data do not move is "not identified".
+-- report says so; one the data do not move is "not identified" (and keeps its judgement
+-- distribution in Monte Carlo). fit:draws keeps the estimates' correlations in the draws.
 local optim = require "_tuiyan.optim"
 local json = require "_tuiyan.json"
 local host = require "_tuiyan.host"
