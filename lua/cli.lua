@@ -98,6 +98,15 @@ function M.traced(e)
   -- An error already carrying its traceback (a sandboxed package's) passes unchanged too.
   if host.is_error(e) and (e.code ~= host.exit.script or e.traced) then return e end
   local msg = host.is_error(e) and e.message or tostring(e)
+  -- a misspelt method (p:progres()): the documented method it most likely meant
+  local method = type(msg) == "string" and msg:match("attempt to call a nil value %(method '([%a_][%w_]*)'%)")
+  if method then
+    local ok, fns = pcall(function() return require("_host.help").functions() end)
+    local names = {}
+    for _, f in ipairs(ok and fns or {}) do names[#names + 1] = f.name:match(":([%a_][%w_]*)$") end
+    local best = require("_tuiyan.text").closest(method, names)
+    if best then msg = msg .. ("; did you mean '%s'?"):format(best) end
+  end
   local err = host.error(host.exit.script, debug.traceback(msg, 2))
   err.traced = true
   return err

@@ -9,7 +9,9 @@
 --               methods taking an indicator id, that plan's ids; for `run:get("`, `run:series("`,
 --               `model:element("`, `scenario:value("` the model's elements; after `indicator = "`
 --               the ids of every plan held in a global, after `element = "`/`lever = "` the
---               elements of every model held in a global; any other string: file names.
+--               elements of every model held in a global; a Chinese name where an id goes
+--               completes to the id (p:actual("高新<Tab> -> hte_count); any other string: file
+--               names (readline's own completion, src/bind/readline.c).
 --
 -- Completion never runs the analyst's code: values are found by raw reads of tables and
 -- metatables only (the one exception is calling ids()/element lists on tuiyan's own objects).
@@ -109,13 +111,14 @@ local function model_elements(m)
   return out
 end
 
--- The indicator ids or element names an object offers inside a string argument, or nil.
+-- The indicator ids or element names an object offers inside a string argument, or nil; and
+-- the plan they come from (for completing a Chinese name to its id).
 local function words_of(obj, method)
   local name = metaname(obj)
   if ID_METHODS[method] then
-    if name == "tuiyan.Plan" then return obj:ids() end
+    if name == "tuiyan.Plan" then return obj:ids(), obj end
     local plan = type(obj) == "table" and rawget(obj, "plan")
-    if metaname(plan) == "tuiyan.Plan" then return plan:ids() end
+    if metaname(plan) == "tuiyan.Plan" then return plan:ids(), plan end
     if name == "tuiyan.City" then
       local ok, ids = pcall(obj.ids, obj)
       if ok then return ids end
@@ -148,6 +151,20 @@ local function held(env, want)
   return out
 end
 
+-- The ids of a plan whose Chinese name starts with `partial` (else contains it): typing
+-- p:actual("高新<Tab> completes to the id.
+local function ids_by_name(plan, partial)
+  if not partial:find("[\128-\255]") then return {} end
+  local starts, contains = {}, {}
+  for _, id in ipairs(plan:ids()) do
+    local ok, info = pcall(plan.info, plan, id)
+    local name = ok and type(info) == "table" and info.name or ""
+    if name:sub(1, #partial) == partial then starts[#starts + 1] = id
+    elseif name:find(partial, 1, true) then contains[#contains + 1] = id end
+  end
+  return #starts > 0 and starts or contains
+end
+
 local function filter(words, partial, prefix)
   local out, seen = {}, {}
   for _, w in ipairs(words) do
@@ -167,8 +184,13 @@ local function in_string(env, before, partial)
     local obj_path, method = callee:match("^(.*)[%.:]([%a_][%w_]*)$")
     if obj_path then
       local obj = lookup(env, obj_path)
-      local words = obj ~= nil and words_of(obj, method)
-      if words then return filter(words, partial) end
+      local words, plan
+      if obj ~= nil then words, plan = words_of(obj, method) end
+      if words then
+        local by_name = plan and ids_by_name(plan, partial) or {}
+        if #by_name > 0 then return by_name end
+        return filter(words, partial)
+      end
     end
     -- a method taking an id, on an object that is not a plain name (p:progress():get("): no guess
     if before:match("[%)%]]%s*[:%.]" .. callee .. "%s*%(%s*[\"']$") and (ID_METHODS[callee] or ELEMENT_METHODS[callee]) then
@@ -177,8 +199,12 @@ local function in_string(env, before, partial)
   end
   local key = before:match("([%a_][%w_]*)%s*=%s*[\"']$")
   if key == "indicator" or key == "id" then
-    local words = {}
-    for _, p in ipairs(held(env, "plan")) do for _, id in ipairs(p:ids()) do words[#words + 1] = id end end
+    local words, by_name = {}, {}
+    for _, p in ipairs(held(env, "plan")) do
+      for _, id in ipairs(p:ids()) do words[#words + 1] = id end
+      for _, id in ipairs(ids_by_name(p, partial)) do by_name[#by_name + 1] = id end
+    end
+    if #by_name > 0 then return filter(by_name, "") end
     return filter(words, partial)
   elseif key == "element" or key == "lever" then
     local words = {}
@@ -186,6 +212,23 @@ local function in_string(env, before, partial)
     return filter(words, partial)
   end
   return nil
+end
+
+--- names_after(env, src, name, kind) -> the names that could stand where the unknown `name`
+--- stands in `src`: kind "method" (receiver:name), "field" (receiver.name) or "global".
+function M.names_after(env, src, name, kind)
+  local out = {}
+  if kind == "global" then
+    for _, kv in ipairs(keys_of(env)) do out[#out + 1] = kv[1] end
+    return out
+  end
+  local sep = kind == "method" and ":" or "%."
+  local receiver = src and src:match("([%a_][%w_%.]*)%s*" .. sep .. "%s*" .. name .. "[^%w_]")
+    or src and src:match("([%a_][%w_%.]*)%s*" .. sep .. "%s*" .. name .. "$")
+  local obj = receiver and lookup(env, receiver)
+  if obj == nil then return out end
+  for _, kv in ipairs(keys_of(obj, kind == "method")) do out[#out + 1] = kv[1] end
+  return out
 end
 
 --- candidates(env, text, line, start) -> list, append: the completions of `text`, the word that

@@ -1,6 +1,7 @@
 -- lua/pretty.lua — how the REPL shows a value. tuiyan's objects show themselves the way an analyst
--- reads them: a Plan as its progress table, a Progress, Comparison or tabular through to_text, a
--- model Run and a year series as year rows; any other table with sorted keys, aligned by display
+-- reads them: a Plan as its title and indicators (latest actual, targets as written), a model as
+-- its elements and assumptions, a Scenario as its overrides, a Progress, Comparison or tabular
+-- through to_text, a model Run and a year series as year rows; any other table with sorted keys, aligned by display
 -- width (Chinese counts two columns), nested to a depth limit, cycles marked. Never uses pairs()
 -- order; never calls a table's own __index or __pairs (raw reads).
 local format = require "tuiyan.format"
@@ -200,13 +201,151 @@ local function run_text(run)
   return table.concat(out, "\n")
 end
 
+local function budget()
+  return math.tointeger(tonumber(os.getenv("COLUMNS") or "")) or M.WIDTH
+end
+
+-- Rows of cells as aligned lines (display width), the last column cut to the width left.
+local function columns(rows, indent)
+  local w = {}
+  for _, r in ipairs(rows) do
+    for c = 1, #r - 1 do w[c] = math.max(w[c] or 0, width(r[c])) end
+  end
+  local out = {}
+  for _, r in ipairs(rows) do
+    local parts, used = {}, #indent
+    for c = 1, #r - 1 do parts[c] = pad(r[c], w[c]); used = used + w[c] + 2 end
+    local last = r[#r] or ""
+    if last ~= "" and used + width(last) > budget() then
+      last = require("_host.help").truncate(last, math.max(10, budget() - used))
+    end
+    parts[#r] = last
+    out[#out + 1] = (indent .. table.concat(parts, "  ")):gsub("%s+$", "")
+  end
+  return out
+end
+
+local function number_text(x)
+  if type(x) == "number" then return format.value(x) end
+  return tostring(x)
+end
+
+-- A plan: its title, then one line per indicator: id, name, unit, the latest actual, the targets
+-- as written. (plan:progress() shows where each stands.)
+local function plan_text(p)
+  local ids = p:ids()
+  local first, last
+  local rows = { { "id", "name", "unit", "latest", "targets" } }
+  for _, id in ipairs(ids) do
+    local info = p:info(id)
+    local ay = p:years(id, "actual")
+    local latest = #ay > 0 and ("%d  %s"):format(ay[#ay], number_text(p:actual(id, ay[#ay]))) or "—"
+    for _, y in ipairs(ay) do first = math.min(first or y, y); last = math.max(last or y, y) end
+    local targets = {}
+    for _, y in ipairs(p:years(id, "target")) do
+      targets[#targets + 1] = ("%d %s"):format(y, p:target_text(id, y) or number_text(p:target(id, y)))
+    end
+    rows[#rows + 1] = { id, info.name or "", info.unit or "", latest, table.concat(targets, ", ") }
+  end
+  local head = ("plan %s%s: %d indicator%s%s"):format(p:title(), p:title() ~= p:name() and (" (" .. p:name() .. ")") or "",
+    #ids, #ids == 1 and "" or "s", first and ((", actuals %d–%d"):format(first, last)) or ", no actuals")
+  local out = { head }
+  if #ids > 0 then for _, l in ipairs(columns(rows, "  ")) do out[#out + 1] = l end end
+  if #ids > 0 then out[#out + 1] = ":progress() shows where each stands; help() on it lists its methods" end
+  return table.concat(out, "\n")
+end
+
+-- A model definition: its elements (kind, name, unit, definition, the indicator it feeds), then
+-- the assumptions it carries (values not from the sources).
+local function model_text(m)
+  local els = rawget(m, "elements") or {}
+  local counts, order = {}, {}
+  for _, el in ipairs(els) do
+    if not counts[el.kind] then counts[el.kind] = 0; order[#order + 1] = el.kind end
+    counts[el.kind] = counts[el.kind] + 1
+  end
+  local parts = {}
+  for _, k in ipairs(order) do parts[#parts + 1] = ("%d %s"):format(counts[k], k) end
+  local out = { ("model %s, %d–%d: %d element%s (%s)"):format(tostring(rawget(m, "name")), rawget(m, "first_year"),
+    rawget(m, "last_year"), #els, #els == 1 and "" or "s", table.concat(parts, ", ")) }
+  local rows = { { "kind", "name", "unit", "definition" } }
+  for _, el in ipairs(els) do
+    local def
+    local opts = type(el.opts) == "table" and el.opts or {}
+    if el.kind == "stock" then
+      def = "init " .. tostring(opts.init)
+    elseif type(el.body) == "table" and getmetatable(el.body) == nil then
+      def = "by year"
+    else
+      def = el.body ~= nil and tostring(el.body) or ""
+    end
+    if type(el.body) == "number" then def = format.value(el.body) end
+    if opts.indicator then def = def .. "  → " .. tostring(opts.indicator) end
+    rows[#rows + 1] = { el.kind, el.name, el.unit or "", def }
+  end
+  for _, l in ipairs(columns(rows, "  ")) do out[#out + 1] = l end
+  local ok, assumed = pcall(function() return m:assumptions() end)
+  if ok and #assumed > 0 then
+    out[#out + 1] = ("assumptions (not from the source documents; change with a scenario or --set NAME=VALUE):")
+    local arows = {}
+    for _, a in ipairs(assumed) do
+      local v = type(a.value) == "number" and format.value(a.value) or "by year"
+      arows[#arows + 1] = { a.name, v .. (a.unit and a.unit ~= "1" and (" " .. a.unit) or ""), tostring(a.note) }
+    end
+    for _, l in ipairs(columns(arows, "  ")) do out[#out + 1] = l end
+  end
+  out[#out + 1] = ":run() runs it; .v.<Tab> completes an element's name"
+  return table.concat(out, "\n")
+end
+
+-- A scenario: what it changes from the model's defaults, each override with where it comes from.
+local function scenario_text(sc)
+  local model = rawget(sc, "model")
+  local label = rawget(sc, "label")
+  local head = ("scenario %s%s of model %s"):format(tostring(rawget(sc, "name")),
+    label and (" (" .. tostring(label) .. ")") or "", tostring(model and rawget(model, "name")))
+  local parents = {}
+  for _, p in ipairs(rawget(sc, "parents") or {}) do parents[#parents + 1] = tostring(rawget(p, "name")) end
+  if #parents > 0 then head = head .. ", from " .. table.concat(parents, " + ") end
+  local names, seen = {}, {}
+  local ok, layers = pcall(function() return sc:_all_layers() end)
+  for _, layer in ipairs(ok and layers or {}) do
+    for _, o in ipairs(layer) do
+      if not seen[o[1]] then seen[o[1]] = true; names[#names + 1] = o[1] end
+    end
+  end
+  local out = { head .. ":" }
+  if #names == 0 then
+    out[#out + 1] = "  no overrides: the model's defaults"
+  else
+    local rows = {}
+    for _, n in ipairs(names) do
+      local el = model and model:element(n)
+      local okv, text = pcall(function() return sc:setting(n) end)
+      rows[#rows + 1] = { n, okv and text or tostring(sc:value(n)),
+        el and type(el.body) == "number" and ("default " .. format.value(el.body)) or "" }
+    end
+    for _, l in ipairs(columns(rows, "  ")) do out[#out + 1] = l end
+  end
+  out[#out + 1] = ":run() runs it"
+  return table.concat(out, "\n")
+end
+
 -- Text of an object that knows how to show itself, or nil.
 local function object_text(v)
   local name = metaname(v)
   if name == "tuiyan.Plan" then
-    local ok, s = pcall(function() return v:progress():to_text() end)
-    if ok then return (s:gsub("\n$", "")) end
+    local ok, s = pcall(plan_text, v)
+    if ok then return s end
     return tostring(v)
+  end
+  if name == "tuiyan.ModelDef" then
+    local ok, s = pcall(model_text, v)
+    if ok then return s end
+  end
+  if name == "tuiyan.Scenario" then
+    local ok, s = pcall(scenario_text, v)
+    if ok then return s end
   end
   if name == "tuiyan.Run" and type(rawget(v, "values")) == "table" then
     local ok, s = pcall(run_text, v)

@@ -22,11 +22,54 @@ local function incomplete(err)
   return err ~= nil and err:find("<eof>$") ~= nil
 end
 
--- Loads a chunk: the expression form first, then the statement form. Returns fn, or nil, err.
+local KEYWORDS = { ["and"] = 1, ["break"] = 1, ["do"] = 1, ["else"] = 1, ["elseif"] = 1, ["end"] = 1,
+  ["false"] = 1, ["for"] = 1, ["function"] = 1, ["goto"] = 1, ["if"] = 1, ["in"] = 1, ["local"] = 1,
+  ["nil"] = 1, ["not"] = 1, ["or"] = 1, ["repeat"] = 1, ["return"] = 1, ["then"] = 1, ["true"] = 1,
+  ["until"] = 1, ["while"] = 1 }
+
+-- `NAME = expr` or `a.b = expr` (one target): the expression's results are kept, so a loader that
+-- fails (p = tuiyan.plan.load("x.csv") gives nil, err) has its error shown at once instead of the
+-- err being dropped by the assignment: "p = nil: x.csv:3:2: ...". Returns fn or nil.
+local function compile_assignment(src, env)
+  local target, rhs = src:match("^%s*([%a_][%w_%.]*)%s*=%s*(.-)%s*;?%s*$")
+  if not target or rhs == "" or rhs:sub(1, 1) == "=" then return nil end
+  for part in (target .. "."):gmatch("([^%.]*)%.") do
+    if not part:match("^[%a_][%w_]*$") or KEYWORDS[part] then return nil end
+  end
+  local expr = load("return " .. rhs, "=stdin", "t", env)
+  local assign = expr and load(target .. " = ...", "=stdin", "t", env)
+  if not assign then return nil end
+  return function()
+    local r = table.pack(expr())
+    assign(r[1])
+    if r[1] == nil and r.n >= 2 and r[2] ~= nil then
+      local e = r[2]
+      local code = host.is_error(e) and e.code ~= 0 and e.code or host.exit.script
+      error(host.error(code, ("%s = nil: %s"):format(target, tostring(e))), 0)
+    end
+  end
+end
+
+-- Loads a chunk: the expression form first, then a single assignment, then the statement form.
+-- Returns fn, or nil, err.
 local function compile(src, env)
   local fn = load("return " .. src, "=stdin", "t", env)
   if fn then return fn end
+  fn = compile_assignment(src, env)
+  if fn then return fn end
   return load(src, "=stdin", "t", env)
+end
+
+-- "; did you mean 'x'?" for an error naming an unknown method, field or global, from the names
+-- the receiver in the source actually has (core/suggest.c through _tuiyan.text.closest).
+local function did_you_mean(text, src, env)
+  local kind, name = text:match("attempt to call a nil value %((%a+) '([%a_][%w_]*)'%)")
+  if not kind then kind, name = text:match("attempt to index a nil value %((%a+) '([%a_][%w_]*)'%)") end
+  if not kind or (kind ~= "method" and kind ~= "field" and kind ~= "global") then return "" end
+  local ok, names = pcall(require("_host.complete").names_after, env, src, name, kind)
+  if not ok or #names == 0 then return "" end
+  local best = require("_tuiyan.text").closest(name, names)
+  return best and ("; did you mean '%s'?"):format(best) or ""
 end
 
 -- An error as the analyst should read it: a tuiyan.Error as its message; a traceback without
@@ -72,7 +115,7 @@ local function help(...)
 end
 
 -- Runs one chunk; prints its values, or the error on stderr. Returns nil or the error.
-local function evaluate(fn, interactive)
+local function evaluate(fn, interactive, src, env)
   local res
   if interactive then
     res = table.pack(rl.interruptible(fn))
@@ -85,7 +128,10 @@ local function evaluate(fn, interactive)
     return nil
   end
   io.stdout:flush()
-  io.stderr:write(error_text(res[2]), "\n")
+  local text = error_text(res[2])
+  local hint = did_you_mean(text:match("^[^\n]*"), src, env)
+  if hint ~= "" then text = text:gsub("^([^\n]*)", "%1" .. hint:gsub("%%", "%%%%"), 1) end
+  io.stderr:write(text, "\n")
   return res[2]
 end
 
@@ -127,7 +173,7 @@ local function plain_loop(env)
         io.stderr:write(err, "\n")
         e = err
       else
-        e = evaluate(fn, false)
+        e = evaluate(fn, false, src, env)
       end
       if e ~= nil and first_error == nil then first_error = e end
     end
@@ -176,7 +222,7 @@ local function interactive_loop(env)
             if not ok then io.stderr:write("tuiyan: history off: ", tostring(herr), "\n") hist = nil end
           end
         end
-        if not fn then io.stderr:write(err, "\n") else evaluate(fn, true) end
+        if not fn then io.stderr:write(err, "\n") else evaluate(fn, true, src, env) end
       end
     end
   end

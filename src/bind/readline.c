@@ -42,6 +42,7 @@ typedef struct CompletionRequest {
     char **items;       /* malloc'd candidates, handed to readline one by one */
     size_t count, next;
     char append;        /* appended after a single match ('\0': nothing) */
+    int files;          /* the completer asked for file names (it returned false) */
 } CompletionRequest;
 
 static CompletionRequest pending;
@@ -98,6 +99,7 @@ static int complete_in_lua(lua_State *L)
     lua_pushinteger(L, rq->end);
     lua_call(L, 4, 2);                                           /* [rq, list, append] */
     if (lua_type(L, -1) == LUA_TSTRING) rq->append = lua_tostring(L, -1)[0];
+    if (lua_type(L, -2) == LUA_TBOOLEAN && !lua_toboolean(L, -2)) rq->files = 1;
     if (lua_type(L, -2) != LUA_TTABLE) return 0;
     lua_Integer n = luaL_len(L, -2);
     if (n <= 0) return 0;
@@ -130,7 +132,7 @@ static char *match_generator(const char *text, int state)
 
 static char **attempted_completion(const char *text, int start, int end)
 {
-    rl_attempted_completion_over = 1;   /* never fall back to file names */
+    rl_attempted_completion_over = 1;   /* file names only when the completer asks for them */
     lua_State *L = completion_state;
     if (L == NULL || completer_ref == LUA_NOREF || !lua_checkstack(L, 8)) return NULL;
     pending_clear();
@@ -142,6 +144,14 @@ static char **attempted_completion(const char *text, int start, int end)
     lua_pushlightuserdata(L, &pending);
     int status = lua_pcall(L, 1, 0, 0);
     lua_settop(L, top);
+    if (status == LUA_OK && pending.files) {
+        /* inside a string that names no id or element: readline's own file-name completion
+         * (directories get '/', a file the closing quote) */
+        rl_attempted_completion_over = 0;
+        rl_completion_append_character = pending.append;
+        pending_clear();
+        return NULL;
+    }
     if (status != LUA_OK || pending.count == 0) {
         pending_clear();
         return NULL;

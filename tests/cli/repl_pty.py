@@ -3,7 +3,9 @@
 types: Tab completion (globals, module fields, methods, indicator ids inside strings), multi-line
 statements, Ctrl-C stopping running code (even inside pcall) and clearing the line, Ctrl-D leaving,
 history written to $XDG_DATA_HOME/tuiyan/history (0600, capped) and recalled in the next session,
-and ~/.local/share/tuiyan/history when XDG_DATA_HOME is unset. Prints one line per failed check
+and ~/.local/share/tuiyan/history when XDG_DATA_HOME is unset; file names inside strings, Chinese
+indicator names completing to ids, a loader's error assigned to a variable shown at once, "did you
+mean" for a misspelt method, a plan printed as its title and indicators. Prints one line per failed check
 and "N passed, N failed"; exits non-zero if any failed."""
 import os, pty, re, select, signal, stat, sys, time
 
@@ -196,6 +198,46 @@ s.send("0.5 + 0.25\n")
 s.expect(r"\n0\.75\n> $", "a number prints with a decimal point under de_DE.UTF-8")
 s.send("\x04")
 s.finish()
+
+# ---- session 5 (issue 14): file names inside strings, Chinese names to ids, a loader's error
+# shown at once, "did you mean", objects as an analyst reads them ----
+files = os.path.join(WORK, "files")
+os.makedirs(os.path.join(files, "subdir"), exist_ok=True)
+open(os.path.join(files, "plan_gbk_twin.csv"), "w").close()
+s = Session(environment(HOME=home, COLUMNS="200"))
+s.expect(r"\n> $", "fifth session starts")
+s.send(f'f = "{files}/plan_g\t')
+s.expect(re.escape(f'f = "{files}/plan_gbk_twin.csv"'), "Tab completes a file name inside a string, closing it")
+s.send("\n")
+s.expect(r"\n> $", "the completed file name is a string")
+s.send("f\n")
+s.expect(re.escape(f"{files}/plan_gbk_twin.csv") + r"\n> $", "the string holds the whole path")
+s.send(f'd = "{files}/subd\t')
+s.expect(re.escape(f'd = "{files}/subdir/'), "a folder inside a string completes with '/', not a quote")
+s.send("\x03")
+s.expect(r"\n> $", "Ctrl-C clears the line")
+s.send("p = tuiyan.plan.load()\n")
+s.expect(r"\n> $", "the plan loads")
+s.send('p:actual("高新技\t')
+# readline rubs out the typed name (backspaces) and writes the id in its place
+s.expect(r'p:actual\("高新技\x08+hte_count"', "a Chinese indicator name completes to its id (高新技术企业 -> hte_count)")
+s.send(", 2021)\n")
+s.expect(r"\n59(\.0)?\n> $", "the completed id is the plan's (hte_count 2021 = 59)")
+s.send('p:target("技术合同\t')
+s.expect(r'p:target\("技术合同\x08+tech_contract_turnover"', "a name completes from its middle too (技术合同成交额)")
+s.send("\x03")
+s.expect(r"\n> $", "line cleared")
+s.send('q = tuiyan.plan.load("tests/data/plans/bad/gbk.csv")\n')
+s.expect(r"q = nil: tests/data/plans/bad/gbk\.csv:2:3: not UTF-8", "a loader's error assigned to a variable is shown at once")
+s.expect(r"\n> $", "and the session goes on")
+s.send("p:progres()\n")
+s.expect(r"\(method 'progres'\); did you mean 'progress'\?", "a misspelt method gets a did-you-mean")
+s.send("p\n")
+s.expect(r"plan 武威市强科技行动 2022—2025 \(stdlib/data/wuwei_2021_2025\.csv\): 15 indicators", "a plan prints its title")
+s.expect(r"hte_count +高新技术企业 +家 +2021  59 +2022 70, 2025 100", "and its indicators with the targets as written")
+s.send("\x04")
+code = s.finish()
+check(code == 0, "fifth session leaves with 0", f"exit code {code}")
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -56,8 +56,50 @@ expect_code 0 "help in a pipe session"
 expect_out "load([path]) -> Plan | nil, err." "help(function)"
 expect_out "actual(id, year) -> the actual value" "help(name of a C method)"
 expect_out "modules (tuiyan.<name>):" "help() overview"
-printf 'p = tuiyan.plan.load("tests/data/plans/multi_year.csv")\np\n' | "$BIN" >"$TMP/out" 2>"$TMP/err"
-expect_out "年需增 req/yr" "a plan prints as its progress table"
+# Objects as an analyst reads them (issue 14): a plan as its title and indicators, a model as its
+# elements and assumptions, a scenario as its overrides. Expected lines written from the
+# definitions typed here.
+printf 'p = tuiyan.plan.load()\np\n' | COLUMNS=200 "$BIN" >"$TMP/out" 2>"$TMP/err"
+expect_out "plan 武威市强科技行动 2022—2025 (stdlib/data/wuwei_2021_2025.csv): 15 indicators, actuals 2020–2021" "a plan prints its title"
+checks=$((checks + 1))
+grep -Eq '^  tech_smes +科技型中小企业 +家 +2021  122 +2022 130, 2025 160$' "$TMP/out" ||
+    fail_check "a plan prints each indicator: id, name, unit, latest actual, targets as written: $(grep tech_smes "$TMP/out")"
+cat >"$TMP/model.in" <<'LUA'
+m = tuiyan.model.new{ name = "toy", first_year = 2021, last_year = 2023 }
+local _ = m:param("gdp", 560, { unit = "亿元", assumption = "GDP 2021 of about 560 亿元" })
+local _ = m:param("growth", 0.05, { unit = "1" })
+local _ = m:aux("gdp_t", tuiyan.model.growth(m.v.gdp, m.v.growth), { unit = "亿元", indicator = "gdp_x" })
+m
+base = tuiyan.scenario.new{ name = "base", model = m }
+fast = base:derive{ name = "fast", set = { growth = 0.08 } }
+fast
+base
+LUA
+"$BIN" <"$TMP/model.in" >"$TMP/out" 2>"$TMP/err"
+code=$?
+expect_code 0 "model and scenarios in a pipe session"
+expect_out "model toy, 2021–2023: 3 elements (2 param, 1 aux)" "a model prints its elements by kind"
+expect_out "  aux    gdp_t   亿元  growth(gdp, growth)  → gdp_x" "each element with unit, definition and the indicator it feeds"
+expect_out "assumptions (not from the source documents" "a model lists its assumptions"
+expect_out "  gdp  560 亿元  GDP 2021 of about 560 亿元" "each assumption with its value and note"
+expect_out "scenario fast of model toy, from base:" "a scenario names its model and parent"
+expect_out "  growth  0.08 (scenario fast)  default 0.05" "a scenario prints its overrides beside the defaults"
+expect_out "  no overrides: the model's defaults" "a baseline says it changes nothing"
+checks=$((checks + 1))
+grep -q "by_name\|loc *=" "$TMP/out" && fail_check "a model prints its internals: $(grep -m1 "by_name\|loc *=" "$TMP/out")"
+# A loader's error assigned to a variable is shown at once, with its exit code (3, bad data).
+printf 'p = tuiyan.plan.load("tests/data/plans/bad/gbk.csv")\np == nil\n' | "$BIN" >"$TMP/out" 2>"$TMP/err"
+code=$?
+expect_code 3 "a failed load assigned to a variable"
+expect_err "p = nil: tests/data/plans/bad/gbk.csv:2:3: not UTF-8" "the loader's error is shown at once"
+expect_out "true" "the variable is still assigned (nil)"
+# did you mean: a method, a module field, a global, an indicator id.
+printf 'p = tuiyan.plan.load()\np:progres()\ntuiyan.plna.load()\ntuiyn.plan.load()\np:actual("rd_intensty", 2021)\n' |
+    "$BIN" >"$TMP/out" 2>"$TMP/err"
+expect_err "(method 'progres'); did you mean 'progress'?" "a misspelt method"
+expect_err "(field 'plna'); did you mean 'plan'?" "a misspelt module"
+expect_err "(global 'tuiyn'); did you mean 'tuiyan'?" "a misspelt global"
+expect_err "no indicator 'rd_intensty' in plan stdlib/data/wuwei_2021_2025.csv; did you mean 'rd_intensity'?" "a misspelt indicator id"
 run "$BIN" repl extra
 expect_code 2 "repl takes no arguments"
 
