@@ -10,6 +10,8 @@
 
 #include "core/register.h"
 #include "core/register_check.h"
+#include "core/alloc.h"
+#include "io/register_file.h"
 
 static void register_should_compute_the_check_character_worked_by_hand(void **state)
 {
@@ -150,6 +152,47 @@ static void register_check_should_not_round_a_whole_shortfall_up_past_the_thresh
     register_free(r);
 }
 
+/* Every allocation failing in turn (RELIABILITY: the n-th allocation, n = 0, 1, ...): a clean
+ * TY_ENOMEM and nothing leaked (the ASan build's leak checker), until the call succeeds. */
+static void register_should_fail_cleanly_at_every_allocation(void **state)
+{
+    (void)state;
+    static const char csv[] = "# title: t\ncredit_code,name,county,year,staff,st_staff,revenue_3(元)\n"
+                              "91620600MA7000001L,a,x,2024,100,9,50000000\n"
+                              "91620600MA7000002P,b,y,2024,100,11,\n";
+    int done = 0;
+    for (long n = 0; n < 200 && !done; n++) {
+        TyError err;
+        ty_error_clear(&err);
+        ty_alloc_fail_after(n);
+        TyRegister *r = register_read_csv("t.csv", csv, sizeof csv - 1, NULL, 0, &err);
+        if (!r) {
+            ty_alloc_fail_after(-1);
+            assert_int_equal(err.code, TY_ENOMEM);
+            continue;
+        }
+        TyCriterion c = {0};
+        c.kind = CRIT_RATIO, c.op = CRIT_GE, c.threshold = 0.1, c.integer = 1, c.required = 1, c.band_col = -1;
+        c.num[0] = (int)register_column(r, "st_staff"), c.nnum = 1;
+        c.den[0] = (int)register_column(r, "staff"), c.nden = 1;
+        TyCheck out;
+        TyStatus st = register_check(r, &c, 1, &out, &err);
+        ty_alloc_fail_after(-1);
+        if (st == TY_OK) {
+            assert_int_equal(out.met[0][0], 0);
+            assert_float_equal(out.shortfall[0][0], 1, 0);
+            assert_float_equal(r->cols[register_column(r, "revenue_3")].v[0], 5000, 0);
+            register_check_free(&out);
+            done = 1;
+        } else {
+            assert_int_equal(st, TY_ENOMEM);
+        }
+        register_free(r);
+    }
+    ty_alloc_fail_after(-1);
+    assert_true(done);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +201,7 @@ int main(void)
         cmocka_unit_test(register_check_should_pick_the_band_with_its_edge_below),
         cmocka_unit_test(register_check_should_give_whole_people_and_unknowns),
         cmocka_unit_test(register_check_should_not_round_a_whole_shortfall_up_past_the_threshold),
+        cmocka_unit_test(register_should_fail_cleanly_at_every_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
