@@ -1,5 +1,5 @@
 -- lua/calibrate_cli.lua — `tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B]
--- [--set NAME=VALUE]... [--format F] [--out DIR]`: fits the model's parameters to the plan's
+-- [--weight ID=W]... [--set NAME=VALUE]... [--format F] [--out DIR]`: fits the model's parameters to the plan's
 -- actuals (stdlib/tuiyan/calibrate.lua) and reports estimates ± standard errors, the residual of
 -- every indicator-year and (html, svg) charts of fitted against actual. With --out DIR the fit is
 -- also written to DIR/fit.json, which Monte Carlo reads back (scenarios/wuwei_uncertainty.lua FIT).
@@ -11,28 +11,30 @@ local io_native = require "_tuiyan.io"
 
 local M = {}
 
-local USAGE = "tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B] [--format F] [--out DIR]"
+local USAGE = "tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B] [--weight ID=W]... [--format F] [--out DIR]"
 
 local function usage(fmt, ...)
   require("_host.cli").usage_error(fmt, ...)
 end
 
--- --param and --years are this command's own; the rest go to the common parser.
+-- --param, --years and --weight are this command's own; the rest go to the common parser.
 local function own_options(args)
-  local rest, params, years = {}, {}, nil
+  local rest, params, years, weights = {}, {}, nil, {}
+  local what = { param = "NAME=LO..HI", years = "A-B", weight = "ID=W" }
   local i = 2
   while i <= #args do
     local a = args[i]
     local name, inline = a:match("^%-%-([%w%-]+)=(.*)$")
     name = name or a:match("^%-%-([%w%-]+)$")
-    if name == "param" or name == "years" then
+    if what[name] then
       local v = inline
       if v == nil then
         i = i + 1
         v = args[i]
-        if v == nil then usage("--%s needs a value (%s)", name, name == "param" and "NAME=LO..HI" or "A-B") end
+        if v == nil then usage("--%s needs a value (%s)", name, what[name]) end
       end
       if name == "param" then params[#params + 1] = v
+      elseif name == "weight" then weights[#weights + 1] = v
       elseif years then usage("--years given twice")
       else years = v end
     elseif a == "--" then
@@ -43,7 +45,22 @@ local function own_options(args)
     end
     i = i + 1
   end
-  return rest, params, years
+  return rest, params, years, weights
+end
+
+local function parse_weights(list)
+  if #list == 0 then return nil end
+  local text = require "_tuiyan.text"
+  local out = {}
+  for _, s in ipairs(list) do
+    local k, v = s:match("^([%a_][%w_]*)=(.+)$")
+    if not k then usage("--weight expects ID=W (an indicator id and a number >= 0), got '%s'", s) end
+    local w, why = text.parse_number(v)
+    if type(w) ~= "number" or w < 0 then usage("--weight %s: '%s' is not a number >= 0%s", k, v, why and (": " .. why) or "") end
+    if out[k] ~= nil then usage("--weight %s given twice", k) end
+    out[k] = w
+  end
+  return out
 end
 
 local function parse_params(list)
@@ -110,11 +127,12 @@ end
 
 function M.main(args)
   local cli = require "_host.cli"
-  local rest, param_list, years_text = own_options(args)
+  local rest, param_list, years_text, weight_list = own_options(args)
   local opts, pos = cli.parse(rest, 1)
   if #pos ~= 2 then usage("calibrate needs a model and a plan: %s", USAGE) end
   local params = parse_params(param_list)
   local years = parse_years(years_text)
+  local weights = parse_weights(weight_list)
   local fmt = opts.format or "text"
   if fmt == "csv" and not opts.out then usage("calibrate --format csv writes two tables (parameters, residuals): give --out DIR") end
   if fmt == "svg" and not opts.out then usage("calibrate --format svg writes one chart per indicator: give --out DIR") end
@@ -132,7 +150,7 @@ function M.main(args)
     local plan, err = tuiyan.plan.load(pos[2])
     if not plan then error(err, 0) end
     local fit = tuiyan.calibrate.run(model, { plan = plan, params = params, years = years, set = set,
-      plan_label = pos[2] })
+      weights = weights, plan_label = pos[2] })
     local report = tuiyan.report
     if fmt == "json" then
       report.emit(fit, "fit")

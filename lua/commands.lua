@@ -51,6 +51,7 @@ M.OPTIONS = {
   check = { help = "compare the text with a plan instead of drafting one" },
   param = { value = "NAME=LO..HI", repeatable = true, help = "a parameter to fit, within its bounds (repeatable)" },
   years = { value = "A-B", help = "the years of actuals to fit to (e.g. 2016-2021)" },
+  weight = { value = "ID=W", repeatable = true, help = "the weight of an indicator's relative errors in the fit (default 1; 0 leaves it out)" },
   criteria = { value = "hte|tsme", help = "the criteria: hte (high-tech enterprise) or tsme (科技型中小企业)" },
   output = { value = "FILE", short = "o", complete = "file", help = "the package file to write" },
   key = { value = "SECRET.key", complete = { "key" }, help = "the secret key that signs (from tuiyan keygen)" },
@@ -200,9 +201,9 @@ or json; with --out, DIR/NAME_unparsed.csv). Add the actuals and `tuiyan progres
 
   { name = "calibrate", module = "_host.calibrate_cli", args = { 2, 2, need = "a model and a plan" },
     files = { "lua", "csv", "json", "xlsx" },
-    usage = { "tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B] [options]" },
+    usage = { "tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B] [--weight ID=W]... [options]" },
     summary = "fit a model's parameters to a plan's actuals (estimates ± standard errors)",
-    options = { "param", "years", "set", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
+    options = { "param", "years", "weight", "set", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
     formats = ALL_FORMATS,
     help = [[
 MODEL: a standard model's name (wuwei) or a .lua file returning a model (or a table whose

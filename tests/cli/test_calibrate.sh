@@ -121,6 +121,25 @@ run "$BIN" merge s1 s2 --out merged --quiet
 expect_code 0 "merge the two sample ranges of the run on the fit"
 expect_same full/wuwei_uncertainty.json merged/wuwei_uncertainty.json "sample ranges on the fit merge into the whole run"
 
+# --weight: hte_count's weight 0 leaves its five indicator-years out; 3 triples their share.
+run "$BIN" calibrate wuwei "$PLAN" --weight hte_count=0 --weight tech_smes=3 --format json
+expect_code 0 "calibrate with --weight"
+checks=$((checks + 1))
+python3 -c "
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f['observations'] == 55, f['observations']
+ids = {r['id'] for r in f['residuals']}
+assert 'hte_count' not in ids, ids
+assert all(r['weight'] == 3 for r in f['residuals'] if r['id'] == 'tech_smes')
+" "$TMP/out" || fail_check "--weight leaves out and weighs indicators"
+run "$BIN" calibrate wuwei "$PLAN" --weight hte_cnt=1
+expect_code 2 "a weight on an unknown indicator"
+expect_err "weights: 'hte_cnt' is not an indicator of model wuwei" "the indicator is named"
+run "$BIN" calibrate wuwei "$PLAN" --weight hte_count=-1
+expect_code 2 "a negative weight"
+expect_err "--weight hte_count: '-1' is not a number >= 0" "the option is named"
+
 # Bad inputs.
 run "$BIN" calibrate wuwei "$PLAN" --param sme_exit_rat=0..1
 expect_code 2 "an unknown parameter"
