@@ -38,6 +38,10 @@ typedef struct RunInstr {
     int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
     int invariant;             /* later years: same values every year, run once a block */
     int check;                 /* the last writer of an element: CHECK_ALL, CHECK_LANE0 or -1 */
+    /* delay into a temporary: its readers' argument pointers (plan_forwarding), pointed at the
+     * ring's row instead of a copy of it */
+    const double ***fwd;
+    int nfwd;
     double *powers;            /* growth with an invariant rate: (1 + rate)^(2^j), j < npowers */
 } RunInstr;
 
@@ -60,6 +64,7 @@ typedef struct Run {
      * writes (stocks, after the first year) are checked from these lists, for the first
      * program [0] and the later one [1]. */
     int nonfinite;
+    const double ***fwd;       /* every forwarded delay's reader pointers (RunInstr.fwd) */
     const double **unwritten[2];
     size_t nunwritten[2];
     RunInstr *first, *rest;
@@ -90,8 +95,15 @@ static void k_delay(const Run *r, const RunInstr *in, int year)
     if (src >= m->first_year) {
         const double *row = r->rings + r->ring_off[t->ring]
                           + (size_t)((src - m->first_year) % t->ring_depth) * BLK;
+        if (in->nfwd) {                       /* the readers read the row itself */
+            for (int i = 0; i < in->nfwd; i++) *in->fwd[i] = row;
+            return;
+        }
         r->k->copy(in->dst, row);
-    } else if (in->nargs == 1) {
+        return;
+    }
+    for (int i = 0; i < in->nfwd; i++) *in->fwd[i] = in->dst;
+    if (in->nargs == 1) {
         r->k->copy(in->dst, in->a);
     } else if (t->hist_kind == MODEL_HIST_CONST) {
         r->k->fill(in->dst, t->hist_const);
@@ -110,6 +122,50 @@ static void k_interp(const Run *r, const RunInstr *in, int year)
     int k = 0;
     while (ys[k + 1] <= t) k++;
     r->k->lerp(in->dst, in->argv[k], in->argv[k + 1], (t - ys[k]) / (ys[k + 1] - ys[k]));
+}
+
+/* A delay that writes a temporary is read by the instructions after it up to the temporary's
+ * next write: point those instructions' arguments at the ring's row instead of copying the row
+ * (k_delay sets them each year; the same values, one copy of a block fewer). Only where every
+ * reader takes its arguments as a, b, c (not interp's list) and no instruction reads the
+ * temporary before the program first writes it (a value left from last year). */
+static TyStatus plan_forwarding(Run *r, RunInstr *prog, size_t n)
+{
+    const TyModel *m = r->m;
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) total += (size_t)prog[i].nargs;
+    r->fwd = ty_calloc(total + 1, sizeof *r->fwd);
+    if (!r->fwd) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        RunInstr *d = &prog[i];
+        if (d->op != TY_OP_DELAY || d->dst < slot_ptr(r, (int)m->nelems)) continue;
+        int ok = 1, written = 0;
+        for (size_t q = 0; q < i && ok && !written; q++) {
+            for (int j = 0; j < prog[q].nargs && ok; j++) ok = prog[q].argv[j] != d->dst;
+            written = prog[q].dst == d->dst;
+        }
+        size_t start = used;
+        for (size_t q = i + 1; q < n && ok; q++) {
+            RunInstr *u = &prog[q];
+            int reads = 0;
+            for (int j = 0; j < u->nargs; j++) reads |= u->argv[j] == d->dst;
+            if (reads && (u->nargs > 3 || u->op == TY_OP_INTERP)) ok = 0;
+            else if (reads) {
+                if (u->a == d->dst) r->fwd[used++] = &u->a;
+                if (u->b == d->dst) r->fwd[used++] = &u->b;
+                if (u->c == d->dst) r->fwd[used++] = &u->c;
+            }
+            if (u->dst == d->dst) break;
+        }
+        if (!ok || used == start) {
+            used = start;
+            continue;
+        }
+        d->fwd = r->fwd + start;
+        d->nfwd = (int)(used - start);
+    }
+    return TY_OK;
 }
 
 /* ---- uniform instructions ----
@@ -602,6 +658,7 @@ static void run_free(Run *r)
     ty_free(r->check_rest);
     ty_free(r->unwritten[0]);
     ty_free(r->unwritten[1]);
+    ty_free(r->fwd);
 }
 
 static TyStatus run_alloc(Run *r)
@@ -781,6 +838,7 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
             r.k->fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
 
     if ((st = plan_invariants(&r))) goto done;
+    if ((st = plan_forwarding(&r, r.rest, m->nrest))) goto done;
     {
         int *last_writer = ty_malloc(((size_t)m->nslots + 1) * sizeof(int));
         r.check_first = ty_malloc(m->norder + 1);

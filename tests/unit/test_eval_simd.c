@@ -9,7 +9,10 @@
  * under the scalar set. Shown to fail by: the pow lane's |y log x| bound raised from 707 to
  * 740 (results below the normal range went through the 2^e multiply), x == 1 dropped from its
  * special lanes (pow(1, 1.5e300) became NaN), the ramp kernel given its end year off by one in
- * the avx2 build only, and the avx2 build allowed FMA contraction (exp 1 ulp off). */
+ * the avx2 build only, and the avx2 build allowed FMA contraction (exp 1 ulp off). Delays
+ * inside expressions (their readers read the ring's row, eval.c plan_forwarding) equal the
+ * values they delay, as the run's own outputs give them (fails with the readers pointed at the
+ * next row). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -208,7 +211,7 @@ static TyModel *every_op_model(void)
     ok(model_add_lookup(b, "tab", "1", NULL, "simd.lua:7", xs, ys, 4, NULL, &simd_err));
     int x = ref(b, "x"), y = ref(b, "y"), z = ref(b, "z");
     aux(b, "neg", "1", call(b, TY_OP_NEG, 1, x));
-    aux(b, "add", "1", call(b, TY_OP_ADD, 2, x, y));
+    int add_e = aux(b, "add", "1", call(b, TY_OP_ADD, 2, x, y));
     aux(b, "sub", "1", call(b, TY_OP_SUB, 2, x, y));
     aux(b, "mul", "1", call(b, TY_OP_MUL, 2, x, y));
     aux(b, "div", "1", call(b, TY_OP_DIV, 2, x, y));
@@ -272,6 +275,14 @@ static TyModel *every_op_model(void)
     aux(b, "delayed", "1", n);
     ok(model_node_delay(b, "inflow", 1, y, &n, &simd_err));
     aux(b, "delayed_init", "1", n);
+    /* delays inside expressions: temporaries whose readers read the ring's row itself */
+    ok(model_node_delay(b, "stock", 1, -1, &n, &simd_err));
+    aux(b, "delayed_expr", "1", call(b, TY_OP_MUL, 2, n, y));
+    ok(model_node_delay(b, "inflow", 2, z, &n, &simd_err));
+    int d2 = n;
+    ok(model_set_history_const(b, add_e, 0.25, &simd_err));
+    ok(model_node_delay(b, "add", 1, -1, &n, &simd_err));
+    aux(b, "delayed_sum", "1", call(b, TY_OP_ADD, 2, call(b, TY_OP_SUB, 2, d2, n), d2));
     TyModel *m = NULL;
     ok(model_compile(b, 2021, 2030, &m, &simd_err));
     model_builder_free(b);
@@ -279,6 +290,15 @@ static TyModel *every_op_model(void)
 }
 
 #define NS 700   /* two whole blocks and a part */
+
+static size_t track_index(const TyModel *m, const int *tracked, size_t nt, const char *name)
+{
+    int e = model_element_find(m, name);
+    for (size_t k = 0; k < nt; k++)
+        if (tracked[k] == e) return k;
+    fail_msg("'%s' is not tracked", name);
+    return 0;
+}
 
 static double *run_under(const TyModel *m, const EvalKernels *k, const double *xs,
                          const double *ys, const double *zs, const int *tracked, size_t ntracked)
@@ -343,6 +363,22 @@ static void model_should_give_the_same_bits_under_every_kernel_set(void **state)
         }
     }
     assert_true(inside > outside && outside > 0);
+    /* the delays inside expressions against the outputs they delay (history 0.5 for stock and
+     * 0.25 for add; inflow's delay takes z before the first year) */
+    size_t k_stock = track_index(m, tracked, nt, "stock"), k_inflow = track_index(m, tracked, nt, "inflow"),
+           k_add = track_index(m, tracked, nt, "add"), k_dx = track_index(m, tracked, nt, "delayed_expr"),
+           k_ds = track_index(m, tracked, nt, "delayed_sum");
+#define AT(k, yi, i) want[((k) * ny + (yi)) * NS + (i)]
+    for (size_t yi = 0; yi < ny; yi++)
+        for (size_t i = 0; i < NS; i++) {
+            double prev_stock = yi >= 1 ? AT(k_stock, yi - 1, i) : 0.5;
+            double d2 = yi >= 2 ? AT(k_inflow, yi - 2, i) : zs[i];
+            double d1 = yi >= 1 ? AT(k_add, yi - 1, i) : 0.25;
+            if (!same_bits(AT(k_dx, yi, i), prev_stock * ys[i]) || !same_bits(AT(k_ds, yi, i), (d2 - d1) + d2))
+                fail_msg("a delay inside an expression, year %zu, sample %zu: %a and %a", yi, i + 1,
+                         AT(k_dx, yi, i), AT(k_ds, yi, i));
+        }
+#undef AT
     int compared = 0;
     for (size_t s = 1; s < NSETS; s++) {
         const EvalKernels *k = set_named(s);
