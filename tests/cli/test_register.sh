@@ -73,6 +73,31 @@ ws = wb["candidates"]
 assert ws.max_row >= 17, ws.max_row     # title, header, 15 candidates
 EOF
 
+checks=$((checks + 1))
+python3 - o1/register_hte.html <<'EOF' || fail_check "the HTML report: self-contained, both tables, every 后备 firm"
+import re, sys
+from html.parser import HTMLParser
+text = open(sys.argv[1], encoding="utf-8").read()
+assert "<script" not in text and not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", text), "outside resource"
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []; self.tables = 0; self.cells = {}
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("meta", "br", "col", "link"): self.stack.append(tag)
+        if tag == "table": self.tables += 1
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, "unbalanced </%s> after %s" % (tag, self.stack[-3:])
+        self.stack.pop()
+    def handle_data(self, d):
+        if "table" in self.stack: self.cells.setdefault(self.tables, []).append(d)
+t = Tags(); t.feed(text)
+assert not t.stack and t.tables == 2, (t.stack, t.tables)
+firms, candidates = "".join(t.cells[1]), "".join(t.cells[2])
+assert "F01 基准企业" in firms and "F01 基准企业" not in candidates, "F01 qualifies"
+for lacks in ("high-tech product revenue 59.98%, needs 60.00%: 1.00 万元 more", "F27 两项不足"):
+    assert lacks in candidates, lacks
+EOF
+
 # The same register as a workbook (Chinese headers, numbers and dates as Excel holds them), in
 # GB18030 and with amounts in 元: the same check.
 checks=$((checks + 1))
