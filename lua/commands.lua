@@ -232,6 +232,15 @@ Every firm's verdict against the high-tech enterprise criteria (--criteria hte, 
 the 科技型中小企业 criteria (tsme), its shortfalls, and the 高企后备 list. Text, Markdown and
 HTML show both tables; JSON is the firms in file order; CSV and xlsx need --out (CSV: one file
 per table). See docs/registers.md.
+FILE: one row per firm and application year: credit_code, name, year (required), county,
+registered, applied, staff, st_staff, revenue_1..3, rd_1..3 (_3 the latest year), rd_domestic,
+hitech_revenue, assets, ip_core or ip_invention/ip_utility/ip_design/ip_software, score,
+tsme_score, hte_certified, award, rd_institution, standard_led, x_… (or 统一社会信用代码,
+企业名称, 研发费用_1…). Amounts in 万元, or 元 declared in the header: rd_1(元). A bad
+统一社会信用代码 (GB 32100-2015 check character), number, date or unit, an unknown or missing
+column, or a firm twice in one year: exit 3 at file:line:col. The criteria, each with its
+article: stdlib/tuiyan/criteria/hte.lua, tsme.lua. The 后备 rank, within each year: fewest
+criteria unmet, then the smallest share of the thresholds missing.
 ]] },
 
   { name = "keygen", module = "_host.package_cli", args = { 1, 1, need = "a NAME for NAME.key and NAME.pub" },
