@@ -282,6 +282,32 @@ T.test("criteria that need a column the register lacks: nil, err naming both", f
     "criterion a: op must be")
 end)
 
+T.test("a criteria table of one's own over an x_ column declared in 元", function()
+  -- x_rd_staff_cost(元): 200,000 元 = 20 万元 and 50,000 元 = 5 万元; the rule: at least 10 万元 when
+  -- staff <= 100, else at least 30 万元 (bands by staff, the edge in the lower band)
+  local csv = table.concat({
+    "credit_code,name,year,staff,x_rd_staff_cost(元)",
+    "91620600MA7000001L,a,2024,100,200000",
+    "91620600MA7000002P,b,2024,101,200000",
+    "91620600MA7000003T,c,2024,50,50000",
+  }, "\n")
+  local reg = assert(R.parse(csv, "x.csv"))
+  T.eq(reg:row(1).x_rd_staff_cost, 20)
+  local crit = { id = "own", name = "own rule", criteria = {
+    { id = "cost", kind = "value", num = "x_rd_staff_cost", op = ">=",
+      bands = { by = "staff", edges = { 100 }, thresholds = { 10, 30 } }, unit = "万元", shortfall_unit = "万元" } } }
+  local check = assert(reg:check(crit))
+  local function get(i) return check:firm(i).criteria[1] end
+  T.eq(get(1).met, true)
+  T.eq(get(1).threshold, 10)
+  T.eq(get(2).met, false)
+  T.eq(get(2).shortfall, 10)        -- 30 − 20
+  T.eq(get(3).shortfall, 5)         -- 10 − 5
+  -- gaps (shortfall / threshold): b 10/30 = 0.33, c 5/10 = 0.5: b first
+  T.eq(check:firm(2).rank, 1)
+  T.eq(check:firm(3).rank, 2)
+end)
+
 T.test("the same register checked twice gives the same JSON, byte for byte", function()
   local a = assert(R.load("tests/data/registers/hand_hte.csv")):check("hte"):to_json()
   local b = assert(R.load("tests/data/registers/hand_hte.csv")):check("hte"):to_json()
