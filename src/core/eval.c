@@ -64,6 +64,11 @@ typedef struct Run {
      * writes (stocks, after the first year) are checked from these lists, for the first
      * program [0] and the later one [1]. */
     int nonfinite;
+    const double **deliv;      /* per tracked element: its block (on_year) */
+    /* the instructions each year runs: [0] the first program, [1] the rest in the second
+     * year, [2] the rest without its invariant instructions in later years */
+    RunInstr **seq[3];
+    size_t nseq[3];
     const double ***fwd;       /* every forwarded delay's reader pointers (RunInstr.fwd) */
     const double **unwritten[2];
     size_t nunwritten[2];
@@ -236,15 +241,15 @@ static int may_be_uniform(int op)
     return op != TY_OP_EXT && op != TY_OP_DELAY && op >= 0 && op <= EVAL_FILL;
 }
 
-/* skip_invariant: a later year than the first of the program's years (invariants are set). */
-static TyStatus exec(Run *r, const RunInstr *prog, size_t nprog, int year, size_t live,
+/* prog: the instructions to run, in order (Run.seq); skip_invariant: a later year than the
+ * first of the program's years (invariants are set, and left out of prog). */
+static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size_t live,
                      int skip_invariant)
 {
     const TyModel *m = r->m;
     const EvalKernels *K = r->k;
     for (size_t p = 0; p < nprog; p++) {
-        const RunInstr *in = &prog[p];
-        if (in->invariant && skip_invariant) continue;
+        const RunInstr *in = prog[p];
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
         if (in->uniform) {
@@ -659,6 +664,8 @@ static void run_free(Run *r)
     ty_free(r->unwritten[0]);
     ty_free(r->unwritten[1]);
     ty_free(r->fwd);
+    ty_free(r->deliv);
+    for (int w = 0; w < 3; w++) ty_free(r->seq[w]);
 }
 
 static TyStatus run_alloc(Run *r)
@@ -742,7 +749,9 @@ static TyStatus deliver(Run *r, int year, size_t offset, size_t live)
             TyStatus st = opt->on_block(opt->ctx, year, e, v, offset, live, r->err);
             if (st) return st;
         }
+        r->deliv[k] = v;
     }
+    if (opt->on_year) return opt->on_year(opt->ctx, year, r->deliv, offset, live, r->err);
     return TY_OK;
 }
 
@@ -794,8 +803,8 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
         }
         int first = year == m->first_year, later = year > m->first_year + 1;
         r->nonfinite = 0;
-        TyStatus st = first ? exec(r, r->first, m->nfirst, year, live, 0)
-                            : exec(r, r->rest, m->nrest, year, live, later);
+        TyStatus st = exec(r, r->seq[first ? 0 : later ? 2 : 1], r->nseq[first ? 0 : later ? 2 : 1],
+                           year, live, later);
         if (!st && !r->opt->allow_nonfinite)
             st = check_finite(r, first ? r->check_first : r->check_rest, later, year, offset, live);
         if (!st) st = deliver(r, year, offset, live);
@@ -839,6 +848,16 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
 
     if ((st = plan_invariants(&r))) goto done;
     if ((st = plan_forwarding(&r, r.rest, m->nrest))) goto done;
+    r.deliv = ty_calloc(opt->ntracked + 1, sizeof(double *));
+    if (!r.deliv) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); goto done; }
+    for (int w = 0; w < 3; w++) {
+        RunInstr *prog = w == 0 ? r.first : r.rest;
+        size_t n = w == 0 ? m->nfirst : m->nrest;
+        r.seq[w] = ty_calloc(n + 1, sizeof(RunInstr *));
+        if (!r.seq[w]) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); goto done; }
+        for (size_t i = 0; i < n; i++)
+            if (w < 2 || !prog[i].invariant) r.seq[w][r.nseq[w]++] = &prog[i];
+    }
     {
         int *last_writer = ty_malloc(((size_t)m->nslots + 1) * sizeof(int));
         r.check_first = ty_malloc(m->norder + 1);

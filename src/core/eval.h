@@ -33,6 +33,11 @@ typedef struct TyOverride {
 typedef TyStatus (*TyEvalBlockFn)(void *ctx, int year, int elem, const double *values,
                                   size_t offset, size_t n, TyError *err);
 
+/* The same for every tracked element at once, when a caller wants them together (mc.c
+ * summarises two series at a time): values[k] is tracked[k]'s block, for k < ntracked. */
+typedef TyStatus (*TyEvalYearFn)(void *ctx, int year, const double *const *values, size_t offset,
+                                 size_t n, TyError *err);
+
 typedef struct TyRunOptions {
     size_t nsamples;              /* >= 1 */
     const TyOverride *overrides;
@@ -40,6 +45,7 @@ typedef struct TyRunOptions {
     const int *tracked;           /* element indices to deliver (not lookups) */
     size_t ntracked;
     TyEvalBlockFn on_block;       /* may be NULL */
+    TyEvalYearFn on_year;         /* may be NULL; called after on_block's calls of the year */
     void *ctx;
     /* May be NULL; else ntracked × years × nsamples doubles, filled as
      * out[(k * years + (year - first_year)) * nsamples + sample] for tracked[k]. */

@@ -8,7 +8,7 @@
  * Histograms and target counts are per thread (integers: merged in any order).
  *
  * Interruption: a thread looks at the interrupt flag before it claims a chunk and after every
- * block it summarises (on_block), so the whole run stops within one block of samples; the
+ * block it summarises (on_year), so the whole run stops within one block of samples; the
  * threads it started block SIGINT, so the host's handler runs on the calling thread. */
 #include "mc.h"
 
@@ -100,27 +100,44 @@ static void count_targets(Worker *w, size_t s, const double *restrict v, size_t 
     }
 }
 
-static TyStatus on_block(void *ctx, int year, int elem, const double *values, size_t offset,
-                         size_t n, TyError *err)
+/* Every tracked series' block of a year: extremes (only when quantiles are asked for: moments
+ * alone need none), moments two series at a time (mc_chunk_moments_add2, the same bits as one
+ * at a time), target counts, and the values kept or put in histograms. */
+static TyStatus on_year(void *ctx, int year, const double *const *values, size_t offset,
+                        size_t n, TyError *err)
 {
     Worker *w = ctx;
     Shared *sh = w->sh;
     if (ty_interrupt_requested()) return ty_error_set(err, TY_EINTR, "interrupted");
     int yi = sh->year_slot[year - model_first_year(sh->m)];
     if (yi < 0) return TY_OK;
-    size_t s = (size_t)sh->track_of[elem] * sh->nyears + (size_t)yi;
-    /* Extremes only when quantiles are asked for: moments alone need none. */
-    double lo = NAN, hi = NAN;
-    if (sh->opt->nprobs > 0) mc_block_range(values, n, &lo, &hi);
-    w->block_constant = lo == hi;
-    mc_chunk_moments_add(&w->moments[s], values, n, lo, hi);
-    count_targets(w, s, values, n);
-    if (sh->exact) {
-        memcpy(sh->kept + s * sh->kept_stride + (w->offset - sh->begin) + offset, values,
-               n * sizeof *values);
-    } else if (w->hists) {
-        TyStatus st = hist_add_range(&w->hists[s], values, n, lo, hi, err);
-        if (st) return st;
+    size_t nt = sh->opt->ntracked;
+    for (size_t k0 = 0; k0 < nt; k0 += 2) {
+        size_t kn = k0 + 2 <= nt ? 2 : 1;
+        double lo[2] = { NAN, NAN }, hi[2] = { NAN, NAN };
+        size_t s[2];
+        for (size_t j = 0; j < kn; j++) {
+            s[j] = (k0 + j) * sh->nyears + (size_t)yi;
+            if (sh->opt->nprobs > 0) mc_block_range(values[k0 + j], n, &lo[j], &hi[j]);
+        }
+        if (kn == 2 && lo[0] != hi[0] && lo[1] != hi[1])
+            mc_chunk_moments_add2(&w->moments[s[0]], values[k0], lo[0], hi[0],
+                                  &w->moments[s[1]], values[k0 + 1], lo[1], hi[1], n);
+        else
+            for (size_t j = 0; j < kn; j++)
+                mc_chunk_moments_add(&w->moments[s[j]], values[k0 + j], n, lo[j], hi[j]);
+        for (size_t j = 0; j < kn; j++) {
+            const double *v = values[k0 + j];
+            w->block_constant = lo[j] == hi[j];
+            count_targets(w, s[j], v, n);
+            if (sh->exact) {
+                memcpy(sh->kept + s[j] * sh->kept_stride + (w->offset - sh->begin) + offset, v,
+                       n * sizeof *v);
+            } else if (w->hists) {
+                TyStatus st = hist_add_range(&w->hists[s[j]], v, n, lo[j], hi[j], err);
+                if (st) return st;
+            }
+        }
     }
     return TY_OK;
 }
@@ -167,7 +184,7 @@ static TyStatus run_chunk(Worker *w, size_t chunk)
     ro.noverrides = opt->noverrides + opt->nparams;
     ro.tracked = opt->tracked;
     ro.ntracked = opt->ntracked;
-    ro.on_block = on_block;
+    ro.on_year = on_year;
     ro.ctx = w;
     return model_run(sh->m, &ro, &w->err);
 }

@@ -66,6 +66,55 @@ void mc_chunk_moments_add(McChunkMoments *c, const double *v, size_t n, double l
     c->n += n;
 }
 
+/* Two series at once, neither a block that does not vary (lo != hi for each, NaN included):
+ * for each, the very operations of mc_chunk_moments_add in the same order; done together, one
+ * series' additions run while the other's wait on theirs (each chain is a sequence of
+ * dependent adds, which is what bounds the time of one series alone). */
+void mc_chunk_moments_add2(McChunkMoments *c, const double *v, double vlo, double vhi,
+                           McChunkMoments *d, const double *u, double ulo, double uhi, size_t n)
+{
+    if (n == 0) return;
+    if (c->n == 0) c->shift = v[0];
+    if (d->n == 0) d->shift = u[0];
+    double k = c->shift, h = d->shift;
+    McPair kk = { k, k }, a01 = { 0, 0 }, a23 = { 0, 0 }, b01 = { 0, 0 }, b23 = { 0, 0 };
+    McPair hh = { h, h }, e01 = { 0, 0 }, e23 = { 0, 0 }, f01 = { 0, 0 }, f23 = { 0, 0 };
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        McPair d01 = pair_load(v + i) - kk, d23 = pair_load(v + i + 2) - kk;
+        McPair g01 = pair_load(u + i) - hh, g23 = pair_load(u + i + 2) - hh;
+        a01 += d01;
+        a23 += d23;
+        b01 += d01 * d01;
+        b23 += d23 * d23;
+        e01 += g01;
+        e23 += g23;
+        f01 += g01 * g01;
+        f23 += g23 * g23;
+    }
+    double a0 = a01[0], a1 = a01[1], a2 = a23[0], a3 = a23[1];
+    double b0 = b01[0], b1 = b01[1], b2 = b23[0], b3 = b23[1];
+    double e0 = e01[0], e1 = e01[1], e2 = e23[0], e3 = e23[1];
+    double f0 = f01[0], f1 = f01[1], f2 = f23[0], f3 = f23[1];
+    for (; i < n; i++) {
+        double dv = v[i] - k, du = u[i] - h;
+        a0 += dv;
+        b0 += dv * dv;
+        e0 += du;
+        f0 += du * du;
+    }
+    c->s1 += (a0 + a1) + (a2 + a3);
+    c->s2 += (b0 + b1) + (b2 + b3);
+    if (vlo < c->min) c->min = vlo;
+    if (vhi > c->max) c->max = vhi;
+    c->n += n;
+    d->s1 += (e0 + e1) + (e2 + e3);
+    d->s2 += (f0 + f1) + (f2 + f3);
+    if (ulo < d->min) d->min = ulo;
+    if (uhi > d->max) d->max = uhi;
+    d->n += n;
+}
+
 /* Four chains each for the minimum and the maximum: a single chain waits on every compare,
  * which made this twice as slow as the sums. */
 void mc_block_range(const double *v, size_t n, double *lo, double *hi)

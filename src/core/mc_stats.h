@@ -23,6 +23,10 @@ void mc_chunk_moments_reset(McChunkMoments *c);
 /* Adds n >= 1 values whose minimum and maximum are lo and hi (from mc_block_range), or NaN and
  * NaN when the extremes are not wanted. */
 void mc_chunk_moments_add(McChunkMoments *c, const double *v, size_t n, double lo, double hi);
+/* mc_chunk_moments_add for two series of n values each, c's v (extremes vlo, vhi) and d's u,
+ * neither a block that does not vary (lo != hi, or NaN): the same bits as two calls, faster. */
+void mc_chunk_moments_add2(McChunkMoments *c, const double *v, double vlo, double vhi,
+                           McChunkMoments *d, const double *u, double ulo, double uhi, size_t n);
 /* The minimum and maximum of v[0 .. n-1], n >= 1 (finite values). */
 void mc_block_range(const double *v, size_t n, double *lo, double *hi);
 void mc_moments_reset(McMoments *m);

@@ -2,7 +2,9 @@
  * a copy with qsort and interpolate numpy's default way, x[j] + g (x[j+1] - x[j]) at p (n - 1).
  * The bucket selection must give the same bits on every kind of data: spread, heavy ties, a
  * constant, mixed signs, a range of 600 orders of magnitude, tiny and odd sizes (below and
- * around the size where the buckets start), p = 0 and 1, and repeated probabilities. */
+ * around the size where the buckets start), p = 0 and 1, and repeated probabilities. Moments of
+ * two series at once (mc_chunk_moments_add2) are the bits of two calls of mc_chunk_moments_add
+ * (shown to fail with g23 * g01 for g23 * g23 in the second series' squares). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -90,11 +92,49 @@ static void quantiles_should_treat_signed_zeros_as_equal(void **state)
     assert_true(got == 0.0);
 }
 
+static int same_moments(const McChunkMoments *a, const McChunkMoments *b)
+{
+    return memcmp(&a->shift, &b->shift, sizeof a->shift) == 0 && memcmp(&a->s1, &b->s1, sizeof a->s1) == 0
+        && memcmp(&a->s2, &b->s2, sizeof a->s2) == 0 && memcmp(&a->min, &b->min, sizeof a->min) == 0
+        && memcmp(&a->max, &b->max, sizeof a->max) == 0 && a->n == b->n;
+}
+
+static void moments_of_two_series_should_equal_one_at_a_time(void **state)
+{
+    (void)state;
+    static double v[300], u[300];
+    McChunkMoments c1, d1, c2, d2;
+    mc_chunk_moments_reset(&c1);
+    mc_chunk_moments_reset(&d1);
+    mc_chunk_moments_reset(&c2);
+    mc_chunk_moments_reset(&d2);
+    /* blocks of several sizes (multiples of 4 and not), the first setting each shift */
+    static const size_t sizes[] = { 256, 7, 256, 1, 3, 256, 130, 256 };
+    for (size_t b = 0; b < sizeof sizes / sizeof sizes[0]; b++) {
+        size_t n = sizes[b];
+        for (size_t i = 0; i < n; i++) {
+            v[i] = 1e3 * urand() - 200.0;
+            u[i] = (b % 2 ? 1e-7 : 5e6) * urand();
+        }
+        double vlo, vhi, ulo, uhi;
+        mc_block_range(v, n, &vlo, &vhi);
+        mc_block_range(u, n, &ulo, &uhi);
+        if (b == 3) vlo = vhi = ulo = uhi = NAN;   /* extremes not wanted */
+        mc_chunk_moments_add(&c1, v, n, vlo, vhi);
+        mc_chunk_moments_add(&d1, u, n, ulo, uhi);
+        mc_chunk_moments_add2(&c2, v, vlo, vhi, &d2, u, ulo, uhi, n);
+        assert_true(same_moments(&c1, &c2));
+        assert_true(same_moments(&d1, &d2));
+    }
+    assert_true(c1.n == 1165 && c1.s2 > 0.0 && d1.s2 > 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_should_equal_sorting_bit_for_bit),
         cmocka_unit_test(quantiles_should_treat_signed_zeros_as_equal),
+        cmocka_unit_test(moments_of_two_series_should_equal_one_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
