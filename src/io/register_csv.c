@@ -86,8 +86,11 @@ static TyStatus read_preamble(TyRegister *r, const char *name, const char *buf, 
     return TY_OK;
 }
 
-TyRegister *register_read_csv(const char *name, const char *buf, size_t len, char *notice,
-                              size_t noticesize, TyError *err)
+/* The text is read into the CSV table, then the table into columns; *owned (the file's bytes,
+ * when the caller hands them over) is freed in between, so a large register never holds the
+ * file, its table and its columns at once. */
+static TyRegister *read_csv(const char *name, const char *buf, size_t len, char **owned, char *notice,
+                            size_t noticesize, TyError *err)
 {
     char *conv = NULL;
     size_t clen = 0;
@@ -112,17 +115,28 @@ TyRegister *register_read_csv(const char *name, const char *buf, size_t len, cha
         st = csv_read_buffer(name, buf + used, len - used, &lim, &t, err);
         if (st != TY_OK && err->line > 0) err->line += shift;
     }
+    ty_free(conv);
+    conv = NULL;
+    if (owned) {
+        free(*owned);
+        *owned = NULL;
+    }
     if (st == TY_OK) {
         for (size_t k = 0; shift && k < t.nrows * t.ncols; k++) t.cells[k].line += shift;
         st = register_read_table(r, &t, err);
         csv_table_free(&t);
     }
-    ty_free(conv);
     if (st != TY_OK) {
         register_free(r);
         return NULL;
     }
     return r;
+}
+
+TyRegister *register_read_csv(const char *name, const char *buf, size_t len, char *notice,
+                              size_t noticesize, TyError *err)
+{
+    return read_csv(name, buf, len, NULL, notice, noticesize, err);
 }
 
 static int has_suffix(const char *s, size_t n, const char *suffix)
@@ -156,7 +170,7 @@ TyRegister *register_load(const char *path, char *notice, size_t noticesize, TyE
     if (stat(file, &sb) == 0 && !S_ISREG(sb.st_mode))
         ty_error_at(err, TY_EUSAGE, file, 0, 0, "not a regular file");
     else if (file_read_all(file, REGISTER_MAX_BYTES, &buf, &len, err) == TY_OK)
-        r = xlen ? register_read_xlsx(path, buf, len, err) : register_read_csv(path, buf, len, notice, noticesize, err);
+        r = xlen ? register_read_xlsx(path, buf, len, err) : read_csv(path, buf, len, &buf, notice, noticesize, err);
     free(buf);
     ty_free(file);
     return r;
