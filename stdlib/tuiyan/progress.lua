@@ -101,15 +101,24 @@ function Progress:rows()
   return out
 end
 
---- get(id [, year]) -> the target table of that indicator (the first target if no year).
+--- get(id [, year]) -> the target table of that indicator (the first target if no year), and
+--- the indicator's row; nil, row when it has no target that year. An id the plan does not have
+--- raises, naming the id meant ("did you mean").
 function Progress:get(id, year)
+  local ids = {}
   for _, ind in ipairs(self.indicators) do
     if ind.id == id then
       for _, t in ipairs(ind.targets) do if year == nil or t.year == year then return t, ind end end
       return nil, ind
     end
+    ids[#ids + 1] = ind.id
+    ids[#ids + 1] = ind.name
   end
-  return nil
+  local best = type(id) == "string" and require("_tuiyan.text").closest(id, ids)
+  if best then
+    for _, ind in ipairs(self.indicators) do if ind.name == best then best = ind.id end end
+  end
+  error(("progress: no indicator '%s'%s"):format(tostring(id), best and ("; did you mean '" .. best .. "'?") or ""), 2)
 end
 
 local function point_text(p, row)

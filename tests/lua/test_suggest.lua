@@ -31,6 +31,14 @@ T.test("an unknown indicator id names the id it most likely meant", function()
   T.eq(tostring(err):find("did you mean", 1, true), nil)
 end)
 
+T.test("progress:get names the indicator a misspelt id or name most likely meant", function()
+  local pr = tuiyan.plan.load():progress()
+  T.raises(function() pr:get("rd_intensty", 2025) end, "progress: no indicator 'rd_intensty'; did you mean 'rd_intensity'?")
+  T.raises(function() pr:get("高薪技术企业", 2025) end, "did you mean 'hte_count'?")
+  T.eq(pr:get("hte_count", 2025).year, 2025)
+  T.eq(pr:get("hte_count", 1999), nil)                 -- a known id without that year's target: nil
+end)
+
 T.test("a model run names the element a misspelt name most likely meant", function()
   local m = tuiyan.model.new{ first_year = 2021, last_year = 2022 }
   m:param("gdp", 100, { unit = "亿元" })
