@@ -299,6 +299,7 @@ TyStatus register_read_table(TyRegister *r, const TyCsvTable *t, TyError *err)
     if (!cols) return ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", t->name);
     TyStatus st = read_header(r, t, cols, err);
     if (st == TY_OK) st = register_resize(r, t->nrows - 1, err);
+    const TyRegColumn *year = st == TY_OK ? &r->cols[register_column(r, "year")] : NULL;
     for (size_t row = 1; st == TY_OK && row < t->nrows; row++) {
         size_t i = row - 1;
         r->line[i] = csv_cell(t, row, 0)->line;
@@ -333,8 +334,8 @@ TyStatus register_read_table(TyRegister *r, const TyCsvTable *t, TyError *err)
             }
         }
         if (st == TY_OK && !has_county) st = register_store_text(r, "", 0, &r->county_at[i], err);
-        if (st == TY_OK && isnan(r->cols[register_column(r, "year")].v[i])) {
-            const TyCsvCell *cell = csv_cell(t, row, r->cols[register_column(r, "year")].file_col - 1);
+        if (st == TY_OK && isnan(year->v[i])) {
+            const TyCsvCell *cell = csv_cell(t, row, (size_t)year->file_col - 1);
             st = at_cell(err, t, cell, "%s: %s", "year", "empty: each row is one firm in one application year");
         }
     }
