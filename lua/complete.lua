@@ -6,7 +6,8 @@
 --               tuiyan's submodules are offered before they are loaded (tuiyan.pl → tuiyan.plan).
 --   model       after `m.v.` the elements of model m.
 --   strings     inside a string argument: for `plan:actual("`, `progress:get("` and the other
---               methods taking an indicator id, that plan's ids; for `run:get("`, `run:series("`,
+--               methods taking an indicator id, that plan's ids (a register's `reg:has("`: its
+--               columns); for `run:get("`, `run:series("`,
 --               `model:element("`, `scenario:value("` the model's elements; after `indicator = "`
 --               the ids of every plan held in a global, after `element = "`/`lever = "` the
 --               elements of every model held in a global; a Chinese name where an id goes
@@ -115,6 +116,7 @@ end
 -- the plan they come from (for completing a Chinese name to its id).
 local function words_of(obj, method)
   local name = metaname(obj)
+  if name == "tuiyan.Register" and method == "has" then return obj:columns() end   -- reg:has("rd_
   if ID_METHODS[method] then
     if name == "tuiyan.Plan" then return obj:ids(), obj end
     local plan = type(obj) == "table" and rawget(obj, "plan")

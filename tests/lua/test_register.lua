@@ -308,6 +308,14 @@ T.test("a criteria table of one's own over an x_ column declared in 元", functi
   T.eq(check:firm(3).rank, 2)
 end)
 
+T.test("in the REPL, reg:has(\" completes the register's columns", function()
+  local C = require "_host.complete"
+  local env = setmetatable({ reg = assert(R.load("tests/data/registers/hand_hte.csv")) }, { __index = _G })
+  local line = 'reg:has("rd_'
+  local list = C.candidates(env, line:sub(10), line, 9)
+  T.eq(table.concat(list, " "), "rd_1 rd_2 rd_3 rd_domestic")
+end)
+
 T.test("the same register checked twice gives the same JSON, byte for byte", function()
   local a = assert(R.load("tests/data/registers/hand_hte.csv")):check("hte"):to_json()
   local b = assert(R.load("tests/data/registers/hand_hte.csv")):check("hte"):to_json()
