@@ -6,6 +6,7 @@
 # SYNTHETIC generator deterministic and equal to the example register, and each bad file with
 # exit 3 at its cell (tests/data/registers/bad/EXPECT), usage errors with exit 2.
 . tests/cli/lib.sh
+. tests/cli/locales.sh
 
 DATA="$ROOT/tests/data/registers"
 cd "$TMP" || exit 1
@@ -48,6 +49,16 @@ EOF
 run "$BIN" register check "$DATA/hand_tsme.csv" --criteria tsme --format json
 expect_code 0 "register check --criteria tsme"
 expect_out '"criteria": "tsme"' "the tsme criteria were used"
+
+# The same bytes whatever the locale (a decimal comma), the time zone and Lua's hash seed.
+require_locales
+for f in json text; do
+    "$BIN" register check "$DATA/hand_hte.csv" --format $f >c_$f.out 2>&1
+    LC_ALL=de_DE.UTF-8 TZ=Asia/Shanghai "$BIN" register check "$DATA/hand_hte.csv" --format $f >de_$f.out 2>&1
+    expect_same c_$f.out de_$f.out "--format $f under de_DE.UTF-8 and Asia/Shanghai"
+    LC_ALL=zh_CN.UTF-8 TZ=America/New_York "$BIN" register check "$DATA/hand_hte.csv" --format $f >zh_$f.out 2>&1
+    expect_same c_$f.out zh_$f.out "--format $f under zh_CN.UTF-8 and America/New_York"
+done
 
 # Every format into --out; each file once, atomically; twice the same bytes.
 for f in text csv json md html xlsx; do
