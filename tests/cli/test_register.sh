@@ -161,6 +161,29 @@ assert a['firms'] == b['firms']
 " || fail_check "GB18030 gives the UTF-8 file's firms"
 checks=$((checks + 1))
 
+# A workbook's bad cell is placed as book.xlsx:Sheet!A3; merged cells in the table are refused.
+checks=$((checks + 1))
+python3 - <<'EOF' || fail_check "writing the bad workbooks"
+import openpyxl
+for name, code, merge in (("bad_code.xlsx", "91620600MA7000002Q", None), ("merged.xlsx", "91620600MA7000002P", "C3:C4")):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "培育库"
+    ws.append(["统一社会信用代码", "企业名称", "县区", "申报年度", "职工总数"])
+    ws.append(["91620600MA7000001L", "甲", "凉州区", 2024, 100])
+    ws.append([code, "乙", "凉州区", 2024, 100])
+    ws.append(["91620600MA7000003T", "丙", None, 2024, 100])
+    if merge:
+        ws.merge_cells(merge)
+    wb.save(name)
+EOF
+run "$BIN" register check bad_code.xlsx --criteria tsme
+expect_code 3 "a bad code in a workbook"
+expect_err "bad_code.xlsx:培育库!A3: 统一社会信用代码: \"91620600MA7000002Q\": its check character is 'Q'" "placed at its sheet and cell"
+run "$BIN" register check merged.xlsx --criteria tsme
+expect_code 3 "merged cells in a workbook's table"
+expect_err "merged.xlsx:培育库!C3: cells C3:C4 are merged" "the merge is named"
+
 # The SYNTHETIC generator: deterministic, and the example register is its output.
 python3 "$ROOT/tools/gen_register.py" --firms 60 --years 2022-2024 --seed 7 --out gen1.csv
 python3 "$ROOT/tools/gen_register.py" --firms 60 --years 2022-2024 --seed 7 --out gen2.csv
