@@ -95,7 +95,7 @@ the exit code is then that of the first error (0 if none).
   { name = "run", fn = "run", args = { 1, math.huge, need = "a script" }, files = { "lua" }, packages = true,
     usage = { "tuiyan run SCRIPT.lua [ARGS...] [options]", "tuiyan run A.lua B.lua ... [-- ARGS...] [options]",
       "tuiyan run NAME[@VERSION]:SCENARIO [ARGS...] [--data DIR] [--limit NAME=VALUE]... [options]" },
-    summary = "run a script, a batch of scripts, or an installed package's scenario (sandboxed)",
+    summary = "run a script, a batch, or a package's scenario (sandboxed)",
     options = { "out", "format", "no-bom", "wide", "set", "seed", "samples", "as-of", "data", "limit",
       "force", "quiet", "wait", "shard", "samples-range" },
     formats = ALL_FORMATS,
@@ -141,7 +141,7 @@ unsharded run's given --out OUT in the same place of the command). The settings 
 
   { name = "progress", fn = "progress", args = { 0, 1, most = "at most one plan file" }, files = { "csv", "json", "xlsx" },
     usage = { "tuiyan progress [PLAN] [options]" },
-    summary = "progress report of a plan (default: the embedded Wuwei 2021–2025 plan)",
+    summary = "where a plan stands (default: the embedded Wuwei plan)",
     options = { "as-of", "format", "no-bom", "wide", "out", "force", "peers", "region", "quiet", "wait" },
     formats = { "text", "csv", "json", "md", "html", "xlsx" },
     help = [[
@@ -202,7 +202,7 @@ or json; with --out, DIR/NAME_unparsed.csv). Add the actuals and `tuiyan progres
   { name = "calibrate", module = "_host.calibrate_cli", args = { 2, 2, need = "a model and a plan" },
     files = { "lua", "csv", "json", "xlsx" },
     usage = { "tuiyan calibrate MODEL PLAN [--param NAME=LO..HI]... [--years A-B] [--weight ID=W]... [options]" },
-    summary = "fit a model's parameters to a plan's actuals (estimates ± standard errors)",
+    summary = "fit a model's parameters to a plan's actuals",
     options = { "param", "years", "weight", "set", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
     formats = ALL_FORMATS,
     help = [[
@@ -224,7 +224,7 @@ An unknown parameter or LO >= HI: exit 2; too few actuals for the parameters: ex
   { name = "register", module = "_host.register_cli", args = { 1, 1, need = "a register file" },
     files = { "csv", "xlsx" },
     usage = { "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]" },
-    summary = "check a register of firm-years against the high-tech enterprise criteria",
+    summary = "check a firm register against the high-tech criteria",
     options = { "criteria", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
     formats = { "text", "csv", "json", "md", "html", "xlsx" },
     help = [[
@@ -245,7 +245,7 @@ criteria unmet, then the smallest share of the thresholds missing.
 
   { name = "keygen", module = "_host.package_cli", args = { 1, 1, need = "a NAME for NAME.key and NAME.pub" },
     usage = { "tuiyan keygen NAME [--quiet]" },
-    summary = "a signing key pair: NAME.key (secret, mode 0600) and NAME.pub, here",
+    summary = "a signing key pair: NAME.key (secret) and NAME.pub",
     options = { "quiet" },
     help = [[
 Makes a key pair once, for a city bureau that signs packages: NAME.key (secret: keep it private,
@@ -255,7 +255,7 @@ existing file of either name is never overwritten. Prints the key's fingerprint.
 
   { name = "pack", module = "_host.package_cli", args = { 1, 1, need = "the package directory" }, files = "dir",
     usage = { "tuiyan pack DIR -o FILE.tpkg --key SECRET.key [options]" },
-    summary = "sign a package directory (its tuiyan-package.json) into FILE.tpkg",
+    summary = "sign a package directory into FILE.tpkg",
     options = { "output", "key", { "force", "replace an existing FILE.tpkg" }, "quiet",
       "max-bytes", "max-file-bytes", "max-files" },
     help = [[
@@ -267,7 +267,7 @@ packed with a warning: counties refuse it without --allow-expired.
 
   { name = "verify", module = "_host.package_cli", args = { 1, 1, need = "a package file" }, files = { "tpkg" },
     usage = { "tuiyan verify FILE.tpkg [--trust PUB.pub]... [options]" },
-    summary = "check a package's signature, hashes, sizes, paths, version and expiry",
+    summary = "check a package without installing it",
     options = { "trust", "allow-downgrade", "allow-expired", "quiet", "max-bytes", "max-file-bytes", "max-files" },
     help = [[
 Checks FILE.tpkg against the trusted keys ($XDG_CONFIG_HOME/tuiyan/trusted, and --trust) without
@@ -288,7 +288,7 @@ not verify or policy refuses it (an older version: --allow-downgrade; expired: -
 
   { name = "list", module = "_host.package_cli", args = { 0, 0 },
     usage = { "tuiyan list" },
-    summary = "installed packages: name, version, expiry, key, publisher",
+    summary = "the installed packages",
     options = {},
     help = [[
 One line per installed package version. Run one of its scenarios with
@@ -297,7 +297,7 @@ tuiyan run NAME[@VERSION]:SCENARIO (tuiyan help package).
 
   { name = "remove", module = "_host.package_cli", args = { 1, 1, need = "a package NAME[@VERSION]" }, packages = "names",
     usage = { "tuiyan remove NAME[@VERSION] [--quiet]" },
-    summary = "remove an installed package (every version, or the one named)",
+    summary = "remove an installed package (or one version)",
     options = { "quiet" },
     help = [[
 Removes one version (NAME@VERSION) or every version of an installed package, each in one rename
@@ -306,7 +306,7 @@ and then from the registry, so a package is never half there.
 
   { name = "help", fn = "help", args = { 0, 1, most = "one topic" }, topics = true,
     usage = { "tuiyan help [TOPIC | COMMAND | LUA.NAME]" },
-    summary = "this text, a command's or a topic's (= tuiyan COMMAND --help)",
+    summary = "this text, a command's or a topic's",
     options = {},
     help = [[
 Without a topic: tuiyan --help. A command: the same text as tuiyan COMMAND --help. A topic: plan,
@@ -520,9 +520,8 @@ end
 
 --- options_block() -> every option once, with its help and the commands that take it.
 function M.options_block()
-  local users, order, n = {}, {}, 0
+  local users, order = {}, {}
   for _, c in ipairs(M.COMMANDS) do
-    if M.available(c) then n = n + 1 end
     for _, o in ipairs(M.available(c) and options_of(c) or {}) do
       if not users[o.name] then users[o.name] = {}; order[#order + 1] = o.name end
       local u = users[o.name]
@@ -538,7 +537,7 @@ function M.options_block()
     local help = name == "format" and "the output format (each command's help lists those it writes)" or spec.help
     if spec.short then help = ("(-%s) %s"):format(spec.short, help) end
     local u = users[name]
-    local who = #u == n and "" or (" [" .. table.concat(u, ", ") .. "]")
+    local who = #u > 5 and "" or (" [" .. table.concat(u, ", ") .. "]")   -- the few that take it
     lines[#lines + 1] = ("  %-22s %s%s"):format(left, help, who)
   end
   lines[#lines + 1] = ("  %-22s %s"):format("--help", "(-h) a command's help: tuiyan COMMAND --help = tuiyan help COMMAND")
