@@ -245,6 +245,16 @@ function M.main(args)
   end
   M.command = name
   if commands.wants_help(args, 2) then
+    -- tuiyan run NAME:SCENARIO --help: that installed package's scenarios and how to run them
+    for j = 2, (name == "run" and #args or 0) do
+      local w = args[j]
+      if w == "--" then break end
+      if not w:match("^%-") and w:find(":", 1, true) and not w:find("/", 1, true) and not w:match("%.lua$")
+          and package.preload["_host.package_run"] then
+        local text = require("_host.package_run").help(w)
+        if text then io.stdout:write(text) return 0 end
+      end
+    end
     io.stdout:write(commands.command_help(name))
     return 0
   end

@@ -45,6 +45,32 @@ function M.resolve(spec_name, version)
   return info, dir
 end
 
+--- help(word) -> the text of `tuiyan run NAME[@VERSION][:SCENARIO] --help`: the installed
+--- package (verified as for a run), its description, publisher, expiry and scenarios, and how to
+--- run one; nil when the word does not name a package.
+function M.help(word)
+  local head = word:match("^([^:/]+):[%w_%-]*$")
+  local name, version = (head or ""):match("^([^@]+)@(.+)$")
+  name = name or head
+  if not name or not name:match("^[a-z][a-z0-9_%-]*$") then return nil end
+  local info = M.resolve(name, version)
+  local names = {}
+  for n, path in pairs(info.scenarios) do names[#names + 1] = ("  %-20s %s"):format(n, path) end
+  table.sort(names)
+  local desc = type(info.description) == "string" and info.description ~= "" and (" — " .. info.description) or ""
+  return table.concat({
+    ("tuiyan run %s:SCENARIO [ARGS...] [--data DIR] [--limit NAME=VALUE]... [--out DIR] [--format FMT]"):format(name),
+    "",
+    ("%s %s%s"):format(info.name, info.version, desc),
+    ("published by %s, expires %s; runs in the sandbox, verified again before every run"):format(
+      tostring(info.publisher), tostring(info.expires)),
+    "scenarios:",
+    table.concat(names, "\n"),
+    "",
+    "--data DIR is the county's data (read first); tuiyan help run and tuiyan help package for the rest.",
+  }, "\n") .. "\n"
+end
+
 --- main(opts, pos [, argv]) -> exit code. argv: the command line after `tuiyan`, for the manifest.
 function M.main(opts, pos, argv)
   local spec = pos[1]
@@ -68,7 +94,9 @@ function M.main(opts, pos, argv)
     local names = {}
     for n in pairs(info.scenarios) do names[#names + 1] = n end
     table.sort(names)
-    usage_error("%s has no scenario '%s' (it has: %s)", label, scenario, table.concat(names, ", "))
+    local best = require("_tuiyan.text").closest(scenario, names)
+    usage_error("%s has no scenario '%s'%s (it has: %s)", label, scenario,
+      best and ("; did you mean '" .. best .. "'?") or "", table.concat(names, ", "))
   end
   if not package.preload["_host.sandbox"] then
     store.fail("package", "sandbox not available in this build: package %s cannot run (package code "

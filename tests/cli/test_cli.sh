@@ -31,6 +31,26 @@ run "$BIN" run --help
 expect_out "--set NAME=VALUE" "run --help lists --set"
 expect_out "--samples N" "run --help lists --samples"
 
+# The help of an installed package's scenario: its scenarios, from its own manifest
+# (examples/county_package/package/tuiyan-package.json), and a misspelt scenario's did-you-mean.
+P=$TMP/pk; mkdir -p "$P"
+export XDG_CONFIG_HOME="$P/config" XDG_DATA_HOME="$P/data"
+checks=$((checks + 1))
+(cd "$P" && "$BIN" keygen city --quiet && "$BIN" pack "$ROOT/examples/county_package/package" -o p.tpkg --key city.key --quiet &&
+    "$BIN" install p.tpkg --trust city.pub --quiet) >"$TMP/out" 2>&1 || fail_check "install the example package: $(cat "$TMP/out")"
+run "$BIN" run wuwei_counties:progress --help
+expect_code 0 "run NAME:SCENARIO --help"
+expect_out "tuiyan run wuwei_counties:SCENARIO" "the package's own usage line"
+expect_out "wuwei_counties 1.0.0 — 县区科技指标进度" "the package's version and description"
+expect_out "  progress             scenarios/progress.lua" "the package's scenarios"
+cp "$TMP/out" "$TMP/pkhelp"
+run "$BIN" run wuwei_counties:progress -h
+expect_same "$TMP/out" "$TMP/pkhelp" "run NAME:SCENARIO -h is --help"
+run "$BIN" run wuwei_counties:progres --data "$ROOT/examples/data/counties"
+expect_code 2 "a misspelt scenario"
+expect_err "has no scenario 'progres'; did you mean 'progress'?" "scenario: did you mean"
+unset XDG_CONFIG_HOME XDG_DATA_HOME
+
 # Unknown topics: exit 2 on stderr, with the topic meant when there is one.
 run "$BIN" help nonsense
 expect_code 2 "help nonsense"
