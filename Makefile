@@ -22,6 +22,10 @@ endif
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -ffp-contract=off \
              -DTUIYAN_VERSION='"$(VERSION)"' -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(LDSAN) $(LDFLAGS)
+# The vectorised draws and kernels: sqrt without errno (the same values; nothing reads errno),
+# else GCC keeps a branch to libm's sqrt in the loop and does not vectorise it.
+$(BUILD)/obj/core/dist.o $(BUILD)/obj/core/eval_simd_sse2.o $(BUILD)/obj/core/eval_simd_avx2.o \
+    $(BUILD)/obj/core/eval_simd_avx512.o: CFLAGS_ALL += -fno-math-errno
 
 CORE_SRC = $(wildcard src/core/*.c)
 IO_SRC   = $(wildcard src/io/*.c)
