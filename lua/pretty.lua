@@ -331,6 +331,31 @@ local function scenario_text(sc)
   return table.concat(out, "\n")
 end
 
+-- A policy: its rules, one a line (id, kind, label), and the assumption behind a band's point.
+local function policy_text(po)
+  local rules = rawget(po, "rules") or {}
+  local out = { ("policy %s: %d rule%s"):format(tostring(rawget(po, "name")), #rules, #rules == 1 and "" or "s") }
+  local rows = {}
+  for _, r in ipairs(rules) do rows[#rows + 1] = { tostring(r.id), tostring(r.kind or ""), tostring(r.label or "") } end
+  for _, l in ipairs(columns(rows, "  ")) do out[#out + 1] = l end
+  local dp = rawget(po, "default_point")
+  if type(dp) == "string" then out[#out + 1] = dp end
+  out[#out + 1] = ":rule(id) for one; :cost(run) for what a run costs"
+  return table.concat(out, "\n")
+end
+
+-- A city of regions: the regions and the indicators they share.
+local function city_text(c)
+  local regions = rawget(c, "regions") or {}
+  local ok, ids = pcall(function() return c:ids() end)
+  return table.concat({
+    ("city %s: %d region%s: %s"):format(tostring(rawget(c, "name")), #regions, #regions == 1 and "" or "s",
+      table.concat(regions, ", ")),
+    ok and ("indicators: " .. table.concat(ids, ", ")) or nil,
+    ":aggregate(year) sums the regions; :ranking(id, year) ranks them",
+  }, "\n")
+end
+
 -- Text of an object that knows how to show itself, or nil.
 local function object_text(v)
   local name = metaname(v)
@@ -345,6 +370,10 @@ local function object_text(v)
   end
   if name == "tuiyan.Scenario" then
     local ok, s = pcall(scenario_text, v)
+    if ok then return s end
+  end
+  if name == "tuiyan.Policy" or name == "tuiyan.City" then
+    local ok, s = pcall(name == "tuiyan.Policy" and policy_text or city_text, v)
     if ok then return s end
   end
   if name == "tuiyan.Run" and type(rawget(v, "values")) == "table" then

@@ -87,6 +87,13 @@ expect_out "  growth  0.08 (scenario fast)  default 0.05" "a scenario prints its
 expect_out "  no overrides: the model's defaults" "a baseline says it changes nothing"
 checks=$((checks + 1))
 grep -q "by_name\|loc *=" "$TMP/out" && fail_check "a model prints its internals: $(grep -m1 "by_name\|loc *=" "$TMP/out")"
+# A policy as its rules, a city as its regions.
+printf 'P = require("tuiyan.policy.wuwei").policy()\nP\nc = tuiyan.regions.new{ name = "武威市", regions = { {"凉州区", tuiyan.plan.load()}, {"民勤县", tuiyan.plan.load()} } }\nc\n' |
+    COLUMNS=200 "$BIN" >"$TMP/out" 2>"$TMP/err"
+checks=$((checks + 1))
+grep -Eq '^  R7a +city +新认定高新技术企业 one-off' "$TMP/out" || fail_check "a policy prints its rules: $(head -3 "$TMP/out")"
+expect_out "policy wuwei: " "a policy prints its name"
+expect_out "city 武威市: 2 regions: 凉州区, 民勤县" "a city prints its regions"
 # A loader's error assigned to a variable is shown at once, with its exit code (3, bad data).
 printf 'p = tuiyan.plan.load("tests/data/plans/bad/gbk.csv")\np == nil\n' | "$BIN" >"$TMP/out" 2>"$TMP/err"
 code=$?
