@@ -84,8 +84,8 @@ An interactive session with the global `tuiyan`.
   string argument the indicator ids of the plan (p:actual("rd<Tab>), a Chinese indicator name
   to its id (p:actual("高新<Tab>) or the model's elements; any other string: file names
   objects print as an analyst reads them: a plan as its title and indicators, a model as its
-  elements and assumptions, a scenario as its overrides; `p = tuiyan.plan.load("x.csv")` that
-  fails shows the error at once
+  elements and assumptions, a scenario as its overrides, a policy as its rules, a city as its
+  regions; `p = tuiyan.plan.load("x.csv")` that fails shows the error at once
   Ctrl-C stops running code or clears the line; Ctrl-D leaves
   history: $XDG_DATA_HOME/tuiyan/history (default ~/.local/share/tuiyan/history), last 1000 entries
 When standard input is not a terminal, lines are read plainly: no prompt, no echo, no history;
