@@ -69,6 +69,19 @@ local HELP_OPTION = { help = "this text" }
 
 local ALL_FORMATS = { "text", "csv", "json", "md", "html", "svg", "xlsx" }
 
+-- The formats a command writes: its list, or (formats = "module") those its module's FORMATS
+-- table names, so a command that learns a format says so in one place.
+local function formats_of(cmd)
+  local f = cmd.formats
+  if f ~= "module" then return f end
+  local ok, mod = pcall(require, cmd.module)
+  local t = ok and type(mod) == "table" and rawget(mod, "FORMATS")
+  local out = {}
+  for _, name in ipairs(ALL_FORMATS) do if type(t) == "table" and t[name] then out[#out + 1] = name end end
+  return out
+end
+M.formats_of = formats_of
+
 -- ---------------------------------------------------------------------------------------------
 -- Commands, in the order `tuiyan --help` lists them.
 
@@ -183,11 +196,11 @@ does not compile) over 2 (a file is missing or of an unknown kind).
 ]] },
 
   { name = "extract", module = "_host.extract_cli", args = { 1, 2, need = "a document" }, files = { "txt", "docx", "csv" },
-    usage = { "tuiyan extract DOC.txt [--out DIR] [--format csv|json|md] [--force] [--quiet]",
+    usage = { "tuiyan extract DOC.txt [--out DIR] [--format FMT] [--force] [--quiet]",
       "tuiyan extract --check DOC.txt PLAN.csv" },
     summary = "draft a plan file from a plan's Chinese text",
     options = { "check", "out", "format", "force", "quiet" },
-    formats = { "csv", "json", "md" },
+    formats = "module",   -- lua/extract_cli.lua's FORMATS
     help = [[
 Reads a plan's text (UTF-8; a GBK file is refused: save it as UTF-8) and writes a draft plan:
 one row per indicator, each quantitative target in its target_YYYY column in the cell forms
@@ -356,8 +369,8 @@ end
 M.word_list = word_list
 
 local function format_help(cmd)
-  local s = word_list(cmd.formats)
-  for _, f in ipairs(cmd.formats) do
+  local s = word_list(formats_of(cmd))
+  for _, f in ipairs(formats_of(cmd)) do
     if f == "xlsx" then s = s .. " (xlsx needs --out)" end
     if f == "svg" then s = s .. "; svg: charts" end
   end
@@ -447,12 +460,13 @@ function M.parse(cmd_name, args, first)
   end
   if opts.format then
     local ok = false
-    for _, f in ipairs(cmd.formats or {}) do if f == opts.format then ok = true end end
+    local formats = formats_of(cmd) or {}
+    for _, f in ipairs(formats) do if f == opts.format then ok = true end end
     if not ok then
       local known = false
       for _, f in ipairs(ALL_FORMATS) do if f == opts.format then known = true end end
-      usage_error("%s writes %s, not %s%s", cmd.name, word_list(cmd.formats or {}), opts.format,
-        known and "" or M.hint(opts.format, cmd.formats or {}))
+      usage_error("%s writes %s, not %s%s", cmd.name, word_list(formats), opts.format,
+        known and "" or M.hint(opts.format, formats))
     end
   end
   return opts, pos, n_before or #pos
@@ -588,7 +602,7 @@ function M.complete(cword, words)
   if pspec and pspec.value then
     if pname == "format" then
       local c = cmd and M.BY_NAME[cmd]
-      return "-", (c and c.formats) or ALL_FORMATS
+      return "-", (c and formats_of(c)) or ALL_FORMATS
     end
     local comp = pspec.complete
     if comp == nil then return "-", {} end

@@ -8,6 +8,7 @@ local io_native = require "_tuiyan.io"
 local M = {}
 
 local FORMATS = { csv = "csv", json = "json", md = "md" }
+M.FORMATS = FORMATS   -- what --format takes: tuiyan help extract lists these (lua/commands.lua)
 
 local function stem(path)
   local base = path:match("([^/]+)$") or path
