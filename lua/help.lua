@@ -77,6 +77,7 @@ tuiyan install FILE.tpkg [--trust NAME.pub]    verify, then install; --trust add
                                                trusted keys ($XDG_CONFIG_HOME/tuiyan/trusted)
 tuiyan list | remove NAME[@VERSION]
 tuiyan run NAME[@VERSION]:SCENARIO [ARGS...] [--data DIR] [--limit NAME=VALUE]... [--out DIR]
+tuiyan run NAME:SCENARIO --help                an installed package's description and scenarios
 
 A package is verified again before every run, and its code runs in the sandbox: a child process
 with only an allow-list of Lua (no io, os.execute, debug, package, load of binary chunks), limits
