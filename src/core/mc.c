@@ -101,8 +101,9 @@ static void count_targets(Worker *w, size_t s, const double *restrict v, size_t 
 }
 
 /* Every tracked series' block of a year: extremes (only when quantiles are asked for: moments
- * alone need none), moments two series at a time (mc_chunk_moments_add2, the same bits as one
- * at a time), target counts, and the values kept or put in histograms. */
+ * alone need none), moments four series at a time (mc_chunk_moments_add4, the same bits as one
+ * at a time; two or one for what is left), target counts, and the values kept or put in
+ * histograms. */
 static TyStatus on_year(void *ctx, int year, const double *const *values, size_t offset,
                         size_t n, TyError *err)
 {
@@ -112,20 +113,25 @@ static TyStatus on_year(void *ctx, int year, const double *const *values, size_t
     int yi = sh->year_slot[year - model_first_year(sh->m)];
     if (yi < 0) return TY_OK;
     size_t nt = sh->opt->ntracked;
-    for (size_t k0 = 0; k0 < nt; k0 += 2) {
-        size_t kn = k0 + 2 <= nt ? 2 : 1;
-        double lo[2] = { NAN, NAN }, hi[2] = { NAN, NAN };
-        size_t s[2];
+    for (size_t k0 = 0; k0 < nt; k0 += 4) {
+        size_t kn = nt - k0 < 4 ? nt - k0 : 4;
+        double lo[4] = { NAN, NAN, NAN, NAN }, hi[4] = { NAN, NAN, NAN, NAN };
+        size_t s[4];
+        McChunkMoments *c[4];
+        int varying = 0;
         for (size_t j = 0; j < kn; j++) {
             s[j] = (k0 + j) * sh->nyears + (size_t)yi;
+            c[j] = &w->moments[s[j]];
             if (sh->opt->nprobs > 0) mc_block_range(values[k0 + j], n, &lo[j], &hi[j]);
+            varying += lo[j] != hi[j];
         }
-        if (kn == 2 && lo[0] != hi[0] && lo[1] != hi[1])
-            mc_chunk_moments_add2(&w->moments[s[0]], values[k0], lo[0], hi[0],
-                                  &w->moments[s[1]], values[k0 + 1], lo[1], hi[1], n);
-        else
-            for (size_t j = 0; j < kn; j++)
-                mc_chunk_moments_add(&w->moments[s[j]], values[k0 + j], n, lo[j], hi[j]);
+        if (kn == 4 && varying == 4)
+            mc_chunk_moments_add4(c, values + k0, lo, hi, n);
+        else if (kn >= 2 && lo[0] != hi[0] && lo[1] != hi[1]) {
+            mc_chunk_moments_add2(c[0], values[k0], lo[0], hi[0], c[1], values[k0 + 1], lo[1], hi[1], n);
+            for (size_t j = 2; j < kn; j++) mc_chunk_moments_add(c[j], values[k0 + j], n, lo[j], hi[j]);
+        } else
+            for (size_t j = 0; j < kn; j++) mc_chunk_moments_add(c[j], values[k0 + j], n, lo[j], hi[j]);
         for (size_t j = 0; j < kn; j++) {
             const double *v = values[k0 + j];
             w->block_constant = lo[j] == hi[j];

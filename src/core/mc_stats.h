@@ -27,6 +27,10 @@ void mc_chunk_moments_add(McChunkMoments *c, const double *v, size_t n, double l
  * neither a block that does not vary (lo != hi, or NaN): the same bits as two calls, faster. */
 void mc_chunk_moments_add2(McChunkMoments *c, const double *v, double vlo, double vhi,
                            McChunkMoments *d, const double *u, double ulo, double uhi, size_t n);
+/* The same for four series, c[s] getting v[s] (extremes lo[s], hi[s]), s < 4: four separate
+ * series (no two c[s] the same), none a block that does not vary. */
+void mc_chunk_moments_add4(McChunkMoments *const *c, const double *const *v, const double *lo,
+                           const double *hi, size_t n);
 /* The minimum and maximum of v[0 .. n-1], n >= 1 (finite values). */
 void mc_block_range(const double *v, size_t n, double *lo, double *hi);
 void mc_moments_reset(McMoments *m);

@@ -3,8 +3,9 @@
  * The bucket selection must give the same bits on every kind of data: spread, heavy ties, a
  * constant, mixed signs, a range of 600 orders of magnitude, tiny and odd sizes (below and
  * around the size where the buckets start), p = 0 and 1, and repeated probabilities. Moments of
- * two series at once (mc_chunk_moments_add2) are the bits of two calls of mc_chunk_moments_add
- * (shown to fail with g23 * g01 for g23 * g23 in the second series' squares). */
+ * two and four series at once (mc_chunk_moments_add2, _add4) are the bits of one call of
+ * mc_chunk_moments_add per series (shown to fail with g23 * g01 for g23 * g23 in add2's second
+ * series, and with add4's fourth series squaring d2). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -99,15 +100,13 @@ static int same_moments(const McChunkMoments *a, const McChunkMoments *b)
         && memcmp(&a->max, &b->max, sizeof a->max) == 0 && a->n == b->n;
 }
 
-static void moments_of_two_series_should_equal_one_at_a_time(void **state)
+static void moments_of_two_and_four_series_should_equal_one_at_a_time(void **state)
 {
     (void)state;
-    static double v[300], u[300];
-    McChunkMoments c1, d1, c2, d2;
-    mc_chunk_moments_reset(&c1);
-    mc_chunk_moments_reset(&d1);
-    mc_chunk_moments_reset(&c2);
-    mc_chunk_moments_reset(&d2);
+    static double v[300], u[300], w3[300], w4[300];
+    McChunkMoments c1, d1, c2, d2, e1, f1, c4, d4, e4, f4;
+    McChunkMoments *all[] = { &c1, &d1, &c2, &d2, &e1, &f1, &c4, &d4, &e4, &f4 };
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) mc_chunk_moments_reset(all[k]);
     /* blocks of several sizes (multiples of 4 and not), the first setting each shift */
     static const size_t sizes[] = { 256, 7, 256, 1, 3, 256, 130, 256 };
     for (size_t b = 0; b < sizeof sizes / sizeof sizes[0]; b++) {
@@ -125,6 +124,22 @@ static void moments_of_two_series_should_equal_one_at_a_time(void **state)
         mc_chunk_moments_add2(&c2, v, vlo, vhi, &d2, u, ulo, uhi, n);
         assert_true(same_moments(&c1, &c2));
         assert_true(same_moments(&d1, &d2));
+        /* four at once: v, u, and two more series made from them */
+        for (size_t i = 0; i < n; i++) {
+            w3[i] = v[i] * 3.0 + u[i];
+            w4[i] = 1.0 / (1.0 + u[i]);
+        }
+        double lo4[4] = { vlo, ulo, 0, 0 }, hi4[4] = { vhi, uhi, 0, 0 };
+        mc_block_range(w3, n, &lo4[2], &hi4[2]);
+        mc_block_range(w4, n, &lo4[3], &hi4[3]);
+        if (b == 3) lo4[2] = hi4[2] = lo4[3] = hi4[3] = NAN;
+        mc_chunk_moments_add(&e1, w3, n, lo4[2], hi4[2]);
+        mc_chunk_moments_add(&f1, w4, n, lo4[3], hi4[3]);
+        McChunkMoments *four[4] = { &c4, &d4, &e4, &f4 };
+        const double *vals[4] = { v, u, w3, w4 };
+        mc_chunk_moments_add4(four, vals, lo4, hi4, n);
+        assert_true(same_moments(&c1, &c4) && same_moments(&d1, &d4));
+        assert_true(same_moments(&e1, &e4) && same_moments(&f1, &f4));
     }
     assert_true(c1.n == 1165 && c1.s2 > 0.0 && d1.s2 > 0.0);
 }
@@ -134,7 +149,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_should_equal_sorting_bit_for_bit),
         cmocka_unit_test(quantiles_should_treat_signed_zeros_as_equal),
-        cmocka_unit_test(moments_of_two_series_should_equal_one_at_a_time),
+        cmocka_unit_test(moments_of_two_and_four_series_should_equal_one_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
