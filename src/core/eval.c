@@ -38,6 +38,12 @@ typedef struct RunInstr {
     int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
     int invariant;             /* later years: same values every year, run once a block */
     int check;                 /* the last writer of an element: CHECK_ALL, CHECK_LANE0 or -1 */
+    /* the kernel of a plain one- or two-argument instruction, called without the switch; the
+     * checking one (f1c, f2c) for the last writer of an element checked in every lane */
+    EvalK1 f1;
+    EvalK2 f2;
+    EvalK1C f1c;
+    EvalK2C f2c;
     /* delay into a temporary: its readers' argument pointers (plan_forwarding), pointed at the
      * ring's row instead of a copy of it */
     const double ***fwd;
@@ -241,6 +247,50 @@ static int may_be_uniform(int op)
     return op != TY_OP_EXT && op != TY_OP_DELAY && op >= 0 && op <= EVAL_FILL;
 }
 
+/* The kernel exec may call directly for an instruction that is neither uniform nor a copy of
+ * a branch: a plain operation on one or two blocks. */
+static void direct_kernel(const EvalKernels *K, RunInstr *in)
+{
+    in->f1 = NULL;
+    in->f2 = NULL;
+    in->f1c = NULL;
+    in->f2c = NULL;
+    if (in->uniform || in->cond_uniform) return;
+    if (in->check == CHECK_ALL && in->op >= 0 && in->op < EVAL_KERNEL_OPS) {
+        in->f1c = in->nargs == 1 ? K->k1c[in->op] : NULL;
+        in->f2c = in->nargs == 2 ? K->k2c[in->op] : NULL;
+        if (in->f1c || in->f2c) return;
+    }
+    switch (in->op) {
+    case TY_OP_NEG: in->f1 = K->neg; break;
+    case TY_OP_ABS: in->f1 = K->abs; break;
+    case TY_OP_EXP: in->f1 = K->exp; break;
+    case TY_OP_SQRT: in->f1 = K->sqrt; break;
+    case TY_OP_FLOOR: in->f1 = K->floor; break;
+    case TY_OP_NOT: in->f1 = K->not_; break;
+    case EVAL_COPY: in->f1 = K->copy; break;
+    case TY_OP_LOG:
+        if (in->nargs == 2) in->f2 = K->log_base;
+        else in->f1 = K->log;
+        break;
+    case TY_OP_ADD: in->f2 = K->add; break;
+    case TY_OP_SUB: in->f2 = K->sub; break;
+    case TY_OP_MUL: in->f2 = K->mul; break;
+    case TY_OP_DIV: in->f2 = K->div; break;
+    case TY_OP_POW: in->f2 = K->pow; break;
+    case TY_OP_LT: in->f2 = K->lt; break;
+    case TY_OP_LE: in->f2 = K->le; break;
+    case TY_OP_GT: in->f2 = K->gt; break;
+    case TY_OP_GE: in->f2 = K->ge; break;
+    case TY_OP_EQ: in->f2 = K->eq; break;
+    case TY_OP_NE: in->f2 = K->ne; break;
+    case TY_OP_AND: in->f2 = K->and_; break;
+    case TY_OP_OR: in->f2 = K->or_; break;
+    case TY_OP_MIN: in->f2 = K->min; break;
+    case TY_OP_MAX: in->f2 = K->max; break;
+    }
+}
+
 /* prog: the instructions to run, in order (Run.seq); skip_invariant: a later year than the
  * first of the program's years (invariants are set, and left out of prog). */
 static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size_t live,
@@ -252,13 +302,32 @@ static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size
         const RunInstr *in = prog[p];
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
+        if (in->f2c) {
+            r->nonfinite |= !in->f2c(o, a, b);
+            continue;
+        }
+        if (in->f1c) {
+            r->nonfinite |= !in->f1c(o, a);
+            continue;
+        }
+        if (in->f2) {
+            in->f2(o, a, b);
+            goto written;
+        }
+        if (in->f1) {
+            in->f1(o, a);
+            goto written;
+        }
         if (in->uniform) {
             K->fill(o, uniform_value(r, in, year));
             goto written;
         }
         if (in->cond_uniform) {
             if (a[0] != a[0]) K->fill(o, a[0]);   /* a NaN condition gives NaN (expr_if) */
-            else K->copy(o, a[0] != 0.0 ? b : c);
+            else if (in->check == CHECK_ALL) {
+                r->nonfinite |= !K->k1c[EVAL_COPY](o, a[0] != 0.0 ? b : c);
+                continue;
+            } else K->copy(o, a[0] != 0.0 ? b : c);
             goto written;
         }
         switch (in->op) {
@@ -883,6 +952,8 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
             for (size_t i = 0; i < m->nfirst; i++) r.first[i].check = -1;
             for (size_t i = 0; i < m->nrest; i++) r.rest[i].check = -1;
         }
+        for (size_t i = 0; i < m->nfirst; i++) direct_kernel(r.k, &r.first[i]);
+        for (size_t i = 0; i < m->nrest; i++) direct_kernel(r.k, &r.rest[i]);
     }
 
     for (size_t off = 0; off < opt->nsamples && !st; off += BLK) {

@@ -16,11 +16,17 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "expr_ops.h"
 
 typedef void (*EvalK1)(double *restrict o, const double *restrict a);
 typedef void (*EvalK2)(double *restrict o, const double *restrict a, const double *restrict b);
 typedef void (*EvalK3)(double *restrict o, const double *restrict a, const double *restrict b,
                        const double *restrict c);
+/* The same, checking what they write as they write it: 1 when every lane is finite. */
+typedef int (*EvalK1C)(double *restrict o, const double *restrict a);
+typedef int (*EvalK2C)(double *restrict o, const double *restrict a, const double *restrict b);
+
+#define EVAL_KERNEL_OPS (TY_OP__COUNT + 3)   /* the DSL's operations and the evaluator's own */
 
 typedef struct EvalKernels {
     const char *name;
@@ -48,6 +54,10 @@ typedef struct EvalKernels {
     int (*finite)(const double *const *v, size_t n);
     /* 1 when all n values are finite (any n) */
     int (*finite_n)(const double *v, size_t n);
+    /* by operation (TyOp, or model_internal.h's EVAL_COPY): the checking kernels, NULL where
+     * there is none (exp, log and pow check after their fix-ups, as the others are checked) */
+    EvalK1C k1c[EVAL_KERNEL_OPS];
+    EvalK2C k2c[EVAL_KERNEL_OPS];
 } EvalKernels;
 
 extern const EvalKernels eval_kernels_scalar, eval_kernels_sse2, eval_kernels_avx2,
