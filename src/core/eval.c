@@ -382,7 +382,13 @@ static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size
         }
         case TY_OP_DELAY: k_delay(r, in, year); break;
         case EVAL_COPY: K->copy(o, a); break;
-        case EVAL_SCALE: K->scale(o, a, in->k); break;
+        case EVAL_SCALE:
+            if (in->check == CHECK_ALL) {
+                r->nonfinite |= !K->scale_c(o, a, in->k);
+                continue;
+            }
+            K->scale(o, a, in->k);
+            break;
         case EVAL_FILL: K->fill(o, in->k); break;
         default:
             return ty_error_set(r->err, TY_EINTERNAL, "model evaluator: unknown instruction %d",

@@ -48,6 +48,7 @@ typedef struct EvalKernels {
                  double w);
     void (*lookup)(double *restrict o, const double *restrict a, const double *xs,
                    const double *ys, int n);
+    int (*scale_c)(double *restrict o, const double *restrict a, double k);   /* checking */
     /* o += k * a */
     void (*axpy)(double *restrict o, const double *restrict a, double k);
     /* 1 when every lane of every one of the n blocks is finite */
@@ -55,7 +56,7 @@ typedef struct EvalKernels {
     /* 1 when all n values are finite (any n) */
     int (*finite_n)(const double *v, size_t n);
     /* by operation (TyOp, or model_internal.h's EVAL_COPY): the checking kernels, NULL where
-     * there is none (exp, log and pow check after their fix-ups, as the others are checked) */
+     * there is none (exp and log are checked after them, as the others are) */
     EvalK1C k1c[EVAL_KERNEL_OPS];
     EvalK2C k2c[EVAL_KERNEL_OPS];
 } EvalKernels;
