@@ -65,17 +65,17 @@ typedef struct Run {
                                 * and growth powers (plan_invariants) */
     int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
     unsigned char *check_first, *check_rest;   /* per element of order: CHECK_* */
-    /* Finite checks, fast path: each element's last writer checks what it wrote while it is in
-     * the cache (RunInstr.check), noting a value not finite here; elements no instruction
-     * writes (stocks, after the first year) are checked from these lists, for the first
-     * program [0] and the later one [1]. */
-    int nonfinite;
     const double **deliv;      /* per tracked element: its block (on_year) */
     /* the instructions each year runs: [0] the first program, [1] the rest in the second
      * year, [2] the rest without its invariant instructions in later years */
     RunInstr **seq[3];
     size_t nseq[3];
     const double ***fwd;       /* every forwarded delay's reader pointers (RunInstr.fwd) */
+    /* Finite checks, fast path: each element's last writer checks what it wrote as it writes
+     * it or right after (RunInstr.check), noting a value not finite here; elements no
+     * instruction writes (stocks, after the first year) are checked from these lists, for the
+     * first program [0] and the later one [1]. */
+    int nonfinite;
     const double **unwritten[2];
     size_t nunwritten[2];
     RunInstr *first, *rest;

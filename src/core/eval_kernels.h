@@ -9,8 +9,8 @@
  * detmath.c (detmath_core.h), leaving the lanes outside their common case to the scalar
  * functions. tests/unit/test_eval_simd.c and tests/cli/test_simd.sh hold them to that.
  *
- * TUIYAN_SIMD=scalar|sse2|avx2|avx512 forces a set (one the CPU lacks is an error at the first
- * run); unset or "auto" takes the widest the CPU has. */
+ * TUIYAN_SIMD=scalar|sse2|avx2|avx512 forces a set (another name, or a set the CPU lacks, is a
+ * usage error when tuiyan starts: main.c); unset or "auto" takes the widest the CPU has. */
 #ifndef TY_EVAL_KERNELS_H
 #define TY_EVAL_KERNELS_H
 
