@@ -21,6 +21,7 @@ int luaopen_tuiyan_readline(lua_State *L);
 int luaopen_tuiyan_regions(lua_State *L);
 int luaopen_tuiyan_csv(lua_State *L);
 int luaopen_tuiyan_xlsx(lua_State *L);
+int luaopen_tuiyan_doctext(lua_State *L);
 int luaopen_tuiyan_detmath(lua_State *L);
 int luaopen_tuiyan_optim(lua_State *L);
 

@@ -26,6 +26,7 @@ static const luaL_Reg native_modules[] = {
     {"_tuiyan.regions", luaopen_tuiyan_regions},
     {"_tuiyan.csv", luaopen_tuiyan_csv},
     {"_tuiyan.xlsx", luaopen_tuiyan_xlsx},
+    {"_tuiyan.doctext", luaopen_tuiyan_doctext},
     {"_tuiyan.detmath", luaopen_tuiyan_detmath},
     {"_tuiyan.optim", luaopen_tuiyan_optim},
     {NULL, NULL}

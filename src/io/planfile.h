@@ -21,6 +21,12 @@ TyPlan *planfile_read_json(const char *name, const char *buf, size_t len, TyErro
 TyPlan *planfile_read_csv_any(const char *name, const char *buf, size_t len,
                               char *notice, size_t noticesize, TyError *err);
 
+/* Text that is not UTF-8 in the encoding Excel saves CSV in: GB18030 (a superset of GBK) when the
+ * whole text decodes so, or UTF-16 with its BOM. *out is the UTF-8 text (ty_malloc'd, no NUL in
+ * it), *enc the encoding's name ("GB18030", "UTF-16"); 0 when the text is neither (or is UTF-8
+ * already). */
+int planfile_convert_text(const char *buf, size_t len, char **out, size_t *outlen, const char **enc);
+
 /* An .xlsx workbook's sheet: name may end in "#SheetName" (else the first sheet). */
 TyPlan *planfile_read_xlsx(const char *name, const char *buf, size_t len, TyError *err);
 

@@ -506,10 +506,8 @@ __attribute__((constructor)) static void open_converters(void)
     utf16_cd = iconv_open("UTF-8", "UTF-16");
 }
 
-/* Text that is not UTF-8 in the encoding Excel saves CSV in: GB18030 (a superset of GBK) when the
- * whole file decodes so, or UTF-16 with its BOM. *out is the UTF-8 text (ty_malloc'd), *enc the
- * encoding's name; 0 when the text is neither (or is UTF-8 already). */
-static int convert_text(const char *buf, size_t len, char **out, size_t *outlen, const char **enc)
+/* planfile.h; also what `tuiyan extract` reads a plan's text with. */
+int planfile_convert_text(const char *buf, size_t len, char **out, size_t *outlen, const char **enc)
 {
     const unsigned char *d = (const unsigned char *)buf;
     if (len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF))) *enc = "UTF-16";
@@ -545,7 +543,7 @@ TyPlan *planfile_read_csv_any(const char *name, const char *buf, size_t len,
     size_t clen = 0;
     const char *enc = NULL;
     if (notice && noticesize) notice[0] = '\0';
-    if (len <= ((size_t)64 << 20) && convert_text(buf, len, &conv, &clen, &enc)) {
+    if (len <= ((size_t)64 << 20) && planfile_convert_text(buf, len, &conv, &clen, &enc)) {
         if (notice && noticesize)
             snprintf(notice, noticesize, "read as %s; save as CSV UTF-8 to silence this", enc);
         buf = conv;
