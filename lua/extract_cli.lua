@@ -1,5 +1,6 @@
--- lua/extract_cli.lua — `tuiyan extract DOC.txt [--out DIR] [--format csv|json|md]`: a draft plan
--- from a plan's Chinese text (stdlib/tuiyan/extract.lua, docs/extract.md); and
+-- lua/extract_cli.lua — `tuiyan extract DOC [--out DIR] [--format csv|json|md|xlsx]`: a draft plan
+-- from a plan's Chinese text (DOC: .txt in UTF-8, GB18030 or UTF-16, or a Word .docx;
+-- stdlib/tuiyan/extract.lua, docs/extract.md); and
 -- `tuiyan extract --check DOC.txt PLAN.csv`: the text's targets the plan lacks, and the plan's
 -- targets the text does not support (exit 0 when they agree, 1 when not).
 local host = require "_tuiyan.host"
@@ -7,7 +8,7 @@ local io_native = require "_tuiyan.io"
 
 local M = {}
 
-local FORMATS = { csv = "csv", json = "json", md = "md" }
+local FORMATS = { csv = "csv", json = "json", md = "md", xlsx = "xlsx" }
 M.FORMATS = FORMATS   -- what --format takes: tuiyan help extract lists these (lua/commands.lua)
 
 local function stem(path)
@@ -29,7 +30,7 @@ function M.main(args)
   tuiyan.options = opts
   local extract = tuiyan.extract
   local fmt = opts.format or "csv"
-  if not FORMATS[fmt] then cli.usage_error("extract writes csv, json or md, not %s", fmt) end
+  if not FORMATS[fmt] then cli.usage_error("extract writes csv, json, md or xlsx, not %s", fmt) end
   if check then
     if #pos ~= 2 then cli.usage_error("extract --check needs the text and the plan: tuiyan extract --check DOC.txt PLAN.csv") end
     local _, _, draft = extract.file(pos[1])
@@ -49,11 +50,12 @@ function M.main(args)
     io.stdout:write(table.concat(out, "\n"), "\n")
     return (#missing == 0 and #unsupported == 0) and 0 or 1
   end
-  if #pos ~= 1 then cli.usage_error("extract takes one text file: tuiyan extract DOC.txt [--out DIR] [--format csv|json|md]") end
+  if #pos ~= 1 then cli.usage_error("extract takes one document: tuiyan extract DOC.txt|DOC.docx [--out DIR] [--format csv|json|md|xlsx]") end
   local doc = pos[1]
   if io_native.kind(doc) == "dir" then cli.usage_error("%s is a directory, not a text file", doc) end
   local _, unparsed, draft = extract.file(doc)
-  local text = fmt == "csv" and extract.csv(draft) or fmt == "json" and extract.json(draft) or extract.md(draft)
+  local text = fmt == "csv" and extract.csv(draft) or fmt == "json" and extract.json(draft)
+    or fmt == "xlsx" and extract.xlsx(draft) or extract.md(draft)
   if opts.out then
     local report = tuiyan.report
     report._begin()
@@ -65,7 +67,7 @@ function M.main(args)
     -- report.emit(text) writes .txt; the draft keeps its format's extension instead
     local run = report._finish()
     for _, f in ipairs(run.files) do f.path = f.path:gsub("%.txt$", "." .. fmt) end
-    if fmt == "csv" and #unparsed > 0 then
+    if fmt == "csv" and #unparsed > 0 then   -- json, md and xlsx hold them already
       local lines = { "para,line,reason,sentence" }
       local function q(s) s = tostring(s or "") return '"' .. s:gsub('"', '""') .. '"' end
       for _, u in ipairs(unparsed) do lines[#lines + 1] = table.concat({ u.para or "", u.line or "", q(u.reason), q(u.sentence) }, ",") end

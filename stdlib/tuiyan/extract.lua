@@ -273,6 +273,8 @@ local function strip_fillers(s)
       if i then s = s:sub(1, i - 1) .. s:sub(i + #f) changed = true end
     end
   end
+  -- durations (3年内, 用3年时间) are the target's years, not its indicator's name
+  s = s:gsub("用%d%d?年左?右?时间", ""):gsub("未来%d%d?年", ""):gsub("%d%d?年内", ""):gsub("^%d%d?年", "")
   local edge = { " ", "、", ",", "“", "”", "\"", "(", ")" }
   local again = true
   while again do
@@ -294,7 +296,7 @@ local function year_phrases(s, doc)
     local yn = tonumber(y)
     local b2 = before:gsub("%s+$", "")
     if yn >= 1990 and yn <= 2100 and not (ends_any(b2, JOINERS) and b2:sub(1, -4):match("%d年?$"))
-      and not ends_any(b2, { "-", "—", "–", "~", "至" }) and not starts_any(after, JOINERS)
+      and not ends_any(b2, { "-", "—", "–", "~", "至", "比", "较" }) and not starts_any(after, JOINERS)
       and not starts(after, "实") then
       out[#out + 1] = { at = at, year = yn }
     end
@@ -305,6 +307,17 @@ local function year_phrases(s, doc)
     for at in masked:gmatch("()" .. name) do out[#out + 1] = { at = at, year = p[2], period = p } end
   end
   for at in masked:gmatch("()每年") do out[#out + 1] = { at = at, every = true } end
+  local seen = {}
+  for _, pat in ipairs(D.DURATIONS) do
+    for at, n in masked:gmatch("()" .. pat) do
+      n = tonumber(n)
+      -- a duration counts from the plan's first year (3年内 in a 2024 plan: 2024-2026)
+      if not seen[at] and n >= 1 and n <= 10 and doc.first and not masked:sub(1, at - 1):match("%d$") then
+        seen[at] = true
+        out[#out + 1] = { at = at, year = doc.first + n - 1, from = doc.first, duration = true }
+      end
+    end
+  end
   table.sort(out, function(a, b) return a.at < b.at end)
   return out
 end
@@ -376,6 +389,9 @@ local function fmt_num(x) return x end   -- numbers are kept as written
 local Extractor = {}
 Extractor.__index = Extractor
 
+-- The verb of a clause 其中… (a part of the target before it): a level, no word in the cell.
+local SUB_ITEM = { text = "", kind = "level" }
+
 local function new_extractor(text, opts)
   local self = setmetatable({ targets = {}, unparsed = {}, opts = opts or {} }, Extractor)
   self.paras = paragraphs(text)
@@ -400,6 +416,12 @@ end
 
 -- Adds a target: t = { name, unit, year, cell, shape hints..., loc, quote, conf, measure, origin }.
 function Extractor:add(t)
+  if self.first and t.year < self.first then
+    -- 由2015年的210家增加到2020年的756家 in a 2021-2025 plan: what was, not a target
+    self:unparsed_add(t.loc, t.quote, ("%s %d %s: a year before the plan's first (%d): a fact, not a target"):format(
+      t.name, t.year, t.cell, self.first))
+    return
+  end
   local ok, why = require("_tuiyan.csv").target_check(t.check_cell or t.cell, t.unit, t.year)
   if not ok then
     self:unparsed_add(t.loc, t.quote, ("%s %d %s: %s"):format(t.name, t.year, t.cell, why))
@@ -419,6 +441,7 @@ function Extractor:year_for(sent_years, at, para_year)
     for y = self.first, self.last do ys[#ys + 1] = y end
     return ys, "每年", 0
   end
+  if best and best.duration then return { best.year }, "duration", 0, best.from end
   if best and best.year then return { best.year }, "sentence", 0 end
   if para_year then return { para_year }, "paragraph", 0.05 end
   if self.one_year then return { self.last }, "document", 0 end
@@ -470,19 +493,28 @@ function Extractor:numbers(clause, ctx)
       local verb, vat, vend = last_verb(prefix)
       local list_value = prev and prefix:match("^%s*$")
       if list_value then verb = prev.verb end
+      if not verb and not list_value and item_start == 1 then
+        local bare = strip_fillers(prefix)
+        local words_after = strip_fillers(cut_at(tail, { "、", ",", ";" }))
+        if masked:match("^%s*其中") and bare ~= "" then
+          verb = SUB_ITEM   -- 其中发明专利授权量150件: a part of the target before it
+        elseif ctx.carry and bare ~= "" and not bare:match("%d") and #bare <= 10 * 3 and words_after == "" then
+          verb = ctx.carry  -- 新增国家级平台10个以上,省级平台50个: the verb goes on
+        end
+      end
       if not verb and not sfx and not self.in_goals then
         -- not a target
       else
         local subject
         if list_value then subject = prev.subject_raw
-        elseif verb then
+        elseif verb and vat then
           subject = prefix:sub(1, vat - 1) .. prefix:sub(vend)
         else
           subject = prefix
         end
         local conf = 0.9
         if not verb then conf = conf - 0.1 end
-        local ys, how, pen = self:year_for(ctx.sent_years, ctx.offset + a, ctx.para_year)
+        local ys, how, pen, from = self:year_for(ctx.sent_years, ctx.offset + a, ctx.para_year)
         if not ys then
           self:unparsed_add(ctx.loc, ctx.quote, ("%s%s: no year in the sentence, its paragraph or the title"):format(num, u.text))
         else
@@ -490,7 +522,7 @@ function Extractor:numbers(clause, ctx)
           local adjacent
           if list_value then adjacent = prev.adjacent else adjacent = vend and strip_fillers(prefix:sub(vend)) == "" end
           local t = { subject_raw = subject, verb = verb, num = num, num2 = num2, u = u, sfx = sfx,
-            years = ys, how = how, conf = conf, loc = ctx.locate and ctx.locate(item_start) or ctx.loc,
+            years = ys, how = how, from = from, conf = conf, loc = ctx.locate and ctx.locate(item_start) or ctx.loc,
             quote = ctx.quote, list_index = 1,
             adjacent = adjacent, prefix_raw = prefix, tail = cut_at(tail, { "、", ",", ";" }) }
           if list_value then
@@ -498,6 +530,7 @@ function Extractor:numbers(clause, ctx)
             t.list_of = prev
           end
           self:emit_numeric(t)
+          ctx.last_verb = verb
           prev = t
           found = found + 1
         end
@@ -549,7 +582,9 @@ function Extractor:emit_numeric(t)
     if kind == "new" and (verb.text ~= "培育" or not self.one_year) then
       measure = "flow"
       local window = ""
-      if not every and not self.one_year and self.first and year > self.first then
+      if t.from and year > t.from then
+        window = ("(%d-%d)"):format(t.from, year)   -- 3年内新增: the duration's years
+      elseif not every and not self.one_year and self.first and year > self.first then
         window = ("(%d-%d)"):format(self.first, year)
       end
       cell = "新增" .. number .. t.u.text .. sfx .. window
@@ -633,7 +668,7 @@ function Extractor:milestones(clause, ctx, sentence_has_year)
       local a, b = it:find("完成", 1, true)
       if a and it:sub(b + 1) ~= "" then cell, name = "完成", strip_fillers(it:sub(b + 1)) end
     end
-    if not cell and (has(it, "成功验收") or has(it, "通过验收")) then
+    if not cell and (has(it, "成功验收") or has(it, "通过验收") or it:find("通过..?.?.?.?.?.?验收")) then
       local prev = ctx.prev_clause or ""
       cell, name = "通过验收", strip_fillers(prev:gsub("建设工作$", ""):gsub("工作$", "")) .. "验收"
     end
@@ -686,6 +721,8 @@ function Extractor:special(clause, ctx)
     end
     return n
   end
+  n = self:rank(clause, ctx) + self:multiple(clause, ctx)
+  if n > 0 then return n end
   local sub = clause:match("^(.-)只增不减")
   if sub then
     local name = strip_fillers((sub:gsub("“", ""):gsub("”", ""):gsub("\"", "")))
@@ -693,6 +730,93 @@ function Extractor:special(clause, ctx)
     self:add{ name = name, unit = (e and e.unit) or amount_unit(name) or "1", year = year, cell = "增长0%以上",
       measure = "level", id = e and e.id, loc = ctx.loc, quote = ctx.quote, conf = round_conf(0.6), origin = "text" }
     return 1
+  end
+  return 0
+end
+
+-- A number after 前 or 第: digits (前5位) or Chinese numerals (前三位, 第二名); value, next byte.
+local function rank_number(s, i)
+  local digits = s:match("^%d+", i)
+  if digits then return tonumber(digits), i + #digits end
+  local chars, j = {}, i
+  while true do
+    local c = s:match("^" .. CHAR, j)
+    if not c or not (CN_DIGIT[c] or c == "十") then break end
+    chars[#chars + 1] = c
+    j = j + #c
+  end
+  if #chars == 0 then return nil end
+  return cn_value(chars), j
+end
+
+-- Ranks: 区域创新能力排名进入全省前5位 → a row 区域创新能力排名 (unit 位) with 前5位; 第2位 too.
+-- Only after a rank word (D.RANK_WORDS) and a few words of place (全省, 全国前列…).
+function Extractor:rank(clause, ctx)
+  local masked = clause:gsub("《.-》", function(m) return ("x"):rep(#m) end)
+  local ra, rb
+  for _, w in ipairs(D.RANK_WORDS) do
+    local a, b = masked:find(w, 1, true)
+    if a then ra, rb = a, b break end
+  end
+  if not ra then return 0 end
+  local i = rb + 1
+  while i <= #masked do
+    local c = masked:match("^" .. CHAR, i)
+    if (c == "前" or c == "第") and i - rb - 1 <= 8 * 3 then
+      local n, j = rank_number(masked, i + #c)
+      local mark = n and masked:match("^" .. CHAR, j) or nil
+      local last = n and (mark == nil or mark == "位" or mark == "名" or mark == "强")
+      if last and n >= 1 then
+        local between = masked:sub(rb + 1, i - 1)
+        for _, w in ipairs(D.RANK_WORDS) do between = between:gsub(w, "") end
+        if between:match("%d") then return 0 end
+        local subject = strip_fillers(masked:sub(1, ra - 1))
+        if subject == "" then subject = strip_fillers(ctx.prev_clause or "") end
+        if subject == "" or subject:match("%d") then return 0 end
+        local name = ends(subject, "排名") and subject or subject .. "排名"
+        local cell = c == "前" and ("前%d%s"):format(n, mark == "名" and "名" or "位") or ("第%d位"):format(n)
+        local ys = self:year_for(ctx.sent_years, ctx.offset + ra, ctx.para_year)
+        if not ys then
+          self:unparsed_add(ctx.loc, ctx.quote, cell .. ": no year in the sentence, its paragraph or the title")
+          return 1
+        end
+        local e = lookup(subject, nil)
+        self:add{ name = name, unit = "位", year = ys[#ys], cell = cell, measure = "level", id = e and (e.id .. "_rank"),
+          loc = ctx.loc, quote = ctx.quote, conf = round_conf(e and 0.7 or 0.5), origin = "text" }
+        return 1
+      end
+    end
+    i = i + #(c or "x")
+  end
+  return 0
+end
+
+-- Multiples: 高新技术企业数量实现倍增, 技术合同成交额翻一番 (the plan's base year is the base);
+-- not a programme's name (“高新技术企业倍增计划”) nor a word in quotes.
+function Extractor:multiple(clause, ctx)
+  local masked = clause:gsub("《.-》", function(m) return ("x"):rep(#m) end)
+  for _, w in ipairs(D.MULTIPLES) do
+    local a, b = masked:find(w, 1, true)
+    if a then
+      local after, before = masked:sub(b + 1), masked:sub(1, a - 1)
+      if starts_any(after, D.MULTIPLE_NAMES) then return 0 end
+      local _, open = before:gsub("“", "")
+      local _, close = before:gsub("”", "")
+      if open > close then return 0 end
+      -- 比2020年翻一番: the base is the plan's base year; 到2025年: the year, found apart
+      local name = strip_fillers((before:gsub("比%d%d%d%d年", ""):gsub("较%d%d%d%d年", ""):gsub("%d%d%d%d年", "")))
+      if name == "" or name:match("%d") then return 0 end
+      local ys = self:year_for(ctx.sent_years, ctx.offset + a, ctx.para_year)
+      if not ys then
+        self:unparsed_add(ctx.loc, ctx.quote, w .. ": no year in the sentence, its paragraph or the title")
+        return 1
+      end
+      local e = lookup(name, nil)
+      self:add{ name = name, unit = (e and e.unit) or amount_unit(name) or "1", year = ys[#ys], cell = w,
+        measure = "level", id = e and e.id, loc = ctx.loc, quote = ctx.quote, conf = round_conf(e and 0.6 or 0.4),
+        origin = "text" }
+      return 1
+    end
   end
   return 0
 end
@@ -829,6 +953,7 @@ function Extractor:run()
       -- clauses, with the section state (一、… 目标 …) updated as headings pass
       local offset = 0
       local prev_clause
+      local carry   -- the verb of the previous clause's targets (新增A10个以上,B50个: B is 新增 too)
       for _, clause in ipairs(split_clauses(norm)) do
         for _, h in ipairs(headings(clause)) do
           self.in_goals = has(clause:sub(h.at, h.at + 6 * 3), "目标")
@@ -846,9 +971,13 @@ function Extractor:run()
             return { n = at.n, line = at.line }
           end
           local ctx = { loc = locate(1), locate = locate, quote = seg, sent_years = sent_years, para_year = para_year,
-            offset = offset, prev_clause = prev_clause }
+            offset = offset, prev_clause = prev_clause, carry = carry }
           local n = self:special(clause, ctx)
-          if n == 0 then n = self:numbers(clause, ctx) end
+          carry = nil
+          if n == 0 then
+            n = self:numbers(clause, ctx)
+            if n > 0 then carry = ctx.last_verb end
+          end
           if n == 0 then
             local has_year = false
             for _, y in ipairs(sent_years) do if y.at <= offset + #clause and y.year then has_year = true end end
@@ -968,19 +1097,59 @@ function M.text(s, opts)
   return r.targets, r.unparsed, r
 end
 
---- file(path [, opts]) -> as text(), reading the file.
-function M.file(path, opts)
+--- read(path) -> text, encoding: a plan's document as UTF-8 text. A .docx (or any zip) is read
+--- as Word's document, one paragraph per line (line N is paragraph N, empty ones included); a text
+--- file may be UTF-8 (a BOM is dropped), or GB18030/GBK or UTF-16 with a BOM, converted as the plan
+--- reader converts a CSV (encoding then "GB18030" or "UTF-16"; nil for UTF-8 and .docx). A broken
+--- or hostile .docx, a .doc, a PDF or text in no encoding of these raises a data error (exit 3).
+function M.read(path)
+  local host = require "_tuiyan.host"
+  local function bad(msg, line) error(host.error(host.exit.data, msg, path, line), 3) end
   local f, err = io.open(path, "rb")
-  if not f then error(require("_tuiyan.host").error(require("_tuiyan.host").exit.data, err), 2) end
+  if not f then error(host.error(host.exit.data, err), 3) end
   local s = f:read("a")
   f:close()
-  if s:sub(1, 3) ~= "\239\187\191" and not utf8.len(s) then
-    local _, bad = utf8.len(s)
-    local line = select(2, s:sub(1, bad):gsub("\n", "")) + 1
-    error(require("_tuiyan.host").error(require("_tuiyan.host").exit.data,
-      ("%s: not UTF-8 (GBK?) at line %d; save the text as UTF-8"):format(path, line)), 2)
+  if path:lower():match("%.docx$") or s:sub(1, 4) == "PK\3\4" then
+    local text, e = require("_tuiyan.doctext").docx(s, path)
+    if not text then error(e, 3) end
+    return text, nil
   end
-  return M.text(s, opts)
+  if s:sub(1, 4) == "\208\207\17\224" then
+    bad("a Word 97-2003 .doc (or another OLE file), not text: save it from Word as .docx or as UTF-8 text")
+  end
+  if s:sub(1, 5) == "%PDF-" then bad("a PDF, not text: save its text as UTF-8 (pdftotext FILE.pdf)") end
+  if s:sub(1, 3) == "\239\187\191" then s = s:sub(4) end
+  if utf8.len(s) and not s:find("\0", 1, true) then return s, nil end
+  local text, enc = require("_tuiyan.doctext").decode(s)
+  if text then return text, enc end
+  -- The line to name: in a GBK file, the first that does not decode (the text before it does,
+  -- as UTF-8 or as GB18030; found by halving the lines), else the first byte not UTF-8.
+  local ends = { 0 }
+  for e in s:gmatch("()\n") do ends[#ends + 1] = e end
+  local function decodes(k) local p = s:sub(1, ends[k + 1]) return utf8.len(p) or require("_tuiyan.doctext").decode(p) end
+  local line
+  if s:find("\0", 1, true) then
+    line = select(2, s:sub(1, s:find("\0", 1, true)):gsub("\n", "")) + 1
+  else
+    local lo, hi = 0, #ends - 1   -- lines 1..lo decode; the whole text does not
+    while lo < hi do
+      local mid = (lo + hi + 1) // 2
+      if decodes(mid) then lo = mid else hi = mid - 1 end
+    end
+    line = lo + 1
+  end
+  bad(("not UTF-8, GB18030 or UTF-16 with a BOM (%s); save the text as UTF-8"):format(
+    s:find("\0", 1, true) and "UTF-16 without a BOM?" or "a damaged GBK file?"), line)
+end
+
+--- file(path [, opts]) -> as text(), reading the file with read(); a converted encoding is said
+--- on standard error ("read as GB18030"), as the plan reader says it.
+function M.file(path, opts)
+  local s, enc = M.read(path)
+  if enc then io.stderr:write(("tuiyan: %s: read as %s; save the text as UTF-8 to silence this\n"):format(path, enc)) end
+  local targets, unparsed, draft = M.text(s, opts)
+  draft.encoding = enc
+  return targets, unparsed, draft
 end
 
 local function csv_field(s)
@@ -989,8 +1158,9 @@ local function csv_field(s)
   return s
 end
 
---- csv(draft) -> the draft plan as CSV text in tuiyan's plan format (one row per indicator).
-function M.csv(draft)
+-- The draft plan's table: its title, header and rows (lists of strings), as csv() and xlsx()
+-- write it.
+local function plan_table(draft)
   local rows, by_id, years, actual_years = {}, {}, {}, {}
   local function row(id, t)
     local r = by_id[id]
@@ -1029,20 +1199,85 @@ function M.csv(draft)
     header[#header + 1] = "target_" .. y .. "_note"
   end
   local out = {}
-  local title = (draft.title or ""):gsub("[\r\n]", " ")
+  for _, r in ipairs(rows) do
+    local f = { r.id, r.name or "", r.unit or "", r.measure, r.note or "" }
+    for _, y in ipairs(ays) do f[#f + 1] = tostring(r.actuals[y] or "") end
+    for _, y in ipairs(ys) do
+      f[#f + 1] = r.targets[y] or ""
+      f[#f + 1] = r.notes[y] or ""
+    end
+    out[#out + 1] = f
+  end
+  return (draft.title or ""):gsub("[\r\n]", " "), header, out
+end
+
+--- csv(draft) -> the draft plan as CSV text in tuiyan's plan format (one row per indicator).
+function M.csv(draft)
+  local title, header, rows = plan_table(draft)
+  local out = {}
   if title ~= "" then out[#out + 1] = "# title: " .. title end
   out[#out + 1] = table.concat(header, ",")
   for _, r in ipairs(rows) do
-    local f = { r.id, csv_field(r.name), csv_field(r.unit), r.measure, csv_field(r.note or "") }
-    for _, y in ipairs(ays) do f[#f + 1] = r.actuals[y] or "" end
-    for _, y in ipairs(ys) do
-      f[#f + 1] = csv_field(r.targets[y] or "")
-      f[#f + 1] = csv_field(r.notes[y] or "")
-    end
+    local f = {}
+    for k, v in ipairs(r) do f[k] = csv_field(v) end
     out[#out + 1] = table.concat(f, ",")
   end
   return table.concat(out, "\n") .. "\n"
 end
+
+-- A CSV field that is a plain decimal number goes into a workbook as that number (so Excel
+-- does not flag numbers stored as text); the plan reader reads it back as the same text.
+local function xlsx_value(s)
+  if s:match("^%-?%d+$") or s:match("^%-?%d+%.%d+$") then
+    local x = tonumber(s)
+    if x and string.format("%.15g", x) == s then return x end
+  end
+  return s ~= "" and s or false
+end
+
+--- xlsx(draft) -> the bytes of an .xlsx workbook: sheet 1 "plan" the draft plan exactly as csv()
+--- lays it out ("# title:" in A1, the header in row 2: tuiyan reads it as a plan, first sheet),
+--- sheet 2 "targets" one row per target with its sentence, sheet 3 "unparsed" what was seen
+--- but not normalised.
+function M.xlsx(draft)
+  local title, header, rows = plan_table(draft)
+  local bold = 1
+  local function sheet(name, head, body, first)
+    local out = {}
+    if first then out[1] = { n = 1, first } end
+    local h = { n = #head }
+    for c, v in ipairs(head) do h[c] = { v = v, f = bold } end
+    out[#out + 1] = h
+    local freeze = #out
+    for _, r in ipairs(body) do
+      local cells = { n = #head }
+      for c = 1, #head do cells[c] = xlsx_value(tostring(r[c] == nil and "" or r[c])) end
+      out[#out + 1] = cells
+    end
+    local widths = {}
+    for c, v in ipairs(head) do widths[c] = math.max(8, math.min(40, #v + 2)) end
+    return { name = name, rows = out, freeze = freeze, widths = widths }
+  end
+  local targets, unparsed = {}, {}
+  for _, t in ipairs(draft.targets) do
+    targets[#targets + 1] = { t.id, t.name, t.unit, t.measure, t.year, t.cell, ("%.2f"):format(t.confidence),
+      t.para or "", t.line or "", t.sentence }
+  end
+  for _, u in ipairs(draft.unparsed) do unparsed[#unparsed + 1] = { u.para or "", u.line or "", u.reason, u.sentence } end
+  local epoch = math.tointeger(tonumber(os.getenv("SOURCE_DATE_EPOCH") or ""))
+  return require("_tuiyan.xlsx").build{
+    created = epoch and epoch > 0 and epoch or 0, title = title,
+    formats = { { bold = true } },
+    sheets = {
+      sheet("plan", header, rows, title ~= "" and "# title: " .. title or nil),
+      sheet("targets", { "id", "name", "unit", "measure", "year", "cell", "confidence", "para", "line", "sentence" },
+        targets),
+      sheet("unparsed", { "para", "line", "reason", "sentence" }, unparsed),
+    },
+  }
+end
+
+
 
 --- json(draft) -> { "title", "targets": [...], "unparsed": [...] } as JSON text.
 function M.json(draft)

@@ -98,7 +98,7 @@ D.VERBS = {
   { text = "选派", kind = "count" }, { text = "组建", kind = "count" }, { text = "设立", kind = "count" },
   { text = "培养", kind = "count" }, { text = "引进", kind = "count" }, { text = "登记", kind = "count" },
   { text = "获批", kind = "count" }, { text = "获", kind = "count" }, { text = "建成", kind = "count" },
-  { text = "安排", kind = "count" }, { text = "上争", kind = "count" },
+  { text = "安排", kind = "count" }, { text = "上争", kind = "count" }, { text = "申报", kind = "count" },
   { text = "达", kind = "level" }, { text = "破", kind = "gt", cell = "突破" },
 }
 
@@ -115,12 +115,12 @@ D.RULE_SENTENCE_WORDS = { "比例" }
 -- A clause starting with these is a rule per item (单个项目…不低于300万元).
 D.PER_ITEM = { "单个", "每个", "每人", "每户", "每件", "每家", "每项" }
 -- Words before a number that make it a list count or an ordinal, never a target.
-D.NOT_BEFORE = { "等", "第", "近", "约" }
+D.NOT_BEFORE = { "等", "第", "近", "约", "前" }
 
 -- Words dropped from a subject before it is named and matched: they add nothing to the indicator.
 D.FILLERS = { "力争", "确保", "到", "全市", "全县", "全区", "全州", "争取", "努力", "进一步", "基本",
   "大力支持", "支持", "推动", "指导", "催促", "成功", "实现", "完成", "分别", "总量", "累计", "同比",
-  "年均", "年度", "每年", "加快" }
+  "年均", "年度", "每年", "加快", "全年", "今年", "明年", "其中" }
 
 -- Milestones: a verb and the kinds of things whose creation or acceptance is the target.
 D.MILESTONE_VERBS = { { text = "创立", cell = "获批" }, { text = "创建", cell = "获批" },
@@ -133,6 +133,21 @@ D.MILESTONE_NOT_AFTER = { "加快", "推进", "积极", "争取" }
 D.MILESTONE_BAD_OBJECT_START = { "等", "工作", "年度", "再", "、" }
 
 -- Year phrases. Periods name their years.
+-- Multiples (the target grammar's words, longest first): the subject before them is the indicator
+-- (高新技术企业数量实现倍增). Followed by one of D.MULTIPLE_NAMES they name a programme
+-- (“高新技术企业倍增计划”), not a target.
+D.MULTIPLES = { "翻两番", "翻二番", "翻三番", "翻一番", "翻番", "倍增" }
+D.MULTIPLE_NAMES = { "计划", "行动", "工程", "方案", "专项", "试点", "目标", "培育" }
+
+-- Ranks: 前N位 / 前N名 / 前N强 / 第N位 / 第N名, counted only after one of these words in the clause
+-- (排名进入全省前5位, 位居全省第2位), so an ordinal (第5届) or 前3季度 is never a rank.
+D.RANK_WORDS = { "排名", "排位", "进入", "位居", "位列", "跻身", "保持", "稳居", "居" }
+
+-- Durations (用三年时间, 三年内, 未来三年): the years from the plan's first year; written after
+-- normalising, so 三年 is 3年. The number is N; the phrase gives the years first .. first+N-1.
+D.DURATIONS = { "用(%d+)年左右时间", "用(%d+)年时间", "(%d+)年内", "未来(%d+)年", "(%d+)年时间", "(%d+)年新增",
+  "(%d+)年累计", "(%d+)年倍增", "(%d+)年翻" }
+
 D.PERIODS = { ["十四五"] = { 2021, 2025 }, ["十五五"] = { 2026, 2030 }, ["十三五"] = { 2016, 2020 } }
 
 -- Names whose row counts amounts: their unit when the text writes none (a growth target).
