@@ -196,13 +196,15 @@ does not compile) over 2 (a file is missing or of an unknown kind).
 ]] },
 
   { name = "extract", module = "_host.extract_cli", args = { 1, 2, need = "a document" }, files = { "txt", "docx", "csv" },
-    usage = { "tuiyan extract DOC.txt [--out DIR] [--format FMT] [--force] [--quiet]",
+    usage = { "tuiyan extract DOC.txt|DOC.docx [--out DIR] [--format FMT] [--force] [--quiet]",
       "tuiyan extract --check DOC.txt PLAN.csv" },
     summary = "draft a plan file from a plan's Chinese text",
     options = { "check", "out", "format", "force", "quiet" },
     formats = "module",   -- lua/extract_cli.lua's FORMATS
     help = [[
-Reads a plan's text (UTF-8; a GBK file is refused: save it as UTF-8) and writes a draft plan:
+Reads a plan's text (UTF-8; GB18030/GBK or UTF-16 with a BOM converted, with a notice; or a
+Word .docx, one line per paragraph) and writes a draft plan (--format xlsx, with --out: a
+workbook whose first sheet is the plan, tuiyan progress reads it):
 one row per indicator, each quantitative target in its target_YYYY column in the cell forms
 of `tuiyan help targets` (达到100家, 突破600家, 新增30家以上, 提高1.5个百分点, 增长20%, 1-2个,
 获批), and target_YYYY_note giving ¶paragraph, line, a confidence and the sentence. Every cell is

@@ -211,7 +211,7 @@ expect_comp "progress" tuiyan pro
 expect_comp "--force --format" tuiyan progress --fo
 expect_comp "csv html json md text xlsx" tuiyan progress --format ""
 expect_comp "csv html json md svg text xlsx" tuiyan run x.lua --format ""
-expect_comp "csv json md" tuiyan extract --format ""
+expect_comp "csv json md xlsx" tuiyan extract --format ""
 expect_comp "targets" tuiyan help ta
 expect_comp "wuwei_counties:" tuiyan run wuwei
 expect_comp "wuwei_counties" tuiyan remove wu
