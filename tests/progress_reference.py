@@ -70,7 +70,18 @@ DECISIONS where the documents leave room (the lead reconciles these with the C i
      total meets N, else behind, completion/progress null. Regressing: d(x_t - x_b) < 0 on the
      flow series.
  D9  Rank: projections = max(1, floor(p + 0.5)) (half a position rounds to the worse rank);
-     progress uses the rounded projection. No peers in a plan file.
+     progress uses the rounded projection. No peers in a plan file (see D15).
+ D15 Peers (`--peers FILE [--region NAME]`, docs/targets.md "Ranking among peers"): a CSV with
+     region, id and actual_YYYY / YYYY / YYYY年 columns (empty = no value); the row of --region is
+     left out. A rank target whose id some peer has is judged on the rank series: in each year
+     the region has a value and every peer has one (<= as_of), 1 + the peers strictly better
+     (larger for up, smaller for down). Every region is projected to T by the row's trend from
+     the plan's declared base year (else its earliest value) to its latest value <= as_of; the
+     projected rank (1 + peers whose projection is strictly better) is the projection, and is
+     null when the region or a peer has no value or one value. needed = the N-th best of the
+     peers' values at T (actuals when T <= as_of, else projections), null with fewer than N
+     peers or a peer's value unknown. Adds rank = {regions, year, rank, own_value, needed} and
+     the top-level region and peers.
  D10 Milestones: done in year D = the column year of a yes-word (是/yes/完成/已完成/done/y), or
      the year of a date (YYYY-MM-DD) in a column; only columns <= as_of and D <= as_of count.
      achieved when D <= T; else T <= as_of: overdue if some report (any non-missing cell)
@@ -591,7 +602,8 @@ def fmt(x):
 # Series and bases
 
 class Plan:
-    def __init__(self, meta, indicators, as_of):
+    def __init__(self, meta, indicators, as_of, peers=None):
+        self.peers = peers or []          # [(region, {id: {year: value}})] (D15)
         self.meta = meta
         self.inds = indicators
         self.by_id = {i["id"]: i for i in indicators}
@@ -603,6 +615,15 @@ class Plan:
         if ind["flow_of"]:
             return flows_of(self.own(self.by_id[ind["flow_of"]]))
         return {y: x for y, x in ind["actual"].items() if y <= A}
+
+    def peers_of(self, ind_id):
+        """The peers' series of ind_id (<= as_of), None for a peer without the row; [] when no
+        peer has the row (the target is then judged on published ranks)."""
+        rows = [r.get(ind_id) for _, r in self.peers]
+        if all(x is None for x in rows):
+            return []
+        return [None if x is None else {y: v for y, v in x.items() if y <= self.as_of}
+                for x in rows]
 
     def flows(self, ind):
         """The row's flow series."""
@@ -650,8 +671,9 @@ def rounded_rank(p):
     return None if p is None else max(1.0, float(math.floor(p + 0.5)))
 
 
-def judge_generic(plan, ind, S, tgt, V, row, early):
-    """Rules 1 and 2 of docs/targets.md on series S with threshold V (None: unresolved)."""
+def judge_generic(plan, ind, S, tgt, V, row, early, projected=False):
+    """Rules 1 and 2 of docs/targets.md on series S with threshold V (None: unresolved).
+    projected: False to project S by the row's trend, else the projection to use (D15)."""
     A, T, op = plan.as_of, tgt["year"], tgt["op"]
     rank = tgt["shape"] == "rank"
     d = -1 if rank else (1 if ind["direction"] == "up" else -1)
@@ -696,7 +718,7 @@ def judge_generic(plan, ind, S, tgt, V, row, early):
         if not hold:
             q["completion"] = finite_or_none(lambda: (xt - xb) / (V - xb))
         q["actual_rate"] = actual_rate(S, b, t)
-        p = project(ind["trend"], S, b, t, T)
+        p = project(ind["trend"], S, b, t, T) if projected is False else projected
         q["projected"] = rounded_rank(p) if rank else p
         if q["projected"] is not None and not hold:
             q["progress"] = finite_or_none(lambda: (q["projected"] - xb) / (V - xb))
@@ -724,6 +746,46 @@ def classify(ind, P, regressing):
     if regressing:
         return {"status": "regressing", "status_why": "moving away from the target"}
     return {"status": "stalled", "status_why": f"progress {fmt(P)}"}
+
+
+def judge_ranked(plan, ind, tgt, row):
+    """D15: a rank target among peers."""
+    A, T, N = plan.as_of, tgt["year"], tgt["value"]
+    up = ind["direction"] == "up"
+    better = (lambda x, y: x > y) if up else (lambda x, y: x < y)
+    own = plan.own(ind)
+    peers = plan.peers_of(ind["id"])
+    ranks = {}
+    for y in sorted(own):
+        if all(p is not None and y in p for p in peers):
+            ranks[y] = 1 + sum(better(p[y], own[y]) for p in peers)
+
+    def projection(S):
+        b = plan.base(ind, S)[0] if S else None
+        if b is None:
+            return None
+        t = plan.latest(ind, S)
+        return None if t == b else project(ind["trend"], S, b, t, T)
+
+    if T <= A:
+        own_T = own.get(T)
+        at_T = [None if p is None else p.get(T) for p in peers]
+        proj_rank = None
+    else:
+        own_T = projection(own)
+        at_T = [None if p is None else projection(p) for p in peers]
+        proj_rank = (None if own_T is None or any(v is None for v in at_T)
+                     else float(1 + sum(better(v, own_T) for v in at_T)))
+    needed = None
+    if all(v is not None for v in at_T) and N <= len(at_T):
+        needed = sorted(at_T, reverse=up)[int(N) - 1]
+    row["value"], row["resolved"] = N, "as written"
+    out = judge_generic(plan, ind, ranks, tgt, N, row, early=True, projected=proj_rank)
+    last = max(ranks) if ranks else None
+    out["rank"] = {"regions": len(peers) + 1, "year": last,
+                   "rank": ranks[last] if last is not None else None,
+                   "own_value": own_T, "needed": needed}
+    return out
 
 
 def judge_window(plan, ind, tgt, row):
@@ -865,6 +927,8 @@ def target_report(plan, ind, tgt):
     if tgt["shape"] == "window" and tgt.get("window"):
         row["value"] = tgt["value"]
         return judge_window(plan, ind, tgt, row)
+    if tgt["shape"] == "rank" and plan.peers_of(ind["id"]):
+        return judge_ranked(plan, ind, tgt, row)
     flow_based = ind["measure"] == "flow" or tgt["shape"] == "window"
     S = plan.flows(ind) if flow_based else plan.own(ind)
     V, how = resolve(plan, ind, S, tgt)
@@ -893,10 +957,38 @@ def indicator_report(plan, ind, with_text):
             "base": base, "latest": latest, "targets": targets}
 
 
-def report(meta, indicators, as_of, with_text=True):
-    plan = Plan(meta, indicators, as_of)
-    return {"as_of": as_of, "title": meta["title"], "base_year": meta["base_year"],
-            "indicators": [indicator_report(plan, ind, with_text) for ind in indicators]}
+def read_peers(path, region):
+    """D15: [(region, {id: {year: value}})] in the file's order, without `region`."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    years = {}
+    for c, h in enumerate(head):
+        m = re.fullmatch(r"(?:actual_)?(\d{4})年?", h)
+        if m:
+            years[c] = int(m.group(1))
+        elif h not in ("region", "id"):
+            raise PlanError(f"{path}: unknown peers column {h!r}")
+    rc, ic = head.index("region"), head.index("id")
+    out = {}
+    for r in rows[1:]:
+        series = out.setdefault(r[rc], {}).setdefault(r[ic], {})
+        for c, y in years.items():
+            if r[c].strip():
+                series[y] = float(r[c])
+    if region is not None and region not in out:
+        raise PlanError(f"{path}: region {region!r} is not among the peers")
+    return [(k, v) for k, v in out.items() if k != region]
+
+
+def report(meta, indicators, as_of, with_text=True, peers=None, region=None):
+    plan = Plan(meta, indicators, as_of, peers)
+    out = {"as_of": as_of, "title": meta["title"], "base_year": meta["base_year"]}
+    if peers is not None:
+        out["region"] = region
+        out["peers"] = [name for name, _ in peers]
+    out["indicators"] = [indicator_report(plan, ind, with_text) for ind in indicators]
+    return out
 
 
 def main(argv):
@@ -906,9 +998,12 @@ def main(argv):
                     help="as-of year (default: the latest year with an actual in the plan)")
     ap.add_argument("--no-text", action="store_true",
                     help="leave out the free-text fields how, resolved and status_why")
+    ap.add_argument("--peers", help="peers CSV (region,id,actual_YYYY...): rank targets among them")
+    ap.add_argument("--region", help="this plan's region in the peers file (left out)")
     args = ap.parse_args(argv)
     try:
         meta, indicators = read_plan(args.plan)
+        peers = read_peers(args.peers, args.region) if args.peers else None
     except (OSError, PlanError, UnicodeDecodeError, csv.Error) as e:
         print(f"progress_reference: {e}", file=sys.stderr)
         return 3
@@ -916,7 +1011,7 @@ def main(argv):
     if as_of is None:
         as_of = max((y for ind in indicators for y in list(ind["actual"]) + list(ind["marks"])),
                     default=0)
-    out = report(meta, indicators, as_of, with_text=not args.no_text)
+    out = report(meta, indicators, as_of, with_text=not args.no_text, peers=peers, region=args.region)
     json.dump(out, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
     sys.stdout.write("\n")
     return 0

@@ -70,6 +70,34 @@ for s in achieved exceeded on_track behind stalled regressing no_trend missed no
     grep -q "\"$s\"" "$TMP/statuses" || fail_check "no generated target has status $s"
 done
 
+# 2b. Rank targets among peers (--peers/--region): generated plans and peers files (ties, a peer
+#     missing a year or the row, one-value peers, fewer peers than N, passed and open targets,
+#     declared base years, every trend) through tuiyan and the reference, which ranks from the
+#     rules in docs/targets.md (D15 in the reference), field by field including the rank object.
+python3 tests/gen_peer_cases.py "$TMP/peers" >/dev/null
+for f in "$TMP/peers"/case??.csv; do
+    for asof in 2021 2023 2025; do
+        label="$(basename "$f") among peers as of $asof"
+        run "$BIN" progress "$f" --peers "${f%.csv}_peers.csv" --region 本县 --as-of "$asof" --format json </dev/null
+        expect_code 0 "$label: tuiyan progress"
+        cp "$TMP/out" "$TMP/tuiyan.json"
+        checks=$((checks + 1))
+        python3 "$REF" "$f" --peers "${f%.csv}_peers.csv" --region 本县 --as-of "$asof" >"$TMP/ref.json" 2>"$TMP/ref.err" ||
+            { fail_check "$label: the reference failed: $(cat "$TMP/ref.err")"; continue; }
+        checks=$((checks + 1))
+        python3 "$CMP" compare "$label" "$TMP/tuiyan.json" "$TMP/ref.json" 1e-9 >"$TMP/diff" ||
+            { fail_check "$label: tuiyan and the reference differ"; head -n 20 "$TMP/diff" | sed 's/^/    /'; }
+    done
+done
+# The cases reach what they are for: ranked years, values needed, projected ranks and both ends.
+for f in "$TMP/peers"/case??.csv; do
+    for asof in 2021 2023 2025; do python3 "$REF" "$f" --peers "${f%.csv}_peers.csv" --region 本县 --as-of "$asof"; done
+done | tr -d ' \n' | grep -o '"projected":[0-9.]*,\|"needed":[0-9.]*\|"status":"[a-z_]*"' | sed 's/:.*//' | sort | uniq -c >"$TMP/peer_cover"
+for k in projected needed; do
+    checks=$((checks + 1))
+    grep -q "\"$k\"" "$TMP/peer_cover" || fail_check "no generated peer case has a defined $k"
+done
+
 # 3. Target cells that cannot be read: exit 3 with file:line:col; both implementations refuse.
 while IFS='|' read -r name header row where; do
     printf '%s\n%s\n' "$header" "$row" >"$TMP/$name.csv"
