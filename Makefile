@@ -86,7 +86,7 @@ run: all
 
 test:
 	@sh tools/deps.sh test
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) $(BIN) $(UNIT_BIN)
 	@sh tests/run_all.sh "$(BIN)" "$(BUILD)"
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.

@@ -9,7 +9,8 @@ REF=tests/progress_reference.py
 CMP=tests/cli/progress_compare.py
 DATA=tests/data/plans/targets
 
-# compare_with_reference PLAN ASOF LABEL: tuiyan's JSON and the reference's, field by field.
+# compare_with_reference PLAN ASOF LABEL [KEEP]: tuiyan's JSON and the reference's, field by field;
+# the reference's report is kept in KEEP when given.
 compare_with_reference() {
     run "$BIN" progress "$1" --as-of "$2" --format json </dev/null
     expect_code 0 "$3: tuiyan progress"
@@ -20,6 +21,7 @@ compare_with_reference() {
         fail_check "$3: the reference failed: $(cat "$TMP/ref.err")"
         return 1
     fi
+    [ -z "${4:-}" ] || cp "$TMP/ref.json" "$4"
     checks=$((checks + 1))
     python3 "$CMP" compare "$3" "$TMP/tuiyan.json" "$TMP/ref.json" 1e-9 >"$TMP/diff" ||
         { fail_check "$3: tuiyan and the reference differ in $(wc -l <"$TMP/diff") fields";
@@ -56,15 +58,14 @@ checks=$((checks + 1))
 for f in "$TMP/gen"/*.csv; do
     expect_same "$f" "$TMP/gen2/$(basename "$f")" "generator is deterministic"
 done
+mkdir -p "$TMP/refs"
 for f in "$TMP/gen"/*.csv; do
     for asof in 2021 2022 2023 2024 2025; do
-        compare_with_reference "$f" "$asof" "$(basename "$f") as of $asof"
+        compare_with_reference "$f" "$asof" "$(basename "$f") as of $asof" "$TMP/refs/gen_$(basename "$f" .csv)_$asof.json"
     done
 done
 # Every status of the contract occurs in the generated reports (else the plans cover too little).
-for asof in 2021 2022 2023 2024 2025; do
-    for f in "$TMP/gen"/*.csv; do python3 "$REF" "$f" --as-of "$asof"; done
-done | grep -o '"status": "[a-z_]*"' | sort -u >"$TMP/statuses"
+cat "$TMP/refs"/gen_*.json | grep -o '"status": "[a-z_]*"' | sort -u >"$TMP/statuses"
 for s in achieved exceeded on_track behind stalled regressing no_trend missed no_data pending overdue; do
     checks=$((checks + 1))
     grep -q "\"$s\"" "$TMP/statuses" || fail_check "no generated target has status $s"
@@ -84,15 +85,14 @@ for f in "$TMP/peers"/case??.csv; do
         checks=$((checks + 1))
         python3 "$REF" "$f" --peers "${f%.csv}_peers.csv" --region 本县 --as-of "$asof" >"$TMP/ref.json" 2>"$TMP/ref.err" ||
             { fail_check "$label: the reference failed: $(cat "$TMP/ref.err")"; continue; }
+        cp "$TMP/ref.json" "$TMP/refs/peers_$(basename "$f" .csv)_$asof.json"
         checks=$((checks + 1))
         python3 "$CMP" compare "$label" "$TMP/tuiyan.json" "$TMP/ref.json" 1e-9 >"$TMP/diff" ||
             { fail_check "$label: tuiyan and the reference differ"; head -n 20 "$TMP/diff" | sed 's/^/    /'; }
     done
 done
 # The cases reach what they are for: ranked years, values needed, projected ranks and both ends.
-for f in "$TMP/peers"/case??.csv; do
-    for asof in 2021 2023 2025; do python3 "$REF" "$f" --peers "${f%.csv}_peers.csv" --region 本县 --as-of "$asof"; done
-done | tr -d ' \n' | grep -o '"projected":[0-9.]*,\|"needed":[0-9.]*\|"status":"[a-z_]*"' | sed 's/:.*//' | sort | uniq -c >"$TMP/peer_cover"
+cat "$TMP/refs"/peers_*.json | tr -d ' \n' | grep -o '"projected":[0-9.]*,\|"needed":[0-9.]*\|"status":"[a-z_]*"' | sed 's/:.*//' | sort | uniq -c >"$TMP/peer_cover"
 for k in projected needed; do
     checks=$((checks + 1))
     grep -q "\"$k\"" "$TMP/peer_cover" || fail_check "no generated peer case has a defined $k"
