@@ -106,6 +106,7 @@ bench: all
 # tests/cli/test_html.sh does. SOURCE_DATE_EPOCH, when set, fixes the footer's date.
 DOCS_PROGRESS    = tuiyan progress examples/plans/illustrative_targets.csv --format html --out report/
 DOCS_UNCERTAINTY = tuiyan run scenarios/wuwei_uncertainty.lua --format html --out report/
+DOCS_COMPARISON  = tuiyan run scenarios/wuwei_combined.lua --format html --out report/
 CHROMIUM_SHOT    = chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars \
   --user-data-dir=$(abspath $(BUILD))/docs/profile --window-size=1280,1500
@@ -113,10 +114,17 @@ CHROMIUM_SHOT    = chromium --headless --no-sandbox --disable-gpu --disable-quic
 docs: all
 	@rm -rf $(BUILD)/docs && mkdir -p $(BUILD)/docs
 	@ln -s $(CURDIR)/examples $(CURDIR)/scenarios $(BUILD)/docs/
+	@# each page is shot before the next command: a run's --force replaces the outputs of the run
+	@# before it in report/ (tests/cli/docs_pictures.py checks this recipe against the README)
 	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_PROGRESS) --quiet
-	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_UNCERTAINTY) --quiet --force
+	@test -f $(BUILD)/docs/report/progress.html || { echo "make docs: no report progress.html" >&2; exit 1; }
 	$(CHROMIUM_SHOT) --screenshot=$(CURDIR)/docs/report-progress.png file://$(abspath $(BUILD))/docs/report/progress.html
+	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_UNCERTAINTY) --quiet --force
+	@test -f $(BUILD)/docs/report/wuwei_uncertainty.html || { echo "make docs: no report wuwei_uncertainty.html" >&2; exit 1; }
 	$(CHROMIUM_SHOT) --screenshot=$(CURDIR)/docs/report-uncertainty.png file://$(abspath $(BUILD))/docs/report/wuwei_uncertainty.html
+	cd $(BUILD)/docs && PATH=$(abspath $(dir $(BIN))):$$PATH $(DOCS_COMPARISON) --quiet --force
+	@test -f $(BUILD)/docs/report/wuwei_combined.html || { echo "make docs: no report wuwei_combined.html" >&2; exit 1; }
+	$(CHROMIUM_SHOT) --screenshot=$(CURDIR)/docs/report-comparison.png file://$(abspath $(BUILD))/docs/report/wuwei_combined.html
 
 clean:
 	rm -rf build tuiyan
