@@ -50,6 +50,7 @@ typedef enum TyRegKind {
     X("score", REG_SCORE, "innovation-ability score (高企 expert review)") \
     X("tsme_score", REG_SCORE, "科技型中小企业 evaluation score") \
     X("hte_certified", REG_FLAG, "holds a valid high-tech enterprise certificate") \
+    X("hte_year", REG_YEAR, "year the high-tech certificate held was issued (re-certification due three years on)") \
     X("award", REG_FLAG, "national S&T award in the last five years, among the first three") \
     X("rd_institution", REG_FLAG, "an accredited provincial or higher R&D institution") \
     X("standard_led", REG_FLAG, "led an international, national or industry standard in five years")
