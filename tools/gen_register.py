@@ -21,6 +21,17 @@ chosen to look like a county's 高企培育库, not estimated from data):
   IP               Poisson: inventions 0.8, utility models 3, designs 0.5, software 2
   scores           innovation N(72, 8); 科技型中小企业 N(68, 10), 0–100, whole points
   founded          uniform 1995 .. the first year; 6 % of firms less than two years before
+--pipeline writes a register made from KNOWN pipeline rates (docs/registers.md "From the pool to the
+plan"), for tests to recover them: --firms N firms in the first year, a share --certified of them
+holding a certificate issued in one of the three years up to it (equally likely); then each year
+  a certified firm leaves with probability --hte-exit; one whose certificate is due (issued three
+  years before) and stays is renewed with probability --renewal (a new certificate that year),
+  else its certificate lapses and it stays in the pool;
+  a pool firm leaves with probability --pool-exit, else is certified with probability --promotion
+  (of all pool firms: the two are exclusive shares of the pool, as in the standard model);
+  Poisson(--entry) new firms join the pool.
+The rates do not depend on the firm's figures (so the chance of certification is flat in the
+shortfall by construction). The file gains hte_certified and hte_year.
 --npz writes the same numbers (read back from their text, as tuiyan reads them) for bench/
 peer_register.py, with dates as days since 1970-01-01."""
 import argparse
@@ -105,21 +116,76 @@ def rows(rng, f, years):
             continue   # not yet founded (one founded this spring applies, and is too young)
         if rng.random() < 0.04 and out:
             break   # left the pool
-        r = [max(rev[j + t], 1.0) for t in range(3)]
-        rd = [x * f["intensity"] * (1 + rng.uniform(-0.15, 0.15)) for x in r]
-        operated = [year - 3 + t >= f["founded"].year for t in range(3)]
-        staff = max(5, int(round(r[2] / f["per_head"])))
-        st = int(round(staff * f["st_share"]))
-        txt_rev = [amount(x) if ok else "" for x, ok in zip(r, operated)]
-        txt_rd = [amount(x) if ok else "" for x, ok in zip(rd, operated)]
-        dom = sum(x for x, ok in zip(rd, operated) if ok) * f["domestic"]
-        row = [f["code"], f["name"], f["county"], str(year), f["founded"].isoformat(), str(staff), str(st)]
-        row += txt_rev + txt_rd
-        row += [amount(dom), amount(r[2] * f["hitech"]), amount(r[2] * f["assets"])]
-        ip = [max(0, n + j) if n else 0 for n in f["ip"]]
-        row += [str(n) for n in ip]
-        row += [str(f["score"]), str(f["tsme"]), "是" if f["certified"] else "否"]
-        out.append(row)
+        out.append(row_of(rng, f, rev, j, year))
+    return out
+
+
+def row_of(rng, f, rev, j, year):
+    """The firm's row for one application year, j years after its first (rev: its revenue path)."""
+    r = [max(rev[j + t], 1.0) for t in range(3)]
+    rd = [x * f["intensity"] * (1 + rng.uniform(-0.15, 0.15)) for x in r]
+    operated = [year - 3 + t >= f["founded"].year for t in range(3)]
+    staff = max(5, int(round(r[2] / f["per_head"])))
+    st = int(round(staff * f["st_share"]))
+    txt_rev = [amount(x) if ok else "" for x, ok in zip(r, operated)]
+    txt_rd = [amount(x) if ok else "" for x, ok in zip(rd, operated)]
+    dom = sum(x for x, ok in zip(rd, operated) if ok) * f["domestic"]
+    row = [f["code"], f["name"], f["county"], str(year), f["founded"].isoformat(), str(staff), str(st)]
+    row += txt_rev + txt_rd
+    row += [amount(dom), amount(r[2] * f["hitech"]), amount(r[2] * f["assets"])]
+    ip = [max(0, n + j) if n else 0 for n in f["ip"]]
+    row += [str(n) for n in ip]
+    row += [str(f["score"]), str(f["tsme"]), "是" if f["certified"] else "否"]
+    return row
+
+
+PIPELINE = {"entry": 12.0, "promotion": 0.15, "pool_exit": 0.05, "renewal": 0.8, "hte_exit": 0.03, "certified": 0.3}
+
+
+def pipeline(rng, a, years, counties):
+    """Firm-years of a pool moved on by known rates (the --pipeline text above), year by year."""
+    seen, firms, out = set(), [], []
+
+    def join(year, certified, hte_year):
+        f = firm(rng, len(seen) + 1, counties, year)
+        while f["code"] in seen:
+            f = firm(rng, len(seen) + 1, counties, year)
+        seen.add(f["code"])
+        rev = [f["revenue"]]
+        for _ in range(len(years) + 2):
+            rev.append(rev[-1] * (1 + rng.gauss(0.10, 0.15)))
+        firms.append({"f": f, "rev": rev, "first": year, "cert": certified, "hte_year": hte_year})
+
+    for _ in range(a.firms):
+        c = rng.random() < a.certified
+        join(years[0], c, years[0] - rng.randrange(3) if c else None)
+    for year in years:
+        for s in firms:
+            row = row_of(rng, s["f"], s["rev"], year - s["first"], year)
+            row[-1] = "是" if s["cert"] else "否"
+            out.append(row + [str(s["hte_year"]) if s["cert"] else ""])
+        if year == years[-1]:
+            break
+        kept = []
+        for s in firms:
+            u = rng.random()
+            if s["cert"]:
+                if u < a.hte_exit:
+                    continue
+                if s["hte_year"] == year + 1 - 3:
+                    if rng.random() < a.renewal:
+                        s["hte_year"] = year + 1
+                    else:
+                        s["cert"], s["hte_year"] = False, None
+            else:
+                if u < a.pool_exit:
+                    continue
+                if u < a.pool_exit + a.promotion:
+                    s["cert"], s["hte_year"] = True, year + 1
+            kept.append(s)
+        firms[:] = kept
+        for _ in range(poisson(rng, a.entry)):
+            join(year + 1, False, None)
     return out
 
 
@@ -132,6 +198,9 @@ def main():
     ap.add_argument("--out", default="-")
     ap.add_argument("--npz")
     ap.add_argument("--max-rows", type=int, default=0, help="stop after this many firm-years")
+    ap.add_argument("--pipeline", action="store_true", help="a pool moved on by known rates (see above)")
+    for k, v in PIPELINE.items():
+        ap.add_argument("--" + k.replace("_", "-"), type=float, default=v)
     a = ap.parse_args()
     y0, y1 = (int(x) for x in a.years.split("-"))
     years = list(range(y0, y1 + 1))
@@ -140,8 +209,15 @@ def main():
              % (a.firms, a.years, a.seed))
     lines = [title, ",".join(COLUMNS)]
     table = []
+    if a.pipeline:
+        lines[0] = title.replace("--firms", "--pipeline --firms") + (
+            "; known rates: entry %g a year, promotion %g, pool exit %g, renewal %g, high-tech exit %g"
+            % (a.entry, a.promotion, a.pool_exit, a.renewal, a.hte_exit))
+        lines[1] += ",hte_year"
+        table = pipeline(rng, a, years, COUNTIES[a.counties])
+        lines += [",".join(row) for row in table]
     seen = set()
-    for k in range(1, a.firms + 1):
+    for k in range(1, 0 if a.pipeline else a.firms + 1):
         f = firm(rng, k, COUNTIES[a.counties], y0)
         while f["code"] in seen:
             f = firm(rng, k, COUNTIES[a.counties], y0)
