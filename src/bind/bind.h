@@ -24,5 +24,14 @@ int luaopen_tuiyan_xlsx(lua_State *L);
 int luaopen_tuiyan_doctext(lua_State *L);
 int luaopen_tuiyan_detmath(lua_State *L);
 int luaopen_tuiyan_optim(lua_State *L);
+int luaopen_tuiyan_register_pay(lua_State *L);
+
+/* Userdata of one binding that another reads (raise on a wrong or closed argument). */
+struct TyCheck;
+struct TyRegister;
+struct TySchedule;
+const struct TyCheck *bind_register_check(lua_State *L, int idx);
+const struct TyRegister *bind_register(lua_State *L, int idx);
+const struct TySchedule *bind_schedule(lua_State *L, int idx);
 
 #endif

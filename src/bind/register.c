@@ -382,6 +382,10 @@ static CheckBox *check_box(lua_State *L, int idx)
     return b;
 }
 
+/* For bind/register_pay.c: a check's verdicts as payment conditions. */
+const struct TyCheck *bind_register_check(lua_State *L, int idx) { return &check_box(L, idx)->check; }
+const struct TyRegister *bind_register(lua_State *L, int idx) { return check_register(L, idx); }
+
 static int chk_gc(lua_State *L)
 {
     CheckBox *b = luaL_checkudata(L, 1, CHECK_META);

@@ -24,6 +24,9 @@ static TySchedule *check_schedule(lua_State *L, int idx)
     return b->s;
 }
 
+/* For bind/register_pay.c: a rule's schedule evaluated over a register column. */
+const struct TySchedule *bind_schedule(lua_State *L, int idx) { return check_schedule(L, idx); }
+
 static ScheduleBox *push_box(lua_State *L)
 {
     ScheduleBox *b = lua_newuserdatauv(L, sizeof *b, 0);

@@ -12,6 +12,7 @@
 static const luaL_Reg native_modules[] = {
     {"_tuiyan.plan", luaopen_tuiyan_plan},
     {"_tuiyan.register", luaopen_tuiyan_register},
+    {"_tuiyan.register_pay", luaopen_tuiyan_register_pay},
     {"_tuiyan.io", luaopen_tuiyan_io},
     {"_tuiyan.text", luaopen_tuiyan_text},
     {"_tuiyan.json", luaopen_tuiyan_json},
