@@ -61,6 +61,10 @@ function M.criteria(c)
   return c
 end
 
+--- Register:pipeline([opts]) -> the pool feeding the plan (tuiyan.register_pipeline): rates from
+--- the years joined on the credit code, the model's parameters from them, the count projected.
+function Register:pipeline(opts) return require("tuiyan.register_pipeline").pipeline(self, opts) end
+
 local Check = {}
 Check.__index = Check
 
