@@ -251,4 +251,7 @@ function Check:to_json()
     { "criteria", "source", "register", "title", "firms" }), true)
 end
 
+-- Register:pay and Register:reform: the support policy firm by firm (tuiyan.register_pay).
+M.payments = require "tuiyan.register_pay"
+
 return M
