@@ -53,6 +53,8 @@ M.OPTIONS = {
   years = { value = "A-B", help = "the years of actuals to fit to (e.g. 2016-2021)" },
   weight = { value = "ID=W", repeatable = true, help = "the weight of an indicator's relative errors in the fit (default 1; 0 leaves it out)" },
   criteria = { value = "hte|tsme", help = "the criteria: hte (high-tech enterprise) or tsme (科技型中小企业)" },
+  policy = { value = "NAME", help = "the support policy whose rules register pay applies firm by firm (wuwei)" },
+  reform = { value = "REFORM.lua", complete = { "lua" }, help = "a reform: the policy with changed rule parameters, compared firm by firm" },
   output = { value = "FILE", short = "o", complete = "file", help = "the package file to write" },
   key = { value = "SECRET.key", complete = { "key" }, help = "the secret key that signs (from tuiyan keygen)" },
   trust = { value = "PUB.pub", repeatable = true, complete = { "pub" },
@@ -238,9 +240,10 @@ An unknown parameter or LO >= HI: exit 2; too few actuals for the parameters: ex
 
   { name = "register", module = "_host.register_cli", args = { 1, 1, need = "a register file" },
     files = { "csv", "xlsx" },
-    usage = { "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]" },
-    summary = "check a firm register against the high-tech criteria",
-    options = { "criteria", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
+    usage = { "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]",
+              "tuiyan register pay FILE.csv|FILE.xlsx [--policy wuwei] [--reform REFORM.lua] [options]" },
+    summary = "check a firm register against the high-tech criteria; price the support policy firm by firm",
+    options = { "criteria", "policy", "reform", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
     formats = { "text", "csv", "json", "md", "html", "xlsx" },
     help = [[
 Every firm's verdict against the high-tech enterprise criteria (--criteria hte, the default) or
@@ -256,6 +259,13 @@ tsme_score, hte_certified, award, rd_institution, standard_led, x_… (or 统一
 column, or a firm twice in one year: exit 3 at file:line:col. The criteria, each with its
 article: stdlib/tuiyan/criteria/hte.lua, tsme.lua. The 后备 rank, within each year: fewest
 criteria unmet, then the smallest share of the thresholds missing.
+register pay: the support policy's firm-level rules (stdlib/tuiyan/policy/wuwei_firms.lua: R7a
+20 万元 once per firm meeting every 高企 criterion, paid the next year; R8's steps on rd_3, paid
+in the R&D year), each firm-year's amount by rule and payment year, totals by rule and by county;
+the rules a register cannot price are listed with why. --reform REFORM.lua (returns { name =,
+changes = { R7a = { amount = 30 } } }): the reform against the policy, firm by firm: the cost
+change by rule and county, winners and losers (examples/reforms/wuwei_r7a30.lua). Every
+assumption is labelled in the output. A bad reform file: exit 3 at file:line.
 ]] },
 
   { name = "keygen", module = "_host.package_cli", args = { 1, 1, need = "a NAME for NAME.key and NAME.pub" },
