@@ -294,7 +294,7 @@ M.EXACT_MAX = 5000   -- firms; beyond, the interval is the normal approximation 
 --- Poisson-binomial plus a Poisson; mean Σp + λ, variance Σp(1 − p) + λ, and the interval its
 --- exact quantiles (opts.level, default the pipeline's). The rates are taken as known: their own
 --- uncertainty is not in this interval (the model's Monte Carlo carries it).
---- -> { year, mean, var, sd, lo, hi, level, parts = {kept, renewed, candidates, arrived}, candidates = {...} }
+--- -> { year, from, certified_now, mean, var, sd, lo, hi, level, parts = {kept, renewed, candidates, arrived}, candidates = {...} }
 function Pipeline:project(opts)
   opts = opts or {}
   local level = opts.level or self.level
@@ -306,9 +306,11 @@ function Pipeline:project(opts)
   for code, f in pairs(self.by_year[last]) do firms[#firms + 1] = { code = code, f = f } end
   table.sort(firms, function(a, b) return a.f.i < b.f.i end)   -- file order, not the hash's
   local ps, parts, cands = {}, { kept = 0, renewed = 0, candidates = 0, arrived = self.rates.arrived.rate }, {}
+  local certified_now = 0
   for _, x in ipairs(firms) do
     local f, p = x.f, nil
     if f.cert then
+      certified_now = certified_now + 1
       if self.has_hte_year and f.hte_year == y1 - 3 then
         p = (1 - e) * r
         parts.renewed = parts.renewed + p
@@ -336,7 +338,7 @@ function Pipeline:project(opts)
     lo, hi = math.max(0, mean - z * math.sqrt(var)), mean + z * math.sqrt(var)
   end
   table.sort(cands, function(x, y) if x.p ~= y.p then return x.p > y.p end return x.gap < y.gap end)
-  return { year = y1, from = last, mean = mean, var = var, sd = math.sqrt(var), lo = lo, hi = hi, level = level,
+  return { year = y1, from = last, certified_now = certified_now, mean = mean, var = var, sd = math.sqrt(var), lo = lo, hi = hi, level = level,
     parts = parts, candidates = cands, exact = #ps <= M.EXACT_MAX }
 end
 
@@ -366,7 +368,7 @@ function Pipeline:rates_table()
     T:add{ rate_id = id, year = "pooled", k = r.k, n = r.n, rate = r.rate, lo = r.lo, hi = r.hi, model = M.MODEL[id] }
     for _, c in ipairs(self.steps) do
       local s = c[step_keys[id]]
-      T:add{ rate_id = "", year = c.year, k = s.k, n = s.n, rate = s.rate, lo = s.lo, hi = s.hi }
+      T:add{ rate_id = "", year = c.year, k = s.k, n = s.n, rate = s.rate, lo = s.lo, hi = s.hi, model = "" }
     end
   end
   for _, id in ipairs{ "entry", "arrived" } do
