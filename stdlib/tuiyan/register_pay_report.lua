@@ -103,7 +103,7 @@ function M.install(Pay, R)
     for k = 1, 5 do if cols[k] then kept[#kept + 1] = cols[k] end end
     for _, r in ipairs(self.rules) do
       kept[#kept + 1] = { key = r.id, title = r.id, align = "right", unit = WAN,
-        fmt = function(v) return v and money(v) or format.MISSING end }
+        fmt = function(v) return v == 0 and "" or money(v) end }
       kept[#kept + 1] = { key = r.id .. "_year", title = r.id .. " 支付年度", align = "right",
         fmt = function(v) return v and tostring(v) or "" end }
     end
@@ -115,11 +115,13 @@ function M.install(Pay, R)
       local row = { line = f.line, credit_code = f.credit_code, name = f.name, county = county_of(f.county),
         year = f.year, total = f.total }
       for _, p in ipairs(f.payments) do
-        if p.amount ~= 0 then row[p.id], row[p.id .. "_year"] = p.amount, p.amount and p.paid_year or nil end
+        row[p.id] = p.amount
+        if p.amount and p.amount ~= 0 then row[p.id .. "_year"] = p.paid_year end
       end
       T:add(row)
     end
-    T:note(("%d of %d firm-years paid; amounts in 万元; — an amount unknown (an input cell is empty)."):format(#rows, self.n))
+    T:note(("%d of %d firm-years paid or unknown; amounts in 万元; blank: not paid under that rule; — unknown (an input "
+      .. "cell is empty: not in the totals)."):format(#rows, self.n))
     return T
   end
 
