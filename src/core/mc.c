@@ -566,8 +566,8 @@ static TyStatus collect(Shared *sh, Worker *workers, size_t nworkers, TyMcResult
              * order statistic and every interpolation between two of them. */
             for (size_t q = 0; q < opt->nprobs; q++) r->q[q] = mo->min;
         } else if (sh->exact) {
-            mc_exact_quantiles(sh->kept + s * sh->kept_stride, sh->kept_stride, opt->probs,
-                               opt->nprobs, r->q);
+            mc_exact_quantiles_in(sh->kept + s * sh->kept_stride, sh->kept_stride, mo->min, mo->max,
+                                  opt->probs, opt->nprobs, r->q);
         } else {
             for (size_t i = 1; i < nworkers; i++) {
                 TyStatus st = hist_merge(&workers[0].hists[s], &workers[i].hists[s], err);

@@ -276,30 +276,28 @@ static double order_stat(const size_t *ranks, size_t nu, const double *val, size
 }
 
 /* A double's bits as an unsigned key in the same order as the values (finite values; -0 and +0
- * share the key of +0, as they compare equal). */
-static uint64_t order_key(double x)
+ * share the key of +0, as they compare equal: x + 0.0 turns -0 into +0 and keeps every other
+ * value's bits). Branch-free, so the passes over a series vectorise. */
+static inline uint64_t order_key(double x)
 {
-    if (x == 0.0) x = 0.0;
+    x += 0.0;
     uint64_t u;
     memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | ((uint64_t)1 << 63);
+    return u ^ ((uint64_t)((int64_t)u >> 63) | ((uint64_t)1 << 63));
 }
 
 enum { BUCKET_BITS = 11, NBUCKETS = 1 << BUCKET_BITS, BUCKET_MIN_N = 512 };
 
 /* The order statistics v[ranks[0..nr-1]] (ascending, distinct) into val[], by one histogram of
- * the values' order keys (NBUCKETS buckets over [min, max]): only the buckets holding a wanted
- * rank are gathered and selected in. The values found are the order statistics themselves, so
- * the result is what selection on the whole array gives, in about three passes over v instead
- * of one partitioning per rank. 0 when the scratch cannot be allocated (the caller selects). */
-static int bucket_order_stats(const double *v, size_t n, const size_t *ranks, size_t nr, double *val)
+ * the values' order keys (NBUCKETS buckets over [lo, hi], the series' known extremes): only the
+ * buckets holding a wanted rank are gathered and selected in. The values found are the order
+ * statistics themselves, so the result is what selection on the whole array gives, in two passes
+ * over v instead of one partitioning per rank. 0 when the scratch cannot be allocated (the
+ * caller selects). */
+static int bucket_order_stats(const double *v, size_t n, double lo, double hi, const size_t *ranks,
+                              size_t nr, double *val)
 {
-    uint64_t kmin = UINT64_MAX, kmax = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = order_key(v[i]);
-        if (k < kmin) kmin = k;
-        if (k > kmax) kmax = k;
-    }
+    uint64_t kmin = order_key(lo), kmax = order_key(hi);
     int shift = 0;
     while (((kmax - kmin) >> shift) >= NBUCKETS) shift++;
     uint32_t count[NBUCKETS];
@@ -330,13 +328,13 @@ static int bucket_order_stats(const double *v, size_t n, const size_t *ranks, si
     /* Within each wanted bucket, the ranks it holds in ascending order. */
     size_t from = SIZE_MAX, done_bucket = SIZE_MAX;
     for (size_t r = 0; r < nr; r++) {
-        size_t bk = bucket_of[r], lo = (size_t)slot[bk], hi = lo + count[bk];
+        size_t bk = bucket_of[r], first = (size_t)slot[bk], end = first + count[bk];
         if (bk != done_bucket) {
-            from = lo;
+            from = first;
             done_bucket = bk;
         }
-        size_t at = lo + (ranks[r] - first_of[r]);
-        select_kth(scratch, from, hi, at);
+        size_t at = first + (ranks[r] - first_of[r]);
+        select_kth(scratch, from, end, at);
         val[r] = scratch[at];
         from = at + 1;
     }
@@ -345,6 +343,14 @@ static int bucket_order_stats(const double *v, size_t n, const size_t *ranks, si
 }
 
 void mc_exact_quantiles(double *v, size_t n, const double *probs, size_t nprobs, double *out)
+{
+    double lo, hi;
+    mc_block_range(v, n, &lo, &hi);
+    mc_exact_quantiles_in(v, n, lo, hi, probs, nprobs, out);
+}
+
+void mc_exact_quantiles_in(double *v, size_t n, double lo, double hi, const double *probs, size_t nprobs,
+                           double *out)
 {
     /* Every rank any quantile needs, ascending: select each on what is right of the last. */
     size_t ranks[2 * 64] = {0};
@@ -365,7 +371,7 @@ void mc_exact_quantiles(double *v, size_t n, const double *probs, size_t nprobs,
     for (size_t i = 0; i < nr; i++)
         if (nu == 0 || ranks[i] != ranks[nu - 1]) ranks[nu++] = ranks[i];
     double val[2 * 64];
-    if (n < BUCKET_MIN_N || !bucket_order_stats(v, n, ranks, nu, val)) {
+    if (n < BUCKET_MIN_N || !bucket_order_stats(v, n, lo, hi, ranks, nu, val)) {
         size_t from = 0;
         for (size_t i = 0; i < nu; i++) {
             select_kth(v, from, n, ranks[i]);

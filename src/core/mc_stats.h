@@ -43,5 +43,9 @@ double mc_moments_sd(const McMoments *m);
  * statistics at floor and ceil of p (n - 1)), for probs[0 .. nprobs-1] in any order; v is
  * reordered. Deterministic: order statistics do not depend on how they are found. */
 void mc_exact_quantiles(double *v, size_t n, const double *probs, size_t nprobs, double *out);
+/* The same when v's minimum and maximum are known (lo, hi: a series' moments have them), which
+ * saves a pass over v. */
+void mc_exact_quantiles_in(double *v, size_t n, double lo, double hi, const double *probs, size_t nprobs,
+                           double *out);
 
 #endif
