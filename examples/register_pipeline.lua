@@ -7,7 +7,7 @@
 --
 -- The default register is SYNTHETIC (tools/gen_register.py --pipeline --firms 110 --certified 0.55
 -- --promotion 0.2 --renewal 0.85 --seed 7: made from known rates, not Wuwei's firms), about the size
--- of Wuwei's pipeline (some 60 certified firms and 50 in the pool in 2022). Its figures show the
+-- of Wuwei's pipeline (67 certified firms and 43 in the pool in 2022). Its figures show the
 -- method, not the city.
 local W = require "tuiyan.models.wuwei"
 local fmt = tuiyan.format
