@@ -3,10 +3,15 @@ core makes (stdlib/tuiyan/criteria/hte.lua and tsme.lua, written here by hand as
 expressions), over the same columns (tools/gen_register.py --npz: the register's numbers read back
 from their text), timed the same way: both criteria sets, every firm's value, threshold, met and
 shortfall per criterion, qualifies, and the 后备 order and ranks within each year; medians of CPU
-seconds (time.process_time) and wall seconds over REPS runs. Prints one line of JSON with the
-summaries bench/register_rows.py compares with tuiyan's.
+seconds (time.process_time) and wall seconds over REPS runs. Then both sets checked and the
+register priced under the Wuwei policy as stdlib/tuiyan/policy/wuwei_firms.lua prices it (R7a 20
+once per firm at its earliest year meeting every hte criterion without a certificate, paid the
+next year; R8's steps on rd_3, paid in the R&D year), totals by rule, county and payment year.
+IDS.npz (bench/register_rows.py, from the CSV) gives each row's firm and county as integers, made
+before the clock starts (tuiyan hashes the 18-character codes inside its time). Prints one line
+of JSON with the summaries bench/register_rows.py compares with tuiyan's.
 
-    python3 bench/peer_register.py COLUMNS.npz REPS"""
+    python3 bench/peer_register.py COLUMNS.npz REPS [IDS.npz]"""
 import json
 import statistics
 import sys
@@ -132,9 +137,46 @@ def summary(crits, qualifies, order):
     return out
 
 
+R8_STEPS = ((10000, 100.0), (2000, 50.0), (1000, 20.0), (500, 10.0))
+
+
+def pay(c, ids, hte_qualifies):
+    """Per rule the amount of every row (0 not paid, NaN unknown) and the totals by (county, year)."""
+    year = c["year"]
+    n = len(year)
+    firm, county = ids["firm"], ids["county"]
+    elig = np.flatnonzero(hte_qualifies & (c["hte_certified"] != 1))
+    order = elig[np.lexsort((year[elig], firm[elig]))]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = firm[order][1:] != firm[order][:-1]
+    r7a = np.zeros(n)
+    r7a[order[first]] = 20.0
+    rd = c["rd_3"]
+    with np.errstate(invalid="ignore"):
+        r8 = np.select([rd >= t for t, _ in R8_STEPS], [a for _, a in R8_STEPS], 0.0)
+    r8[np.isnan(rd)] = np.nan
+    y0 = int(year.min()) - 1
+    ny = int(year.max()) + 1 - y0 + 1
+    ncounty = int(county.max()) + 1 if n else 0
+    out = []
+    for amount, shift in ((r7a, 1), (r8, -1)):
+        paid = amount > 0
+        cell = county[paid] * ny + (year[paid].astype(np.int64) + shift - y0)
+        sums = np.bincount(cell, weights=amount[paid], minlength=ncounty * ny)
+        out.append({"amount": amount, "sums": sums, "paid": int(paid.sum()), "unknown": int(np.isnan(amount).sum())})
+    return out
+
+
+def pay_summary(rules):
+    tot = [float(r["sums"].sum()) for r in rules]
+    return {"total": float(sum(tot)), "paid": sum(r["paid"] for r in rules), "unknown": sum(r["unknown"] for r in rules),
+            "rules": [{"total": t, "paid": r["paid"]} for t, r in zip(tot, rules)]}
+
+
 def main():
     cols = dict(np.load(sys.argv[1]))
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    ids = dict(np.load(sys.argv[3])) if len(sys.argv) > 3 else None
     cpu, wall = [], []
     result = None
     for _ in range(reps):
@@ -147,9 +189,22 @@ def main():
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
         result = res
-    print(json.dumps({"rows": int(len(cols["year"])), "median_s": statistics.median(cpu),
-                      "median_wall_s": statistics.median(wall),
-                      "hte": summary(*result["hte"]), "tsme": summary(*result["tsme"])}))
+    doc = {"rows": int(len(cols["year"])), "median_s": statistics.median(cpu), "median_wall_s": statistics.median(wall),
+           "hte": summary(*result["hte"]), "tsme": summary(*result["tsme"])}
+    if ids is not None:
+        pcpu, pwall, paid = [], [], None
+        for _ in range(reps):
+            c0, w0 = time.process_time(), time.perf_counter()
+            hte = check_hte(cols)
+            q, _, _ = rank(cols["year"], hte)
+            tsme = check_tsme(cols)
+            rank(cols["year"], tsme)
+            paid = pay(cols, ids, q)
+            pcpu.append(time.process_time() - c0)
+            pwall.append(time.perf_counter() - w0)
+        doc.update({"pay_median_s": statistics.median(pcpu), "pay_median_wall_s": statistics.median(pwall),
+                    "pay": pay_summary(paid)})
+    print(json.dumps(doc))
 
 
 if __name__ == "__main__":

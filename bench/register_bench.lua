@@ -3,7 +3,10 @@
 -- times; prints one line of JSON: the load's wall seconds, the medians of CPU seconds (os.clock)
 -- and wall seconds of one check of both sets, the process's peak resident memory, and each set's
 -- summary (qualifying firms, per criterion met / not met / unknown and the sum of shortfalls) for
--- bench/register_rows.py to compare with the numpy peer's.
+-- bench/register_rows.py to compare with the numpy peer's. Then the same for checking both sets
+-- and pricing the register under the Wuwei policy (reg:check("tsme") and reg:pay("wuwei"), which
+-- checks hte itself): medians of CPU and wall seconds, and the payments' summary (total, paid and
+-- unknown, per rule).
 --
 --   tuiyan run bench/register_bench.lua REGISTER.csv REPS
 local mc = tuiyan.mc
@@ -32,6 +35,17 @@ for r = 1, reps do
   hte, tsme = nil, nil
 end
 
+local pcpu, pwall, paid = {}, {}, nil
+for r = 1, reps do
+  collectgarbage()
+  local c0, w0 = os.clock(), mc.now()
+  local tsme = assert(reg:check("tsme"))
+  local pay = assert(reg:pay("wuwei"))
+  pcpu[r], pwall[r] = os.clock() - c0, mc.now() - w0
+  if r == reps then paid = pay:summary() end
+  tsme, pay = nil, nil
+end
+
 local function summary(s)
   local crit = setmetatable({}, json.array_meta)
   for k, c in ipairs(s.criteria) do
@@ -42,7 +56,15 @@ local function summary(s)
     { __jsonorder = { "n", "qualifies", "candidates", "criteria" } })
 end
 
+local rules = setmetatable({}, json.array_meta)
+for k, r in ipairs(paid.rules) do
+  rules[k] = setmetatable({ total = r.total, paid = r.paid }, { __jsonorder = { "total", "paid" } })
+end
+local pay = setmetatable({ total = paid.total, paid = paid.paid, unknown = paid.unknown, rules = rules },
+  { __jsonorder = { "total", "paid", "unknown", "rules" } })
+
 io.stdout:write(json.encode(setmetatable({ rows = #reg, load_s = load_s, median_s = median(cpu),
-  median_wall_s = median(wall), peak_mb = mc.peak_memory() / 1048576,
-  hte = summary(checks.hte), tsme = summary(checks.tsme) },
-  { __jsonorder = { "rows", "load_s", "median_s", "median_wall_s", "peak_mb", "hte", "tsme" } })), "\n")
+  median_wall_s = median(wall), pay_median_s = median(pcpu), pay_median_wall_s = median(pwall),
+  peak_mb = mc.peak_memory() / 1048576, hte = summary(checks.hte), tsme = summary(checks.tsme), pay = pay },
+  { __jsonorder = { "rows", "load_s", "median_s", "median_wall_s", "pay_median_s", "pay_median_wall_s", "peak_mb",
+    "hte", "tsme", "pay" } })), "\n")
