@@ -8,7 +8,9 @@
  * callback and every error happens at a byte whose line and column we know.
  *
  * The streaming reader buffers its input (capped by max_bytes) and does all the work in
- * csv_reader_finish, so any chunking gives the same table or error by construction. */
+ * csv_reader_finish, so any chunking gives the same table or error by construction.
+ * csv_read_rows hands each row on as it ends and keeps none: a reader that stores rows its own
+ * way (registers: columns) never holds the file as a table of cells. */
 #include "csv.h"
 #include "core/alloc.h"
 #include "utf8.h"
@@ -64,6 +66,9 @@ typedef struct Parse {
     size_t ncells, cells_cap, offs_cap;
     char *text;             /* all cell texts, each NUL-terminated */
     size_t text_len, text_cap;
+    TyCsvRowFn row_fn;      /* csv_read_rows: each row handed on and forgotten */
+    void *row_ud;
+    int header_line;        /* csv_read_rows: where the header's trailing empty names are */
 } Parse;
 
 static void pos_step(Pos *p, const unsigned char *d, size_t len, size_t i)
@@ -258,6 +263,26 @@ static void on_field(void *s, size_t len, void *ud)
     ps->row_fields++;
 }
 
+/* csv_read_rows: the row just ended goes to the caller, without the header's trailing empty
+ * columns (a cell with data there is the error drop_trailing_columns gives a table), and its
+ * storage is reused for the next row: memory stays one row's. */
+static void hand_on_row(Parse *ps)
+{
+    size_t keep = ps->ncols - ps->trail;
+    if (ps->nrows == 0) ps->header_line = ps->cells[0].line;
+    for (size_t c = keep; ps->nrows > 0 && c < ps->ncols; c++)
+        if (ps->cells[c].len != 0) {
+            set_error(ps, TY_EDATA, ps->header_line, (int)keep + 1, "empty column name in the header "
+                      "(column %zu), and line %d has data in that column", keep + 1, ps->cells[c].line);
+            return;
+        }
+    for (size_t k = 0; k < keep; k++) ps->cells[k].text = ps->text + ps->offs[k];
+    TyStatus st = ps->row_fn(ps->row_ud, ps->cells, keep, ps->err);
+    if (st != TY_OK) ps->status = st;   /* the caller has set the error */
+    ps->ncells = 0;
+    ps->text_len = 0;
+}
+
 /* libcsv callback: one row has ended. */
 static void on_row(int c, void *ud)
 {
@@ -270,6 +295,7 @@ static void on_row(int c, void *ud)
     } else if (ps->row_fields != ps->ncols) {
         report_ragged_row(ps);
     }
+    if (ps->row_fn && ps->status == TY_OK) hand_on_row(ps);
     ps->nrows++;
     ps->row_fields = 0;
 }
@@ -424,7 +450,7 @@ static TyStatus build_table(Parse *ps, TyCsvTable *out)
 }
 
 static TyStatus parse_buffer(const char *name, const char *buf, size_t len, const TyCsvLimits *lim,
-                             TyCsvTable *out, TyError *err)
+                             TyCsvRowFn row_fn, void *row_ud, TyCsvTable *out, TyError *err)
 {
     memset(out, 0, sizeof *out);
     if (!name) name = "";
@@ -441,6 +467,8 @@ static TyStatus parse_buffer(const char *name, const char *buf, size_t len, cons
     ps.data = d;
     ps.len = len;
     ps.err = err;
+    ps.row_fn = row_fn;
+    ps.row_ud = row_ud;
     ps.pos.line = ps.pos.col = 1;
     TyStatus st = check_text(&ps);
     if (st == TY_OK) {
@@ -452,7 +480,7 @@ static TyStatus parse_buffer(const char *name, const char *buf, size_t len, cons
         st = run_parser(&ps, &p);
         csv_free(&p);
     }
-    if (st == TY_OK) st = build_table(&ps, out);
+    if (st == TY_OK && !row_fn) st = build_table(&ps, out);
     if (st != TY_OK) {
         ty_free(out->name);
         memset(out, 0, sizeof *out);
@@ -474,7 +502,15 @@ TyStatus csv_read_buffer(const char *name, const char *buf, size_t len,
                          const TyCsvLimits *lim, TyCsvTable *out, TyError *err)
 {
     TyCsvLimits def;
-    return parse_buffer(name, buf, len, limits_or_default(lim, &def), out, err);
+    return parse_buffer(name, buf, len, limits_or_default(lim, &def), NULL, NULL, out, err);
+}
+
+TyStatus csv_read_rows(const char *name, const char *buf, size_t len, const TyCsvLimits *lim,
+                       TyCsvRowFn fn, void *ud, TyError *err)
+{
+    TyCsvLimits def;
+    TyCsvTable none;
+    return parse_buffer(name, buf, len, limits_or_default(lim, &def), fn, ud, &none, err);
 }
 
 void csv_table_free(TyCsvTable *t)
@@ -559,7 +595,7 @@ TyStatus csv_reader_finish(TyCsvReader *r, TyCsvTable *out, TyError *err)
         memset(out, 0, sizeof *out);
         return reader_fail(r, err);
     }
-    return parse_buffer(r->name, r->buf ? r->buf : "", r->len, &r->lim, out, err);
+    return parse_buffer(r->name, r->buf ? r->buf : "", r->len, &r->lim, NULL, NULL, out, err);
 }
 
 void csv_reader_free(TyCsvReader *r)

@@ -58,6 +58,15 @@ TyStatus csv_reader_feed(TyCsvReader *r, const char *chunk, size_t len, TyError 
 TyStatus csv_reader_finish(TyCsvReader *r, TyCsvTable *out, TyError *err);
 void csv_reader_free(TyCsvReader *r);
 
+/* Row by row: fn gets each row as it ends (the header first), after every check a table gets
+ * (field counts, the header's names; its trailing empty columns are left out, and a row with
+ * data there is the same error), cells valid during the call only. A non-TY_OK return from fn
+ * (which sets *err) stops the reading and is returned. Rows are checked in file order, so a
+ * file with several faults may report another one first than csv_read_buffer would. */
+typedef TyStatus (*TyCsvRowFn)(void *ud, TyCsvCell *cells, size_t ncells, TyError *err);
+TyStatus csv_read_rows(const char *name, const char *buf, size_t len, const TyCsvLimits *lim,
+                       TyCsvRowFn fn, void *ud, TyError *err);
+
 static inline const TyCsvCell *csv_cell(const TyCsvTable *t, size_t row, size_t col)
 {
     return &t->cells[row * t->ncols + col];

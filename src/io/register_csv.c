@@ -1,14 +1,15 @@
 /* register_csv.c — a register from CSV text, and loading a register file by its extension. The
  * text goes through the plan reader's machinery: GB18030 / UTF-16 converted (planfile.h), the
- * strict CSV reader (BOM, line endings, quotes, Excel's trailing empty columns), then the table
- * rules of register_table.c. Lines above the header may say `# title: …` (a '#' as the line's
- * first byte); nothing else. A register may be larger than a plan: up to a million firm-years. */
+ * strict CSV reader (BOM, line endings, quotes, Excel's trailing empty columns) row by row, each
+ * row straight into the columns by the rules of register_table.c. Lines above the header may
+ * say `# title: …` (a '#' as the line's first byte); nothing else. A register may be larger than
+ * a plan: up to a million firm-years. */
 #include "register_file.h"
 #include "atomic.h"
 #include "core/alloc.h"
+#include "planfile.h"
 #include "utf8.h"
 
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,41 +17,6 @@
 #include <sys/stat.h>
 
 #define REGISTER_MAX_BYTES ((size_t)512 << 20)
-
-/* Excel's encodings, as the plan reader converts them (planfile_csv.c; when its converter is
- * public this can call it): GB18030 when the whole text decodes so, UTF-16 with its BOM. The
- * converters open when the program starts: a package's sandbox, entered later, cannot load
- * glibc's gconv modules. */
-static iconv_t gb18030_cd = (iconv_t)-1, utf16_cd = (iconv_t)-1;
-
-__attribute__((constructor)) static void open_converters(void)
-{
-    gb18030_cd = iconv_open("UTF-8", "GB18030");
-    utf16_cd = iconv_open("UTF-8", "UTF-16");
-}
-
-static int convert_text(const char *buf, size_t len, char **out, size_t *outlen, const char **enc)
-{
-    const unsigned char *d = (const unsigned char *)buf;
-    int utf16 = len >= 2 && ((d[0] == 0xFF && d[1] == 0xFE) || (d[0] == 0xFE && d[1] == 0xFF));
-    if (!utf16 && utf8_validate(buf, len, &(TyUtf8Error){0})) return 0;
-    *enc = utf16 ? "UTF-16" : "GB18030";
-    iconv_t cd = utf16 ? utf16_cd : gb18030_cd;
-    if (cd == (iconv_t)-1) return 0;
-    iconv(cd, NULL, NULL, NULL, NULL);
-    size_t cap = len * 2 + 16;   /* neither grows by more than 3/2 in UTF-8 */
-    char *o = ty_malloc(cap), *in = (char *)buf, *op = o;
-    size_t inleft = len, outleft = cap - 1;
-    int ok = o && iconv(cd, &in, &inleft, &op, &outleft) != (size_t)-1 && inleft == 0
-             && iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1;
-    *outlen = ok ? (size_t)(op - o) : 0;
-    if (!ok || memchr(o, '\0', *outlen) || !utf8_validate(o, *outlen, &(TyUtf8Error){0})) {
-        ty_free(o);
-        return 0;   /* the CSV reader then says "not UTF-8 … save as CSV UTF-8" */
-    }
-    *out = o;
-    return 1;
-}
 
 /* `# title: …` lines above the header; *used bytes and *lines lines consumed. */
 static TyStatus read_preamble(TyRegister *r, const char *name, const char *buf, size_t len,
@@ -86,9 +52,34 @@ static TyStatus read_preamble(TyRegister *r, const char *name, const char *buf, 
     return TY_OK;
 }
 
-/* The text is read into the CSV table, then the table into columns; *owned (the file's bytes,
- * when the caller hands them over) is freed in between, so a large register never holds the
- * file, its table and its columns at once. */
+/* Rows from the CSV reader into the register; lines counted from the header's, so shifted by
+ * the lines above it. */
+typedef struct Feed {
+    TyRegReader *rr;
+    int shift;
+    int failed;   /* the error is the register's (its lines are shifted already) */
+} Feed;
+
+static TyStatus feed_row(void *ud, TyCsvCell *cells, size_t n, TyError *err)
+{
+    Feed *f = ud;
+    for (size_t k = 0; f->shift && k < n; k++) cells[k].line += f->shift;
+    TyStatus st = register_reader_row(f->rr, cells, n, err);
+    f->failed = st != TY_OK;
+    return st;
+}
+
+/* An upper bound of the data rows (line ends), so the columns are made once at their size. */
+static size_t rows_bound(const char *buf, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
+    if (n == 0) for (size_t i = 0; i < len; i++) n += buf[i] == '\r';   /* old Mac line ends */
+    return n;
+}
+
+/* *owned (the file's bytes, when the caller hands them over) is freed as soon as a converted
+ * copy replaces it, so a register never holds both. */
 static TyRegister *read_csv(const char *name, const char *buf, size_t len, char **owned, char *notice,
                             size_t noticesize, TyError *err)
 {
@@ -96,36 +87,35 @@ static TyRegister *read_csv(const char *name, const char *buf, size_t len, char 
     size_t clen = 0;
     const char *enc = NULL;
     if (notice && noticesize) notice[0] = '\0';
-    if (convert_text(buf, len, &conv, &clen, &enc)) {
+    if (planfile_convert_text(buf, len, &conv, &clen, &enc)) {
         if (notice && noticesize)
             snprintf(notice, noticesize, "read as %s; save as CSV UTF-8 to silence this", enc);
+        if (owned) {
+            free(*owned);
+            *owned = NULL;
+        }
         buf = conv;
         len = clen;
     }
     TyRegister *r = register_new(name);
     TyStatus st = r ? TY_OK : ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
     size_t used = 0;
-    int shift = 0;
-    if (st == TY_OK) st = read_preamble(r, name, buf, len, &used, &shift, err);
-    TyCsvTable t = {0};
+    Feed f = {0};
+    if (st == TY_OK) st = read_preamble(r, name, buf, len, &used, &f.shift, err);
+    if (st == TY_OK) {
+        f.rr = register_reader_new(r, name, rows_bound(buf + used, len - used));
+        if (!f.rr) st = ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
+    }
     if (st == TY_OK) {
         TyCsvLimits lim;
         csv_limits_default(&lim);
         lim.max_bytes = REGISTER_MAX_BYTES;
-        st = csv_read_buffer(name, buf + used, len - used, &lim, &t, err);
-        if (st != TY_OK && err->line > 0) err->line += shift;
+        st = csv_read_rows(name, buf + used, len - used, &lim, feed_row, &f, err);
+        if (st != TY_OK && !f.failed && err->line > 0) err->line += f.shift;
+        if (st == TY_OK) st = register_reader_finish(f.rr, err);
     }
+    register_reader_free(f.rr);
     ty_free(conv);
-    conv = NULL;
-    if (owned) {
-        free(*owned);
-        *owned = NULL;
-    }
-    if (st == TY_OK) {
-        for (size_t k = 0; shift && k < t.nrows * t.ncols; k++) t.cells[k].line += shift;
-        st = register_read_table(r, &t, err);
-        csv_table_free(&t);
-    }
     if (st != TY_OK) {
         register_free(r);
         return NULL;

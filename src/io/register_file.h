@@ -22,6 +22,16 @@ TyRegister *register_load(const char *path, char *notice, size_t noticesize, TyE
 /* The table (row 0 the header, cells with their places) into r: every column rule. */
 TyStatus register_read_table(TyRegister *r, const TyCsvTable *t, TyError *err);
 
+/* The same rules a row at a time (the header first), straight into r's columns: what the CSV
+ * reader streams into. rows_hint: the rows expected (room for them is made at the header; more
+ * grows, fewer is given back by finish). Errors at the cells' own line and col, in name. */
+typedef struct TyRegReader TyRegReader;
+TyRegReader *register_reader_new(TyRegister *r, const char *name, size_t rows_hint);
+TyStatus register_reader_row(TyRegReader *rr, const TyCsvCell *cells, size_t ncols, TyError *err);
+/* After the last row: the empty-file, firm-year-twice and derived-column rules. */
+TyStatus register_reader_finish(TyRegReader *rr, TyError *err);
+void register_reader_free(TyRegReader *rr);
+
 /* The canonical name of a header without its unit ("研发费用_1" -> "rd_1"), into buf; *unit the
  * unit written after it in ( ) or （ ）, "" if none. 0 if the header is malformed. */
 int register_header(const char *h, char *name, size_t namesize, char *unit, size_t unitsize);
