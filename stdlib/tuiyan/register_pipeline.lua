@@ -113,7 +113,7 @@ function M.pipeline(reg, opts)
     end
     local now, nxt = by_year[y0], by_year[y1]
     local c = { year = y1, pool = 0, promoted = 0, pool_exits = 0, certified = 0, hte_exits = 0, due = 0,
-      due_exits = 0, renewed = 0, lapsed = 0, entries = 0, arrived = 0 }
+      due_exits = 0, renewed = 0, lapsed = 0, lost = 0, entries = 0, arrived = 0 }
     for code, f in pairs(now) do
       local g = nxt[code]
       if f.cert then
@@ -126,7 +126,9 @@ function M.pipeline(reg, opts)
         elseif due then
           if g.cert and g.hte_year == y1 then c.renewed = c.renewed + 1 else c.lapsed = c.lapsed + 1 end
         elseif not g.cert then
-          c.hte_exits = c.hte_exits + 1   -- a certificate lost before its time: it leaves the count
+          -- With hte_year, a certificate lost before its time (revoked) leaves the count: an exit.
+          -- Without, it may be a lapse at renewal: counted apart, not as an exit.
+          if has_year then c.hte_exits = c.hte_exits + 1 else c.lost = c.lost + 1 end
         end
       else
         c.pool = c.pool + 1
@@ -163,7 +165,10 @@ function M.pipeline(reg, opts)
     P.rates[r.id] = prop(tot[r.id][1], tot[r.id][2], level)
     P.rates[r.id].id, P.rates[r.id].what = r.id, r.what
   end
-  if not has_year then P.rates.renewal.missing = "no hte_year column: which certificates were due cannot be told" end
+  if not has_year then
+    P.rates.renewal.missing = "no hte_year column: which certificates were due cannot be told"
+    P.rates.hte_exit.what = "certified firms gone the next year (of the certified; without hte_year a certificate lost by a firm that stays is not counted: it may be a lapse)"
+  end
   local function counted(id, k, what)
     local lo, hi = M.garwood(k, level)
     return { id = id, what = what, k = k, years = T, rate = k / T, lo = lo / T, hi = hi / T }
@@ -289,7 +294,8 @@ M.EXACT_MAX = 5000   -- firms; beyond, the interval is the normal approximation 
 
 --- Pipeline:project([opts]) -> the register's high-tech count the year after its last, firm by
 --- firm: a certified firm stays with 1 − hte_exit (one whose certificate is due with
---- (1 − hte_exit) × renewal), a candidate is certified with its band's rate (Pipeline:band), and
+--- (1 − hte_exit) × renewal; without hte_year each is due with chance 1/3, an assumption, and
+--- opts.renewal must give the renewal rate the register cannot), a candidate is certified with its band's rate (Pipeline:band), and
 --- firms arrive certified at the register's yearly rate. Independent firms: the count is a
 --- Poisson-binomial plus a Poisson; mean Σp + λ, variance Σp(1 − p) + λ, and the interval its
 --- exact quantiles (opts.level, default the pipeline's). The rates are taken as known: their own
@@ -311,7 +317,11 @@ function Pipeline:project(opts)
     local f, p = x.f, nil
     if f.cert then
       certified_now = certified_now + 1
-      if self.has_hte_year and f.hte_year == y1 - 3 then
+      if not self.has_hte_year then
+        -- due unknown: a third of certificates are due in a year (an assumption: ages equally spread)
+        p = (1 - e) * (1 - (1 - r) / 3)
+        parts.kept = parts.kept + p
+      elseif f.hte_year == y1 - 3 then
         p = (1 - e) * r
         parts.renewed = parts.renewed + p
       else

@@ -138,6 +138,35 @@ T.test("a register without hte_certified, or of one year, is refused with the re
   T.truthy(tostring(err):find("one year only", 1, true), tostring(err))
 end)
 
+T.test("without hte_year: renewals cannot be counted, a lost certificate is no exit, the projection asks", function()
+  -- hand_pipeline.csv without its hte_year column: B's lapse in 2023 is only a certificate lost
+  -- by a firm that stays (not an exit); C gone in 2024 is the one exit: 1 of 8. A's renewal is
+  -- invisible. Promotions (D, E) are told from the flag alone: 2 of 10.
+  local f = assert(io.open(HAND, "rb"))
+  local text = f:read("a"):gsub(",hte_year\n", "\n"):gsub(",(%d*)\n", "\n")
+  f:close()
+  local P = assert(assert(tuiyan.register.parse(text, "no_year.csv")):pipeline())
+  eqs({ P.rates.hte_exit.k, P.rates.hte_exit.n, P.rates.promotion.k, P.rates.promotion.n, P.steps[1].lost }, { 1, 8, 2, 10, 1 })
+  T.truthy(P.rates.renewal.missing)
+  local _, used, kept = P:use_in(W.build())
+  T.eq(#used, 3)
+  eqs({ kept[1].name }, { "hte_renewal_rate" })
+  T.raises(function() P:project() end, "give opts.renewal")
+  -- with renewal 1/2 given: the 5 certified firms of 2024 (A D E K L) each stay with
+  -- 7/8 × (1 − (1/2)/3) = 35/48; candidates 5 × 0.2; arrivals 0.5: 175/48 + 1 + 0.5
+  T.near(P:project{ renewal = 0.5 }.mean, 175 / 48 + 1.5, 1e-12)
+end)
+
+T.test("entries into the model only when asked, labelled with their double counting", function()
+  local model, used = hand():use_in(W.build(), { entry = true })
+  T.eq(#used, 5)
+  local el = model:element("prov_new_direct")
+  T.eq(el.body, 1.0)   -- 2 entries over 2 years
+  T.truthy(el.opts.assumption:find("2 entries over 2 years", 1, true), el.opts.assumption)
+  T.truthy(el.opts.assumption:find("counts", 1, true) or el.opts.assumption:find("overstatement", 1, true))
+  T.eq(hand():use_in(W.build()):element("prov_new_direct").body, 6)
+end)
+
 -- ---------------------------------------------------------------------------------------------
 -- In the standard model
 
