@@ -30,6 +30,21 @@ static int text_number(lua_State *L)
     return 1;
 }
 
+/* rounded(x, d) -> string | nil: a float x at d decimals (d < 0: the "other" units' rule) as
+ * tuiyan.format writes it in CSV (number_format_rounded); nil for an integer or anything it does
+ * not take (the caller then formats it in Lua). */
+static int text_rounded(lua_State *L)
+{
+    char buf[40];
+    if (lua_type(L, 1) != LUA_TNUMBER || lua_isinteger(L, 1)
+        || !number_format_rounded(lua_tonumber(L, 1), (int)luaL_checkinteger(L, 2), buf, sizeof buf)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushstring(L, buf);
+    return 1;
+}
+
 /* parse_number(s [, opts]) -> number | nil (missing) | false, why, col
  * opts: { grouping = bool, percent = bool } */
 static int text_parse_number(lua_State *L)
@@ -92,6 +107,7 @@ static const luaL_Reg text_funcs[] = {
     {"closest", text_closest},
     {"width", text_width},
     {"number", text_number},
+    {"rounded", text_rounded},
     {"parse_number", text_parse_number},
     {NULL, NULL}
 };

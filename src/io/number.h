@@ -41,4 +41,9 @@ TyNumKind number_parse(const char *s, size_t len, unsigned flags, TyNumResult *o
  * Writes into buf (size >= 32) and returns buf. Locale-independent ('.' always). */
 char *number_format(double x, char *buf, size_t size);
 
+/* x at d decimals ("%.<d>f"; d < 0: the rule of units without a fixed precision), read back and
+ * written by number_format: tuiyan.format.display(x, unit, "csv") for a float x. Returns 1, or
+ * 0 for what it does not take (non-finite x), which the caller formats the slow way. */
+int number_format_rounded(double x, int d, char *buf, size_t size);
+
 #endif

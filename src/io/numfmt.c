@@ -27,3 +27,28 @@ char *number_format(double x, char *buf, size_t size)
     }
     return buf;
 }
+
+/* The display rounding of tuiyan.format (round, then exact): "%.<d>f" of x, read back, and
+ * written as number_format does; d < 0 for the "other" units' rule (2 decimals from 1 up, 3
+ * significant digits below 1, at most 8), floor(log10) as Lua's math.log(a, 10). 0 (buf untouched) for what this does not take: non-finite x, text strtod does
+ * not read whole. The same calls as the Lua it stands for, so the same bytes. */
+int number_format_rounded(double x, int d, char *buf, size_t size)
+{
+    if (!isfinite(x) || size < 32) return 0;
+    if (d < 0) {
+        double a = fabs(x);
+        if (a >= 1 || a == 0) d = 2;
+        else {
+            double e = 2.0 - floor(log10(a));
+            d = e < 8.0 ? (int)e : 8;
+        }
+    }
+    char fixed[400];
+    int len = snprintf(fixed, sizeof fixed, "%.*f", d, x);
+    if (len < 0 || (size_t)len >= sizeof fixed) return 0;
+    char *end;                                 /* Lua's "-0.00" -> "0.00" is not needed: */
+    double r = strtod(fixed, &end);            /* number_format writes -0 as "0" */
+    if (end == fixed || *end != '\0') return 0;
+    number_format(r, buf, size);
+    return 1;
+}

@@ -1,6 +1,7 @@
 -- tuiyan.format — how numbers look to a reader. Display formats are for people (a few decimals);
 -- files meant for machines (CSV, JSON) use exact(), which reads back to the same number.
 local text = require "_tuiyan.text"
+local rounded = text.rounded
 
 local M = {}
 
@@ -112,7 +113,9 @@ function M.display(x, unit, how)
   if x == nil then return csv and "" or M.MISSING end
   if type(x) ~= "number" then return tostring(x) end
   local kind = M.kind(unit)
-  if csv then return M.exact(M.round(x, unit)) end
+  if csv then   -- round then exact; text.rounded does the same in C for a float (nil otherwise)
+    return rounded(x, FIXED[kind] or -1) or M.exact(M.round(x, unit))
+  end
   if kind == "share" then return fixed(x * 100, 1) .. "%" end
   if kind == "points" then
     local s = fixed(x * 100, 1)
