@@ -89,16 +89,24 @@ function M.pipeline(reg, opts)
   local check, err = reg:check(opts.criteria or "hte")
   if not check then return nil, err end
   local by_year, years = {}, {}
+  local has_year = reg:has("hte_year")
   for i = 1, #reg do
     local row = reg:row(i)
     local y = row.year
+    -- An empty cell is missing, never "no" (docs/registers.md): a firm whose status is not known
+    -- cannot be counted either way, so the register is refused there rather than guessed.
+    if row.hte_certified == nil then
+      return bad("%s:%d: hte_certified is empty: the pipeline cannot tell whether the firm holds a certificate", reg:name(), row.line)
+    end
+    if has_year and row.hte_certified == 1 and row.hte_year == nil then
+      return bad("%s:%d: hte_year is empty for a certified firm: when its certificate is due cannot be told", reg:name(), row.line)
+    end
     if not by_year[y] then by_year[y] = {}; years[#years + 1] = y end
     local _, unmet, gap = check.native:firm(i)
     by_year[y][row.credit_code] = { i = i, cert = row.hte_certified == 1, hte_year = row.hte_year,
       unmet = unmet, gap = gap, name = row.name }
   end
   table.sort(years)
-  local has_year = reg:has("hte_year")
   local P = setmetatable({ register = reg, check = check, level = level, years = years, by_year = by_year,
     min_n = opts.min_n or 20, has_hte_year = has_year, steps = {}, bands = {} }, Pipeline)
   -- Bands of candidates by criteria unmet (0, 1, 2, 3 or more): the chance of certification by

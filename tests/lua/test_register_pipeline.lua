@@ -125,7 +125,7 @@ T.test("the projection's interval: a certain count gives a point, one coin its t
   eqs({ pr.mean, pr.var, pr.lo, pr.hi }, { 2.5, 0.25, 2, 3 })
 end)
 
-T.test("a register without hte_certified, or of one year, is refused with the reason", function()
+T.test("a register without hte_certified, of one year, or with an empty status is refused with the reason", function()
   local reg = assert(tuiyan.register.load("tests/data/registers/hand_hte.csv"))
   local P, err = reg:pipeline()
   T.eq(P, nil)
@@ -136,6 +136,17 @@ T.test("a register without hte_certified, or of one year, is refused with the re
   P, err = one:pipeline()
   T.eq(P, nil)
   T.truthy(tostring(err):find("one year only", 1, true), tostring(err))
+  -- an empty cell is missing, never "no": refused at its line, not taken as uncertified
+  local f = assert(io.open(HAND, "rb"))
+  local text = f:read("a")
+  f:close()
+  local empty = assert(tuiyan.register.parse(text:gsub("80,否,\n", "80,,\n", 1), "empty.csv"))
+  P, err = empty:pipeline()
+  T.eq(P, nil)
+  T.truthy(tostring(err):find("empty.csv:7: hte_certified is empty", 1, true), tostring(err))
+  empty = assert(tuiyan.register.parse(text:gsub(",是,2021\n", ",是,\n", 1), "empty_year.csv"))
+  P, err = empty:pipeline()
+  T.truthy(tostring(err):find("empty_year.csv:3: hte_year is empty for a certified firm", 1, true), tostring(err))
 end)
 
 T.test("without hte_year: renewals cannot be counted, a lost certificate is no exit, the projection asks", function()
