@@ -151,24 +151,14 @@ function M.install(Pay, R, h)
 
   --- Comparison:report() -> a bundle: the cost change by rule and county, the winners, the losers.
   function Cmp:report()
-    local report = require "tuiyan.report"
-    local b = report.bundle{ { "cost", self:cost_table() }, { "winners", self:winners_table() }, { "losers", self:losers_table() } }
-    b.title = title_of(self)
-    b.to_json = function() return self:to_json() end
-    b.to_html = function()
-      local secs = { self:leader_section() }
-      for _, s in ipairs(b:html_sections()) do secs[#secs + 1] = s end
-      return require("tuiyan.html").document{ title = b.title, sections = secs }
-    end
-    return b
+    return h.bundle(self, title_of(self), { { "cost", self:cost_table() }, { "winners", self:winners_table() },
+      { "losers", self:losers_table() } })
   end
 
   --- Comparison:to_json() -> { policy, reform, register, cost = {before, after, change, by_rule}, winners, losers }
   function Cmp:to_json()
-    local json = require "_tuiyan.json"
+    local json, arr, obj = h.json_lib()
     local null = json.null
-    local function arr(t) return setmetatable(t, json.array_meta) end
-    local function obj(t, order) return setmetatable(t, { __jsonorder = order }) end
     local c = self:cost()
     local rules = arr{}
     for k, r in ipairs(c.by_rule) do

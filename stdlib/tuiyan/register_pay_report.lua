@@ -32,6 +32,20 @@ end
 
 local function county_of(v) return v ~= "" and v or nil end
 
+--- bundle(obj, title, parts) -> a report bundle of parts whose JSON is obj:to_json() and whose HTML
+--- starts with obj:leader_section().
+function M.bundle(obj, title, parts)
+  local b = require("tuiyan.report").bundle(parts)
+  b.title = title
+  b.to_json = function() return obj:to_json() end
+  b.to_html = function()
+    local secs = { obj:leader_section() }
+    for _, s in ipairs(b:html_sections()) do secs[#secs + 1] = s end
+    return require("tuiyan.html").document{ title = b.title, sections = secs }
+  end
+  return b
+end
+
 function M.install(Pay, R)
   --- Payments:by_rule_table() -> totals by rule and payment year, then by rule, then the total.
   function Pay:by_rule_table()
@@ -147,17 +161,8 @@ function M.install(Pay, R)
 
   --- Payments:report() -> a bundle: totals by rule, by county, and the subsidy table.
   function Pay:report()
-    local report = require "tuiyan.report"
-    local b = report.bundle{ { "by_rule", self:by_rule_table() }, { "by_county", self:by_county_table() },
-      { "firms", self:firms_table() } }
-    b.title = title_of(self)
-    b.to_json = function() return self:to_json() end
-    b.to_html = function()
-      local secs = { self:leader_section() }
-      for _, s in ipairs(b:html_sections()) do secs[#secs + 1] = s end
-      return require("tuiyan.html").document{ title = b.title, sections = secs }
-    end
-    return b
+    return M.bundle(self, title_of(self), { { "by_rule", self:by_rule_table() },
+      { "by_county", self:by_county_table() }, { "firms", self:firms_table() } })
   end
 
   --- Payments:to_json() -> { policy, reform, register, title, rules, not_computable, totals, firms }
@@ -202,7 +207,8 @@ function M.install(Pay, R)
       { "policy", "reform", "register", "title", "rules", "not_computable", "totals", "firms" }), true)
   end
 
-  require("tuiyan.register_pay_compare").install(Pay, R, { title_of = title_of, source_of = source_of, money = money })
+  require("tuiyan.register_pay_compare").install(Pay, R, { title_of = title_of, source_of = source_of, money = money,
+    bundle = M.bundle, json_lib = json_lib })
 end
 
 return M
