@@ -7,6 +7,7 @@ local M = {}
 
 local WAN = "万元"
 
+--- install(Payments, register_pay, helpers) : adds Payments:compare and the Comparison (winners, losers, cost, report).
 function M.install(Pay, R, h)
   local Cmp = {}
   Cmp.__index = Cmp

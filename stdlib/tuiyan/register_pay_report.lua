@@ -46,6 +46,7 @@ function M.bundle(obj, title, parts)
   return b
 end
 
+--- install(Payments, register_pay) : adds the report methods (tables, leader page, JSON, report) to Payments.
 function M.install(Pay, R)
   --- Payments:by_rule_table() -> totals by rule and payment year, then by rule, then the total.
   function Pay:by_rule_table()
