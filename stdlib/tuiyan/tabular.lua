@@ -402,6 +402,10 @@ local function csv_field(v, unit)
   return s
 end
 
+--- csv_field(v [, unit]) -> a CSV cell: a number at its unit's display precision (exact without a
+--- unit), nil empty, text quoted when it must be (a writer that builds rows itself uses it).
+M.csv_field = csv_field
+
 --- RFC 4180 CSV; column keys as the header (stable for machines). Numbers of a column with a
 --- unit at their display precision (never grouped), others exact.
 function Tabular:to_csv()
