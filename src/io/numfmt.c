@@ -28,6 +28,33 @@ char *number_format(double x, char *buf, size_t size)
     return buf;
 }
 
+/* number_format of the value of f, a "%.<d>f" text, written from f itself when that is sure to
+ * give the same bytes: f not zero, at most 15 significant digits (DBL_DIG: its double prints
+ * back as those digits at %.15g, which then reads back, so number_format stops there) and its
+ * first at 1e-4 or above (%g's fixed style): f with the zeros ending its fraction dropped, and
+ * the point if nothing follows it. 0 for anything else. */
+static int short_fixed(const char *f, char *buf, size_t size)
+{
+    const char *p = f + (*f == '-');
+    int point = -1, first = -1, last = -1, n = 0;   /* positions in p */
+    for (; p[n]; n++) {
+        if (p[n] == '.') { if (point >= 0) return 0; point = n; }
+        else if (p[n] < '0' || p[n] > '9') return 0;
+        else if (p[n] != '0') { if (first < 0) first = n; last = n; }
+    }
+    if (first < 0) return 0;                   /* zero: number_format's own case */
+    int pt = point >= 0 ? point : n;
+    int sig = last - first + 1 - (point > first && point < last);
+    int exp10 = first < pt ? pt - first - 1 : pt - first;   /* of the first digit */
+    if (sig > 15 || exp10 < -4 || exp10 >= 15) return 0;
+    int keep = point >= 0 && last > point ? last + 1 : pt;  /* up to the last non-zero decimal */
+    size_t len = (size_t)(p - f) + (size_t)keep;
+    if (len + 1 > size) return 0;
+    memcpy(buf, f, len);
+    buf[len] = '\0';
+    return 1;
+}
+
 /* The display rounding of tuiyan.format (round, then exact): "%.<d>f" of x, read back, and
  * written as number_format does; d < 0 for the "other" units' rule (2 decimals from 1 up, 3
  * significant digits below 1, at most 8), floor(log10) as Lua's math.log(a, 10). 0 (buf untouched) for what this does not take: non-finite x, text strtod does
@@ -46,6 +73,7 @@ int number_format_rounded(double x, int d, char *buf, size_t size)
     char fixed[400];
     int len = snprintf(fixed, sizeof fixed, "%.*f", d, x);
     if (len < 0 || (size_t)len >= sizeof fixed) return 0;
+    if (short_fixed(fixed, buf, size)) return 1;
     char *end;                                 /* Lua's "-0.00" -> "0.00" is not needed: */
     double r = strtod(fixed, &end);            /* number_format writes -0 as "0" */
     if (end == fixed || *end != '\0') return 0;

@@ -68,8 +68,9 @@ T.done()
 -- The CSV cell in C (_tuiyan.text.rounded, which format.display uses for a float) is the bytes of
 -- the Lua rule it stands for, round then exact, for every kind of unit, on values near every
 -- rounding edge, at every magnitude, of both signs, and at zero, and on 100,000 random floats
--- (shown to fail with the "other" rule's 8 decimals as 9, and with x written instead of
--- the rounded value read back).
+-- (shown to fail with the "other" rule's 8 decimals as 9, with x written instead of the rounded
+-- value read back, and with the text-only shortcut taking 17 significant digits, or a first digit
+-- below 1e-4, or one at 1e15).
 T.test("the CSV cell in C is the bytes of round then exact", function()
   local rounded = require("_tuiyan.text").rounded
   local units = { "家", "万元", "%", f.SHARE, f.POINTS, "件", "1", nil }
