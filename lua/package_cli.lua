@@ -116,6 +116,14 @@ local function check(file, opts, keys, dest)
   return info, action, notes
 end
 
+-- What a county must know before it installs: whether results may carry its firms' data. Said
+-- only when declared, so the output of packages without registers is as it was.
+local FIRM_LEVEL = "%s %s declares firm_level_outputs: its results may carry firm names, credit "
+  .. "codes and per-firm rows of your register (without it, only aggregates leave)"
+local function say_privacy(opts, info)
+  if info.firm_level_outputs then say(opts, FIRM_LEVEL, info.name, info.version) end
+end
+
 function M.verify(args)
   local opts, pos = parse("verify", args)
   local file = pos[1]
@@ -124,6 +132,7 @@ function M.verify(args)
   say(opts, "verified %s %s from %s: %d files, %d bytes, signed by %s, expires %s%s", info.name,
     info.version, info.publisher, #info.files, info.total_bytes, signer(keys, info), info.expires,
     action == "same" and " (already installed)" or "")
+  say_privacy(opts, info)
   return 0
 end
 
@@ -170,7 +179,8 @@ function M.install(args)
     local log = prior and prior.log or {}
     for _, n in ipairs(notes) do log[#log + 1] = n end
     kept[#kept + 1] = { name = info.name, version = info.version, manifest_sha256 = info.manifest_sha256,
-      key = info.key, publisher = info.publisher, expires = info.expires, log = log }
+      key = info.key, publisher = info.publisher, expires = info.expires,
+      firm_level_outputs = info.firm_level_outputs or nil, log = log }
     local exchanged = ok(pkg.move_dir(tmp, target))
     local wrote, werr = pcall(store.write_registry, kept, entries.newest)
     if not wrote then
@@ -180,6 +190,7 @@ function M.install(args)
     end
     say(opts, "installed %s %s from %s, signed by %s, into %s", info.name, info.version, info.publisher,
       signer(keys, info), target)
+    say_privacy(opts, info)
     local k = keys[info.key_index]
     if k and k.extra then
       local saved = store.record_trust(k)
@@ -208,6 +219,9 @@ function M.list(args)
   for _, e in ipairs(entries) do
     io.stdout:write(string.format("%-24s %-10s %-21s %-16s %s\n", e.name, e.version,
       e.expires .. (e.expires < today and " (expired)" or ""), store.fingerprint(e.key), e.publisher))
+    if e.firm_level_outputs then
+      io.stdout:write("  firm-level outputs declared: its results may carry firm names, codes and per-firm rows\n")
+    end
   end
   return 0
 end

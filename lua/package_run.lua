@@ -122,6 +122,23 @@ function M.main(opts, pos, argv)
   return M.publish(result, opts, dir, info, { scenario = scenario, argv = argv or {} })
 end
 
+-- What left the county, from the sandbox's privacy check (lua/sandbox_child.lua): "aggregates
+-- only", or "firm-level" with each such result, why it is, and a CSV's columns. Absent when the
+-- run read no register, so the manifests of other packages stay as they were.
+local function privacy_record(p, info)
+  if type(p) ~= "table" or (p.registers or 0) == 0 then return nil end
+  local batch, json = require "_host.batch", require "_tuiyan.json"
+  local ordered, array = batch.ordered, batch.array
+  local list = {}
+  for i, f in ipairs(p.firm_level or {}) do
+    list[i] = ordered({ path = f.path, why = f.why, columns = f.columns and array(f.columns) or json.null },
+      { "path", "why", "columns" })
+  end
+  return ordered({ firm_level_outputs_declared = info.firm_level_outputs == true,
+    left = #list > 0 and "firm-level" or "aggregates only", firm_level = array(list) },
+    { "firm_level_outputs_declared", "left", "firm_level" })
+end
+
 -- DIR/manifest.json of a package run: which package (and the key that signed it) made these
 -- results, from which files (the county's data or the package's own, with their SHA-256), and
 -- the results' hashes. Deterministic apart from "created" (SOURCE_DATE_EPOCH fixes that too).
@@ -169,8 +186,9 @@ local function manifest_text(result, opts, dir, info, run)
     created = batch.created(),
     inputs = array(inputs),
     outputs = array(outputs),
+    privacy = privacy_record(result.privacy, info),
   }, { "tuiyan", "command", "package", "scenario", "seed", "sandbox", "complete", "created", "inputs",
-    "outputs" }), true)
+    "outputs", "privacy" }), true)
 end
 
 --- Publishes what the sandbox returned ({ outputs = { {name, data}, ... }, log = text, reads }):

@@ -162,7 +162,10 @@ end
 
 -- ---------------------------------------------------------------- the registry
 
-local ENTRY_ORDER = { "name", "version", "manifest_sha256", "key", "publisher", "expires", "log" }
+-- firm_level_outputs: present (true) only for a package whose signed manifest declares that its
+-- results may carry firm-level register data, so `tuiyan list` can say so without a verify.
+local ENTRY_ORDER = { "name", "version", "manifest_sha256", "key", "publisher", "expires",
+  "firm_level_outputs", "log" }
 local ENTRY_KEYS = {}
 for _, k in ipairs(ENTRY_ORDER) do ENTRY_KEYS[k] = true end
 
@@ -202,7 +205,8 @@ function M.read_registry()
       or not M.version_parse(e.version)
       or type(e.manifest_sha256) ~= "string" or not e.manifest_sha256:match("^" .. ("[0-9a-f]"):rep(64) .. "$")
       or type(e.key) ~= "string" or not e.key:match("^" .. ("[0-9a-f]"):rep(64) .. "$")
-      or type(e.publisher) ~= "string" or type(e.expires) ~= "string" then
+      or type(e.publisher) ~= "string" or type(e.expires) ~= "string"
+      or (e.firm_level_outputs ~= nil and e.firm_level_outputs ~= true) then
       bad("packages[%d]: damaged entry", i)
     end
     local log = {}
@@ -211,7 +215,8 @@ function M.read_registry()
       log[j] = line
     end
     entries[#entries + 1] = { name = e.name, version = e.version, manifest_sha256 = e.manifest_sha256,
-      key = e.key, publisher = e.publisher, expires = e.expires, log = log }
+      key = e.key, publisher = e.publisher, expires = e.expires, firm_level_outputs = e.firm_level_outputs,
+      log = log }
   end
   M.sort_entries(entries)
   entries.newest = newest
@@ -250,7 +255,8 @@ function M.write_registry(entries, newest)
     local log = setmetatable({}, { __jsonarray = true })
     for j, line in ipairs(e.log or {}) do log[j] = line end
     list[i] = setmetatable({ name = e.name, version = e.version, manifest_sha256 = e.manifest_sha256,
-      key = e.key, publisher = e.publisher, expires = e.expires, log = log }, order)
+      key = e.key, publisher = e.publisher, expires = e.expires, firm_level_outputs = e.firm_level_outputs or nil,
+      log = log }, order)
   end
   local doc = setmetatable({ format = 1, packages = list, newest = newest_list },
     { __jsonorder = { "format", "packages", "newest" } })

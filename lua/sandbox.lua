@@ -154,8 +154,9 @@ local function parse_reply(s)
   return ok and reply or nil
 end
 
--- The codes a package's error may carry: its own (1), or bad data tuiyan's loader found (3).
-local CHILD_CODES = { [1] = true, [3] = true }
+-- The codes a package's error may carry: its own (1), bad data tuiyan's loader found (3), or the
+-- child's privacy check refusing its results (4; only sandbox_child.lua's own code words it).
+local CHILD_CODES = { [1] = true, [3] = true, [4] = true }
 
 -- What an 'L' reply's number means, worded here from this run's limits (src/host/sandbox_state.c).
 local LIMIT_TEXT = {
@@ -263,6 +264,8 @@ function M.run(args)
     entry = check_path(entry, "scenario file"),
     modules = module_list(manifest.modules),
     data_files = path_list(manifest.data, "data file"),
+    -- the signed manifest's declaration (package_manifest.c); the child's privacy check reads it
+    firm_level_outputs = manifest.firm_level_outputs == true,
     options = { format = options.format, as_of = options.as_of, seed = options.seed,
       samples = options.samples, set = set },
     limits = {
@@ -320,8 +323,19 @@ function M.run(args)
     reads = parse_reads(last.data)
     if not reads then fail(host.exit.internal, "%s: the sandbox's record of what was read is malformed", who) end
   end
+  -- What the child's privacy check found left: { registers, declared, firm_level = {...} }.
+  local privacy
+  last = reply.outputs[#reply.outputs]
+  if last and last.name == ".privacy" then
+    reply.outputs[#reply.outputs] = nil
+    local okj, doc = pcall(require("_tuiyan.json").decode, last.data)
+    if not okj or type(doc) ~= "table" then
+      fail(host.exit.internal, "%s: the sandbox's record of what left is malformed", who)
+    end
+    privacy = doc
+  end
   check_outputs(reply.outputs, lim, who)
-  return { outputs = reply.outputs, log = log, reads = reads, landlock = o.landlock == true }
+  return { outputs = reply.outputs, log = log, reads = reads, privacy = privacy, landlock = o.landlock == true }
 end
 
 return M

@@ -55,6 +55,8 @@ preload = nil
 local host = native_open["_tuiyan.host"]("_tuiyan.host")
 local exit = host.exit
 local json = native_open["_tuiyan.json"]("_tuiyan.json")
+-- Taken now, before any package code: what checks the results for a register's firms.
+local find_firm = native_open["_tuiyan.register"]("_tuiyan.register").methods._find_firm
 
 local limits = spec.limits
 local options = spec.options or {}
@@ -204,8 +206,30 @@ local function confined_plan_load(native)
   end
 end
 
+-- The registers this run read (the county's or the package's): every result is checked
+-- against their firms before it leaves (privacy_check below).
+local registers_read = {}
+
+local function confined_register_load(native)
+  return function(path)
+    if type(path) ~= "string" then
+      error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
+    end
+    local file = smatch(path, "^(.-%.[xX][lL][sS][xX])#") or path
+    local fmt = (smatch(file, "%.[cC][sS][vV]$") and "csv") or (smatch(file, "%.[xX][lL][sS][xX]$") and "xlsx")
+    if not fmt then return nil, host.error(exit.usage, path .. ": a register file must end in .csv or .xlsx") end
+    local text, msg = read_input(file)
+    if not text then return nil, data_error(host.error(exit.data, msg)) end
+    local reg, err = native.parse(text, path, fmt)
+    if reg == nil then return nil, data_error(err) end
+    registers_read[#registers_read + 1] = { reg = reg, path = path, rows = #reg }
+    return reg, err
+  end
+end
+
 local native_makers = {
   ["_tuiyan.plan"] = { load = confined_plan_load },
+  ["_tuiyan.register"] = { load = confined_register_load },
 }
 
 local function open_native(name)
@@ -575,6 +599,47 @@ local function run()
   return xpcall(emit_returned, handler, r[2], report)
 end
 
+-- 8. Privacy: firm names and credit codes stay in the county unless the signed manifest
+-- declares firm_level_outputs. Every result is looked at here, by this trusted code after the
+-- package has finished, whatever the package says of it: a result holding a credit code or a
+-- firm name of a register the run read, or as many lines as that register has firm-years (a
+-- per-firm table), is firm-level. Refused (exit 4) without the declaration; with it, listed.
+local PRIVACY_RULE = "a package returns only aggregates of a county's register unless its manifest "
+  .. "declares \"firm_level_outputs\": true (privacy rule)"
+
+local function first_line_fields(data)
+  local line = sgsub(smatch(data, "^[^\r\n]*"), "^\239\187\191", "")   -- without a BOM
+  local out = {}
+  for f in string.gmatch(line .. ",", "([^,]*),") do out[#out + 1] = f end
+  return out
+end
+
+local function privacy_check()
+  local firm_level = {}
+  for _, o in ipairs(outputs) do
+    for _, r in ipairs(registers_read) do
+      local kind, row, id = find_firm(r.reg, o.data)
+      local _, lines = sgsub(o.data, "\n", "")
+      local what
+      if kind then
+        what = sformat("the %s %s (row %d of %s)", kind == "credit_code" and "credit code" or "firm name",
+          id, row, r.path)
+      elseif r.rows >= 20 and lines >= r.rows then
+        what = sformat("%d lines for the %d firm-years of %s: a per-firm table", lines, r.rows, r.path)
+      end
+      if what then
+        if not spec.firm_level_outputs then
+          return false, sformat("result %s holds firm-level data, %s; %s", o.name, what, PRIVACY_RULE)
+        end
+        firm_level[#firm_level + 1] = { path = o.name, why = what,
+          columns = o.format == "csv" and first_line_fields(o.data) or nil }
+        break
+      end
+    end
+  end
+  return true, firm_level
+end
+
 local ok, err = run()
 if aborted() then return nil end
 if not ok then
@@ -586,6 +651,12 @@ end
 -- The reads travel as a last result with a name no package can give (".reads"), each a
 -- string.pack(">s1s1I8s4", origin, sha256, bytes, path); the parent takes it off before it
 -- checks the package's results.
+local private, firm_level = privacy_check()
+if not private then return { ok = false, code = exit.package, message = firm_level } end
+-- What left, for the run's manifest (lua/sandbox.lua takes it off like ".reads").
+outputs[#outputs + 1] = { name = ".privacy", format = "text", data = json.encode({
+  registers = #registers_read, declared = spec.firm_level_outputs == true,
+  firm_level = setmetatable(firm_level, json.array_meta) }) }
 sort(reads)
 outputs[#outputs + 1] = { name = ".reads", format = "text", data = concat(reads) }
 return { ok = true, outputs = outputs }

@@ -53,6 +53,9 @@ return {
     "tuiyan.mc", "tuiyan.model", "tuiyan.models.wuwei", "tuiyan.plan", "tuiyan.policy", "tuiyan.policy.wuwei",
     "tuiyan.progress", "tuiyan.regions", "tuiyan.report", "tuiyan.scenario",
     "tuiyan.scenarios.wuwei", "tuiyan.svg", "tuiyan.tabular",
+    -- registers (a county's firms): what leaves is checked in sandbox_child.lua ("privacy")
+    "tuiyan.register", "tuiyan.criteria.hte", "tuiyan.criteria.tsme", "tuiyan.register_pay",
+    "tuiyan.register_pay_report", "tuiyan.register_pay_compare",
   },
 
   -- Extra globals of the stdlib's environment only (never a package's).
@@ -67,7 +70,7 @@ return {
   native = {
     ["_tuiyan.host"] = { error = "native", is_error = "native", embedded = "native",
       embedded_list = "native", version = "native", exit = "native" },
-    ["_tuiyan.text"] = { width = "native", number = "native", parse_number = "native",
+    ["_tuiyan.text"] = { width = "native", number = "native", parse_number = "native", rounded = "native",
       distance = "native", closest = "native" },
     ["_tuiyan.json"] = { encode = "native", decode = "native", null = "native", array_meta = "native" },
     ["_tuiyan.plan"] = { new = "native", parse = "native", methods = "native",
@@ -76,6 +79,9 @@ return {
     ["_tuiyan.schedule"] = { new = "native" },
     ["_tuiyan.mc"] = { quantile = "native", cdf = "native", check = "native", sample = "native",
       run = "native", tornado = "native", draw_matrix = "native", now = "native", peak_memory = "native" },
+    ["_tuiyan.register"] = { load = "sandbox", parse = "native", methods = "native",
+      known_columns = "native", credit_code_valid = "native" },
+    ["_tuiyan.register_pay"] = { pay = "native" },
     ["_tuiyan.regions"] = { sum = "native", ratio = "native", weighted_mean = "native", rank = "native",
       composite = "native" },
     ["_tuiyan.detmath"] = { exp = "native", log = "native", pow = "native" },

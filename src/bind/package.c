@@ -156,6 +156,8 @@ static void push_package(lua_State *L, const TyPackage *p, int with_sources)
     lua_pushfstring(L, "%d-%s%d-%s%d", m->expires[0], m->expires[1] < 10 ? "0" : "",
                     m->expires[1], m->expires[2] < 10 ? "0" : "", m->expires[2]);
     lua_setfield(L, -2, "expires");
+    lua_pushboolean(L, m->firm_level_outputs);
+    lua_setfield(L, -2, "firm_level_outputs");
     lua_pushinteger(L, (lua_Integer)m->total_bytes);
     lua_setfield(L, -2, "total_bytes");
     push_hex(L, p->manifest_sha256, PKG_HASH_BYTES);

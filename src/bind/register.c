@@ -7,6 +7,7 @@
 #include "bind/bind.h"
 #include "core/register.h"
 #include "core/register_check.h"
+#include "core/register_find.h"
 #include "host/host.h"
 #include "io/register_file.h"
 
@@ -489,9 +490,26 @@ static int chk_summary(lua_State *L)
     return 1;
 }
 
+/* reg:_find_firm(text) -> nil | "credit_code" | "name", row, the identifier: the first of the
+ * register's firm identifiers in text (what the sandbox checks leaving results with). */
+static int reg_find_firm(lua_State *L)
+{
+    TyRegister *r = check_register(L, 1);
+    size_t len, row = 0;
+    const char *text = luaL_checklstring(L, 2, &len);
+    int nomem;
+    TyRegFound f = register_find_firm(r, text, len, &row, &nomem);
+    if (nomem) return luaL_error(L, "not enough memory to check a result against the register");
+    if (f == REG_FOUND_NONE) return 0;
+    lua_pushstring(L, f == REG_FOUND_CODE ? "credit_code" : "name");
+    lua_pushinteger(L, (lua_Integer)row + 1);
+    lua_pushstring(L, f == REG_FOUND_CODE ? r->code[row] : register_firm(r, row));
+    return 3;
+}
+
 static const luaL_Reg register_methods[] = {
     {"name", reg_name}, {"title", reg_title}, {"columns", reg_columns}, {"row", reg_row},
-    {"has", reg_has}, {"_check", reg_check}, {NULL, NULL}
+    {"has", reg_has}, {"_check", reg_check}, {"_find_firm", reg_find_firm}, {NULL, NULL}
 };
 
 static const luaL_Reg check_methods[] = {

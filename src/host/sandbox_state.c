@@ -577,7 +577,7 @@ static void put_error(Reply *r, lua_State *L, int code, const char *msg, size_t 
 {
     if (len > MESSAGE_MAX) len = MESSAGE_MAX;
     put(r, "E", 1);
-    put_uint(r, (uint64_t)(code == EXIT_DATA ? EXIT_DATA : EXIT_SCRIPT), 1);
+    put_uint(r, (uint64_t)(code == EXIT_DATA || code == EXIT_PACKAGE ? code : EXIT_SCRIPT), 1);
     put_str(r, msg, len, 4);
     put_log(r, L);
 }
@@ -610,7 +610,10 @@ static void put_result(Reply *r, lua_State *L, int idx)
     if (!ok) {
         lua_pushliteral(L, "code");
         lua_rawget(L, idx);
-        int code = lua_isinteger(L, -1) && lua_tointeger(L, -1) == EXIT_DATA ? EXIT_DATA : EXIT_SCRIPT;
+        /* 3: tuiyan's loader found bad data; 4: the privacy check refused a result (both only
+         * from sandbox_child.lua's own code); anything else is the package's error */
+        lua_Integer c = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+        int code = c == EXIT_DATA ? EXIT_DATA : c == EXIT_PACKAGE ? EXIT_PACKAGE : EXIT_SCRIPT;
         lua_pop(L, 1);
         const char *msg = raw_string(L, idx, "message", &len);
         put_error(r, L, code, msg, len);

@@ -925,6 +925,8 @@ static char *manifest_text(const TyManifest *m)
     cJSON_AddStringToObject(root, "description", m->description);
     cJSON_AddStringToObject(root, "min_tuiyan", mv);
     cJSON_AddStringToObject(root, "expires", date);
+    /* written only when declared: the manifests of packages without it stay as they were */
+    if (m->firm_level_outputs) cJSON_AddTrueToObject(root, "firm_level_outputs");
     sc = cJSON_AddObjectToObject(root, "scenarios");
     mo = cJSON_AddObjectToObject(root, "modules");
     da = cJSON_AddArrayToObject(root, "data");

@@ -73,6 +73,9 @@ typedef struct TyManifest {
     char *description;
     int min_tuiyan[3];            /* oldest tuiyan that may run it */
     int expires[3];               /* year, month, day: valid through that day */
+    int firm_level_outputs;       /* "firm_level_outputs": true: results may carry firm-level
+                                     register data (names, codes, per-firm rows); else only
+                                     aggregates leave the county (lua/sandbox_child.lua) */
     TyPkgFile *files;             /* sorted bytewise by path */
     size_t nfiles;
     uint64_t total_bytes;

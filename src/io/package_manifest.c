@@ -564,11 +564,11 @@ static TyStatus read_files(Ctx *c, const cJSON *arr, const TyPkgLimits *lim)
 
 enum {
     K_FORMAT, K_NAME, K_VERSION, K_PUBLISHER, K_DESCRIPTION, K_MIN_TUIYAN, K_EXPIRES,
-    K_SCENARIOS, K_MODULES, K_DATA, K_FILES, K_COUNT
+    K_SCENARIOS, K_MODULES, K_DATA, K_FIRM_LEVEL, K_FILES, K_COUNT
 };
 static const char *const manifest_keys[K_COUNT] = {
     "format", "name", "version", "publisher", "description", "min_tuiyan", "expires",
-    "scenarios", "modules", "data", "files",
+    "scenarios", "modules", "data", "firm_level_outputs", "files",
 };
 
 static TyStatus parse_tree(Ctx *c, const cJSON *root, int source, const TyPkgLimits *lim)
@@ -583,7 +583,8 @@ static TyStatus parse_tree(Ctx *c, const cJSON *root, int source, const TyPkgLim
         if (k == K_COUNT) {
             package_show(it->string, strlen(it->string), shown, sizeof shown);
             return bad(c, "unknown key \"%s\" (expected format, name, version, publisher, "
-                       "description, min_tuiyan, expires, scenarios, modules, data%s)", shown,
+                       "description, min_tuiyan, expires, scenarios, modules, data, "
+                       "firm_level_outputs%s)", shown,
                        source ? "" : ", files");
         }
         v[k] = it;
@@ -634,6 +635,12 @@ static TyStatus parse_tree(Ctx *c, const cJSON *root, int source, const TyPkgLim
             if (!cJSON_IsString(it)) return bad(c, "\"data\": expected an array of paths");
             if ((st = add_file(c, it->valuestring, PKG_ROLE_DATA, NULL)) != TY_OK) return st;
         }
+    }
+    if (v[K_FIRM_LEVEL]) {
+        if (!cJSON_IsBool(v[K_FIRM_LEVEL]))
+            return bad(c, "\"firm_level_outputs\": expected true or false (whether results may carry "
+                       "firm names, credit codes or per-firm rows of a county's register)");
+        m->firm_level_outputs = cJSON_IsTrue(v[K_FIRM_LEVEL]);
     }
     if (m->nfiles > lim->max_files)
         return bad(c, "too many files (%zu; the limit is %zu)", m->nfiles, lim->max_files);
