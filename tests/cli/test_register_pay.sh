@@ -137,6 +137,23 @@ for f in register_reform.txt register_reform_cost.csv register_reform_winners.cs
     [ -s "r1/$f" ] || fail_check "--reform --out wrote $f"
 done
 
+# The example county register (SYNTHETIC): every format written; the JSON's totals are the sums of
+# its firms and of its cells, and the assumptions travel with it.
+for f in csv json html xlsx; do
+    run "$BIN" register pay "$ROOT/examples/data/registers/wuwei_SYNTHETIC.csv" --format "$f" --out ex --quiet
+    expect_code 0 "register pay on the example register, --format $f"
+done
+checks=$((checks + 1))
+/usr/bin/python3 - ex/register_pay.json <<'EOF' || fail_check "the example register's JSON adds up"
+import json, sys
+d = json.load(open(sys.argv[1]))
+t = d["totals"]
+assert abs(sum(f["total"] for f in d["firms"]) - t["amount"]) < 1e-9
+assert abs(sum(c["amount"] for c in t["cells"]) - t["amount"]) < 1e-9
+assert "SYNTHETIC" in d["title"]
+assert any(a.startswith("ASSUMPTION") for r in d["rules"] for a in r["assumptions"])
+EOF
+
 # Bad reform files: exit 3 at the file (line for Lua's syntax), and nothing written to --out.
 printf 'return {\n  changes = { R7a = { amount = 30 }\n' >syntax.lua
 run "$BIN" register pay "$DATA/hand_pay.csv" --reform syntax.lua --format json --out o3
