@@ -188,22 +188,34 @@ local function data_error(err)
   return err
 end
 
-local function confined_plan_load(native)
+-- A file format by the path's extension, among those a loader takes.
+local function format_of(file, json_too)
+  return (smatch(file, "%.[cC][sS][vV]$") and "csv") or (json_too and smatch(file, "%.[jJ][sS][oO][nN]$") and "json")
+    or (smatch(file, "%.[xX][lL][sS][xX]$") and "xlsx")
+end
+
+-- load(path) of a native module that parses bytes (plans, registers), reading only through
+-- read_input; loaded(obj, path) is told of each success.
+local function confined_load(native, json_too, expected, loaded)
   return function(path)
     if type(path) ~= "string" then
       error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
     end
     -- book.xlsx#Sheet: the file is book.xlsx, the sheet is the reader's to choose
     local file = smatch(path, "^(.-%.[xX][lL][sS][xX])#") or path
-    local fmt = (smatch(file, "%.[cC][sS][vV]$") and "csv") or (smatch(file, "%.[jJ][sS][oO][nN]$") and "json")
-      or (smatch(file, "%.[xX][lL][sS][xX]$") and "xlsx")
-    if not fmt then return nil, host.error(exit.usage, path .. ": a plan file must end in .csv, .json or .xlsx") end
+    local fmt = format_of(file, json_too)
+    if not fmt then return nil, host.error(exit.usage, path .. expected) end
     local text, msg = read_input(file)
     if not text then return nil, data_error(host.error(exit.data, msg)) end
-    local plan, err = native.parse(text, path, fmt)
-    if plan == nil then return nil, data_error(err) end
-    return plan, err
+    local obj, err = native.parse(text, path, fmt)
+    if obj == nil then return nil, data_error(err) end
+    if loaded then loaded(obj, path) end
+    return obj, err
   end
+end
+
+local function confined_plan_load(native)
+  return confined_load(native, true, ": a plan file must end in .csv, .json or .xlsx")
 end
 
 -- The registers this run read (the county's or the package's): every result is checked
@@ -211,20 +223,9 @@ end
 local registers_read = {}
 
 local function confined_register_load(native)
-  return function(path)
-    if type(path) ~= "string" then
-      error("bad argument #1 to 'load' (string expected, got " .. type(path) .. ")", 2)
-    end
-    local file = smatch(path, "^(.-%.[xX][lL][sS][xX])#") or path
-    local fmt = (smatch(file, "%.[cC][sS][vV]$") and "csv") or (smatch(file, "%.[xX][lL][sS][xX]$") and "xlsx")
-    if not fmt then return nil, host.error(exit.usage, path .. ": a register file must end in .csv or .xlsx") end
-    local text, msg = read_input(file)
-    if not text then return nil, data_error(host.error(exit.data, msg)) end
-    local reg, err = native.parse(text, path, fmt)
-    if reg == nil then return nil, data_error(err) end
+  return confined_load(native, false, ": a register file must end in .csv or .xlsx", function(reg, path)
     registers_read[#registers_read + 1] = { reg = reg, path = path, rows = #reg }
-    return reg, err
-  end
+  end)
 end
 
 local native_makers = {
