@@ -1,10 +1,11 @@
 /* test_dist.c — distributions: the normal quantile against known values, each kind's sample
  * moments and quantiles within statistical tolerance at a fixed seed, truncation (including far
  * out in a tail), Latin hypercube strata, chunking, the errors for bad parameters, and normal
- * and lognormal draws made a block at a time (vectorised) equal, bit for bit, to the one-value
- * dist_quantile of the same uniforms, in the centre and the tails, truncated, and with
- * exponents past exp's common range (shown to fail with the centre's bound 0.425 made
- * 0.42 in the block code, and with min(p, 1 - p) taken as max). */
+ * lognormal, uniform and triangular draws made a block at a time (vectorised) equal, bit for bit,
+ * to the one-value dist_quantile of the same uniforms, in the centre and the tails, truncated,
+ * and with exponents past exp's common range (shown to fail with the centre's bound 0.425 made
+ * 0.42 in the block code, with min(p, 1 - p) taken as max, and with the triangle's product
+ * taken as p * (span * below)). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,20 +206,27 @@ static void dist_should_reject_bad_parameters(void **state)
 static void dist_block_draws_should_equal_one_value_at_a_time(void **state)
 {
     (void)state;
-    static const struct { TyDistKind kind; double a, b, lo, hi; } cases[] = {
-        { TY_DIST_NORMAL, 10.0, 2.0, -INFINITY, INFINITY },
-        { TY_DIST_NORMAL, -3.0, 1e-3, -INFINITY, -2.9995 },          /* truncated above */
-        { TY_DIST_NORMAL, 0.0, 1.0, -1.5, 0.4 },
-        { TY_DIST_LOGNORMAL, 0.1, 0.3, -INFINITY, INFINITY },
-        { TY_DIST_LOGNORMAL, 0.0, 90.0, -INFINITY, INFINITY },       /* exp far out of range */
-        { TY_DIST_LOGNORMAL, 2.0, 0.5, 1.0, 20.0 },
+    static const struct { TyDistKind kind; double a, b, c, lo, hi; } cases[] = {
+        { TY_DIST_NORMAL, 10.0, 2.0, 0.0, -INFINITY, INFINITY },
+        { TY_DIST_NORMAL, -3.0, 1e-3, 0.0, -INFINITY, -2.9995 },          /* truncated above */
+        { TY_DIST_NORMAL, 0.0, 1.0, 0.0, -1.5, 0.4 },
+        { TY_DIST_LOGNORMAL, 0.1, 0.3, 0.0, -INFINITY, INFINITY },
+        { TY_DIST_LOGNORMAL, 0.0, 90.0, 0.0, -INFINITY, INFINITY },       /* exp far out of range */
+        { TY_DIST_LOGNORMAL, 2.0, 0.5, 0.0, 1.0, 20.0 },
+        { TY_DIST_UNIFORM, 0.2, 0.4, 0.0, -INFINITY, INFINITY },
+        { TY_DIST_UNIFORM, -1.0, 3.0, 0.0, 0.0, 2.0 },                   /* truncated */
+        { TY_DIST_TRIANGULAR, 20.0, 40.0, 30.0, -INFINITY, INFINITY },
+        { TY_DIST_TRIANGULAR, 5.0, 40.0, 15.0, -INFINITY, INFINITY },
+        { TY_DIST_TRIANGULAR, 0.03, 0.09, 0.06, 0.04, 0.08 },            /* truncated */
+        { TY_DIST_TRIANGULAR, 0.0, 1.0, 0.0, -INFINITY, INFINITY },      /* mode at an end */
+        { TY_DIST_TRIANGULAR, 0.0, 1.0, 1.0, -INFINITY, INFINITY },
     };
     enum { NDRAW = 5000 };
     static double got[NDRAW];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         TyDist d;
         TyError err;
-        assert_int_equal(dist_init(&d, cases[c].kind, cases[c].a, cases[c].b, 0.0, cases[c].lo,
+        assert_int_equal(dist_init(&d, cases[c].kind, cases[c].a, cases[c].b, cases[c].c, cases[c].lo,
                                    cases[c].hi, &err), TY_OK);
         uint64_t stream = rng_stream_id("block") + c;
         dist_draw(&d, 77, stream, NULL, 3, NDRAW, got);   /* an odd offset: a partial block */
