@@ -123,7 +123,7 @@ static void stream_should_read_every_test_file_as_the_table_did(void **state)
 
 #define HEAD "credit_code,name,year,staff"
 #define ROW1 "91620600MA7000001L,甲,2024,10"
-#define ROW2 "91620600MA7000002Q,乙,2024,12"
+#define ROW2 "91620600MA7000002P,乙,2024,12"
 
 static void stream_should_fail_where_the_table_failed(void **state)
 {
@@ -132,18 +132,18 @@ static void stream_should_fail_where_the_table_failed(void **state)
         HEAD ",,\n" ROW1 ",,\n" ROW2 ",,\n",              /* Excel's empty trailing columns: dropped */
         HEAD ",,\n" ROW1 ",,\n" ROW2 ",x,\n",             /* ... unless a row has data there */
         HEAD "\n" ROW1 "\n" ROW2 ",5\n",                  /* a field too many */
-        HEAD "\n" ROW1 "\n91620600MA7000002Q,乙\n",        /* a field too few */
+        HEAD "\n" ROW1 "\n91620600MA7000002P,乙\n",        /* a field too few */
         HEAD "\n" ROW1 "\n\n" ROW2 "\n",                  /* a blank line inside */
         HEAD "\n" ROW1 "\n" ROW2 "\n\n\n",                /* blank lines at the end: fine */
-        HEAD "\r\n" ROW1 "\r\n\"91620600MA7000002Q\",\"乙\n丙\",2024,12\r\n",   /* a quoted line end */
-        HEAD "\n" ROW1 "\n91620600MA7000002Q,乙\"x,2024,12\n",   /* a stray quote */
-        HEAD "\n" ROW1 "\n91620600MA7000002Q,\"乙\"x,2024,12\n", /* text after a closing quote */
-        HEAD "\n" ROW1 "\n91620600MA7000002Q,\"乙,2024,12\n",   /* a quote never closed */
+        HEAD "\r\n" ROW1 "\r\n\"91620600MA7000002P\",\"乙\n丙\",2024,12\r\n",   /* a quoted line end */
+        HEAD "\n" ROW1 "\n91620600MA7000002P,乙\"x,2024,12\n",   /* a stray quote */
+        HEAD "\n" ROW1 "\n91620600MA7000002P,\"乙\"x,2024,12\n", /* text after a closing quote */
+        HEAD "\n" ROW1 "\n91620600MA7000002P,\"乙,2024,12\n",   /* a quote never closed */
         HEAD ",staff\n" ROW1 ",1\n",                       /* a column twice */
         HEAD "\n",                                         /* a header and no rows */
         "",                                                /* nothing */
         HEAD "\n" ROW1 "\n" ROW1 "\n",                     /* a firm-year twice */
-        HEAD "\n" ROW1 "\n91620600MA7000002Q,乙,,12\n",    /* an empty year */
+        HEAD "\n" ROW1 "\n91620600MA7000002P,乙,,12\n",    /* an empty year */
         "credit_code,name,year,x_v\n" ROW1 "\n",            /* (ragged: 4 fields, 4 columns: fine) */
     };
     for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) both_ways(texts[k]);
