@@ -621,6 +621,7 @@ local function privacy_check()
     for _, r in ipairs(registers_read) do
       local kind, row, id = find_firm(r.reg, o.data)
       local _, lines = sgsub(o.data, "\n", "")
+      if #o.data > 0 and ssub(o.data, -1) ~= "\n" then lines = lines + 1 end   -- the last, unended
       local what
       if kind then
         what = sformat("the %s %s (row %d of %s)", kind == "credit_code" and "credit code" or "firm name",
