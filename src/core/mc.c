@@ -38,7 +38,8 @@ typedef struct Shared {
     size_t begin, end;          /* the samples this run runs (a range of the whole run's) */
     size_t first_chunk;         /* the run's chunk that is chunk 0 here */
     size_t kept_stride;         /* end - begin: a series' place in kept */
-    double *kept;               /* exact: nseries × kept_stride */
+    double *kept;               /* exact: nseries × kept_stride (kept_take) */
+    size_t kept_len;
     McChunkMoments *saved;      /* keep_state: every chunk's moments, nchunks × nseries */
     /* chunk ordering */
     pthread_mutex_t mu;
@@ -381,6 +382,40 @@ static TyStatus check_options(const TyModel *m, const TyMcOptions *opt, TyError 
     return TY_OK;
 }
 
+/* ---- the kept values' buffer, kept for the next run ----
+ * A batch of counties runs thousands of exact runs of one size (18 MB each at 10,000 samples):
+ * a buffer freed back to the kernel comes back as fresh pages, zeroed and faulted in one by one,
+ * which cost more than the copying into them. One buffer, the largest lately freed, waits here. */
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static double *spare;
+static size_t spare_len;                /* values */
+
+static double *kept_take(size_t len)
+{
+    double *p = NULL;
+    pthread_mutex_lock(&spare_mu);
+    if (spare && spare_len >= len) {
+        p = spare;
+        spare = NULL;
+    }
+    pthread_mutex_unlock(&spare_mu);
+    return p ? p : ty_malloc(len * sizeof(double));
+}
+
+static void kept_give(double *p, size_t len)
+{
+    if (!p) return;
+    pthread_mutex_lock(&spare_mu);
+    if (!spare || spare_len < len) {
+        double *old = spare;
+        spare = p;
+        spare_len = len;
+        p = old;
+    }
+    pthread_mutex_unlock(&spare_mu);
+    ty_free(p);
+}
+
 static void shared_free(Shared *sh)
 {
     ty_free(sh->year_slot);
@@ -390,7 +425,7 @@ static void shared_free(Shared *sh)
     if (sh->series_targets)
         for (size_t s = 0; s < sh->nseries; s++) ty_free(sh->series_targets[s]);
     ty_free(sh->series_targets);
-    ty_free(sh->kept);
+    kept_give(sh->kept, sh->kept_len);
     ty_free(sh->saved);
     if (sh->ring)
         for (size_t i = 0; i < sh->ring_size; i++) ty_free(sh->ring[i]);
@@ -480,7 +515,8 @@ static TyStatus shared_init(Shared *sh, const TyModel *m, const TyMcOptions *opt
     size_t budget = opt->exact_budget ? opt->exact_budget : TY_MC_EXACT_BUDGET;
     sh->exact = opt->nprobs > 0 && sh->nseries > 0 && opt->nsamples <= budget / sh->nseries;
     if (sh->exact) {
-        sh->kept = ty_malloc(sh->nseries * sh->kept_stride * sizeof(double));
+        sh->kept_len = sh->nseries * sh->kept_stride;
+        sh->kept = kept_take(sh->kept_len);
         if (!sh->kept) return oom(err);
     }
     if (opt->keep_state) {
