@@ -54,6 +54,14 @@ county = [i for i in m["inputs"] if i["origin"] == "county data (--data)"]
 assert len(county) == 1 and county[0]["path"].endswith("/register.csv"), m["inputs"]
 PY
 
+# the county's register saved by Excel as GB18030: read with the notice (the sandbox's log), the same aggregates
+mkdir -p "$TMP/gbk"
+iconv -f UTF-8 -t GB18030 "$TMP/county/register.csv" >"$TMP/gbk/register.csv" || fail_check "iconv"
+run "$BIN" run wuwei_registers:check --data "$TMP/gbk" --format csv --out "$TMP/agg_gbk"
+expect_code 0 "the aggregates run on a GB18030 register"
+expect_out "register.csv: read as GB18030; save as CSV UTF-8 to silence this" "the encoding notice"
+expect_same "$R/hte.csv" "$TMP/agg_gbk/hte.csv" "GB18030 and UTF-8 registers give the same aggregates"
+
 # ---------------------------------------------------------------- firm-level, not declared
 run "$BIN" run wuwei_registers:candidates --data "$TMP/county" --format csv --out "$TMP/leak"
 expect_code 4 "the 后备 list without the declaration"
