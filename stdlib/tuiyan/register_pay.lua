@@ -187,6 +187,16 @@ function Pay:totals()
   return out
 end
 
+-- One line in the REPL: "payments (wuwei) on pool.csv: 830.00 万元 in 41 payments (R7a 40.00, R8 790.00)".
+function Pay:__tostring()
+  local s = self.native:summary()
+  local parts = {}
+  for k, r in ipairs(self.rules) do parts[k] = ("%s %s"):format(r.id, require("tuiyan.format").display(s.rules[k].total, "万元")) end
+  return ("payments (%s%s) on %s: %s 万元 in %d payments (%s)"):format(self.policy.name,
+    self.policy.reform and (", reform " .. self.policy.reform.name) or "", self.register:name(),
+    require("tuiyan.format").display(s.total, "万元"), s.paid, table.concat(parts, ", "))
+end
+
 --- Payments:summary() -> { total, paid, unknown, rules = { {total, paid} } } (the core's sums).
 function Pay:summary() return self.native:summary() end
 

@@ -22,6 +22,12 @@ function M.install(Pay, R, h)
     return setmetatable({ before = self, after = other, list = list, nwinners = win, nlosers = lose, change = change }, Cmp)
   end
 
+  -- One line in the REPL: the cost change, winners and losers.
+  function Cmp:__tostring()
+    return ("reform of %s on %s: cost %s 万元, %d firm-years gain, %d lose"):format(self.before.policy.name,
+      self.before.register:name(), h.money(self.change), self.nwinners, self.nlosers)
+  end
+
   local function record(self, e)
     local row = self.before.register:row(e[1])
     return { row = e[1], line = row.line, credit_code = row.credit_code, name = row.name, county = row.county,
