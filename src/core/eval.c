@@ -61,6 +61,7 @@ typedef struct Run {
     double *rings;
     size_t *ring_off;
     double *scratch;           /* nstocks × BLK: next year's stock values */
+    int stocks_in_place;       /* stocks_in_place(m): scratch not needed */
     double *own;               /* after the model's slots: invariant instructions' own slots
                                 * and growth powers (plan_invariants) */
     int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
@@ -723,6 +724,19 @@ static TyStatus check_options(const TyModel *m, const TyRunOptions *opt, TyError
     return TY_OK;
 }
 
+/* 1 when no stock's flow is a stock's slot: then each stock can be updated where it is, every
+ * flow still holding year t's value when read (the same additions in the same order). */
+static int stocks_in_place(const TyModel *m)
+{
+    for (size_t s = 0; s < m->nstocks; s++) {
+        const MElem *e = &m->elems[m->stocks[s]];
+        for (int f = 0; f < e->nflows; f++)
+            for (size_t t = 0; t < m->nstocks; t++)
+                if (e->flow_slots[f] == m->elems[m->stocks[t]].slot) return 0;
+    }
+    return 1;
+}
+
 static void run_free(Run *r)
 {
     ty_free(r->slots);
@@ -766,6 +780,7 @@ static TyStatus run_alloc(Run *r)
     if (r->slots) r->own = r->slots + (size_t)m->nslots * BLK;
     r->rings = ty_calloc(ring_total + 1, sizeof(double));
     r->scratch = ty_calloc(m->nstocks * BLK + 1, sizeof(double));
+    r->stocks_in_place = stocks_in_place(m);
     r->argv = ty_calloc(m->nargs + 1, sizeof(double *));
     r->inputs = ty_calloc(m->nelems + 1, sizeof(TyValue));
     r->has_input = ty_calloc(m->nelems + 1, 1);
@@ -834,6 +849,15 @@ static TyStatus deliver(Run *r, int year, size_t offset, size_t live)
 static void update_stocks(Run *r)
 {
     const TyModel *m = r->m;
+    if (r->stocks_in_place) {
+        for (size_t s = 0; s < m->nstocks; s++) {
+            const MElem *e = &m->elems[m->stocks[s]];
+            double *o = slot_ptr(r, e->slot);
+            for (int f = 0; f < e->nflows; f++)
+                r->k->axpy(o, slot_ptr(r, e->flow_slots[f]), e->flow_factors[f]);
+        }
+        return;
+    }
     for (size_t s = 0; s < m->nstocks; s++) {
         const MElem *e = &m->elems[m->stocks[s]];
         double *o = r->scratch + s * BLK;

@@ -153,6 +153,27 @@ static void eval_should_accumulate_a_constant_inflow(void **state)
     model_builder_free(b);
 }
 
+/* Two stocks, each the other's inflow: both updated from year t's values, never one from the
+ * other's new value (stocks are updated where they are only when no flow is a stock; shown to
+ * fail with that check saying yes here). */
+static void eval_should_update_stocks_feeding_each_other_from_the_same_year(void **state)
+{
+    (void)state;
+    TyModelBuilder *b = model_builder_new();
+    int a = stock(b, "a", "家", num(b, 1));
+    int c = stock(b, "c", "家", num(b, 10));
+    ok(model_stock_add_inflow(b, a, "c", &eval_test_err));
+    ok(model_stock_add_inflow(b, c, "a", &eval_test_err));
+    TyModel *m = compile(b, 2021, 2024);
+    TyRunResult res = run1(m, NULL, 0);
+    double want_a[] = { 1, 11, 22, 44 }, want_c[] = { 10, 11, 22, 44 };
+    expect_series(&res, a, 2021, want_a, 4);
+    expect_series(&res, c, 2021, want_c, 4);
+    model_result_free(&res);
+    model_free(m);
+    model_builder_free(b);
+}
+
 static void eval_should_feed_a_stock_from_a_delayed_flow(void **state)
 {
     (void)state;
@@ -806,6 +827,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(eval_should_accumulate_a_constant_inflow),
+        cmocka_unit_test(eval_should_update_stocks_feeding_each_other_from_the_same_year),
         cmocka_unit_test(eval_should_feed_a_stock_from_a_delayed_flow),
         cmocka_unit_test(eval_should_run_the_certificate_cohort_model),
         cmocka_unit_test(eval_should_delay_stocks_and_use_a_delay_initial_value),
