@@ -76,6 +76,10 @@ T.test("totals by rule, county and payment year, worked by hand", function()
   T.eq(s.rules[2].total, 260)
 end)
 
+T.test("one line in the REPL: the total and each rule's", function()
+  T.eq(tostring(pay), "payments (wuwei) on tests/data/registers/hand_pay.csv: 360.00 万元 in 12 payments (R7a 100.00, R8 260.00)")
+end)
+
 T.test("the largest recipients first, ties in file order", function()
   local top = pay:recipients(3)
   -- P05 100; P08 70; P04 2024 50
