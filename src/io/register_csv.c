@@ -69,13 +69,18 @@ static TyStatus feed_row(void *ud, TyCsvCell *cells, size_t n, TyError *err)
     return st;
 }
 
-/* An upper bound of the data rows (line ends), so the columns are made once at their size. */
+/* An upper bound of the data rows: the lines with something on them (a blank line is no row;
+ * CR, LF and CRLF each end a line), so the columns are made once at their size. */
 static size_t rows_bound(const char *buf, size_t len)
 {
-    size_t n = 0;
-    for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
-    if (n == 0) for (size_t i = 0; i < len; i++) n += buf[i] == '\r';   /* old Mac line ends */
-    return n;
+    size_t n = 0, start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] != '\n' && buf[i] != '\r') continue;
+        n += i > start;
+        if (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n') i++;
+        start = i + 1;
+    }
+    return n + (len > start);
 }
 
 /* *owned (the file's bytes, when the caller hands them over) is freed as soon as a converted
@@ -102,14 +107,17 @@ static TyRegister *read_csv(const char *name, const char *buf, size_t len, char 
     size_t used = 0;
     Feed f = {0};
     if (st == TY_OK) st = read_preamble(r, name, buf, len, &used, &f.shift, err);
+    TyCsvLimits lim;
+    csv_limits_default(&lim);
+    lim.max_bytes = REGISTER_MAX_BYTES;
     if (st == TY_OK) {
-        f.rr = register_reader_new(r, name, rows_bound(buf + used, len - used));
+        /* the lines less the header, at most the reader's cap of rows */
+        size_t lines = rows_bound(buf + used, len - used), most = lim.max_rows - 1;
+        lines = lines ? lines - 1 : 0;
+        f.rr = register_reader_new(r, name, lines < most ? lines : most, len - used);
         if (!f.rr) st = ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", name);
     }
     if (st == TY_OK) {
-        TyCsvLimits lim;
-        csv_limits_default(&lim);
-        lim.max_bytes = REGISTER_MAX_BYTES;
         st = csv_read_rows(name, buf + used, len - used, &lim, feed_row, &f, err);
         if (st != TY_OK && !f.failed && err->line > 0) err->line += f.shift;
         if (st == TY_OK) st = register_reader_finish(f.rr, err);

@@ -23,10 +23,11 @@ TyRegister *register_load(const char *path, char *notice, size_t noticesize, TyE
 TyStatus register_read_table(TyRegister *r, const TyCsvTable *t, TyError *err);
 
 /* The same rules a row at a time (the header first), straight into r's columns: what the CSV
- * reader streams into. rows_hint: the rows expected (room for them is made at the header; more
- * grows, fewer is given back by finish). Errors at the cells' own line and col, in name. */
+ * reader streams into. rows_hint: the rows expected (room for them is made at the header, at
+ * most bytes / columns; more grows, fewer is given back by finish); bytes: the text's length
+ * (SIZE_MAX if unknown). Errors at the cells' own line and col, in name. */
 typedef struct TyRegReader TyRegReader;
-TyRegReader *register_reader_new(TyRegister *r, const char *name, size_t rows_hint);
+TyRegReader *register_reader_new(TyRegister *r, const char *name, size_t rows_hint, size_t bytes);
 TyStatus register_reader_row(TyRegReader *rr, const TyCsvCell *cells, size_t ncols, TyError *err);
 /* After the last row: the empty-file, firm-year-twice and derived-column rules. */
 TyStatus register_reader_finish(TyRegReader *rr, TyError *err);

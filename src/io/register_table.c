@@ -86,6 +86,7 @@ struct TyRegReader {
     size_t ncols;
     int have_header;
     size_t rows, hint;   /* rows read; rows expected (room is made for them at once) */
+    size_t bytes;        /* the text's length, or SIZE_MAX: a bound of the rows with the columns */
     size_t code_col;     /* the credit_code column, 1-based */
     long year;           /* the year column's index in r */
 };
@@ -333,12 +334,13 @@ static TyStatus derive_ip_core(TyRegister *r, TyError *err)
     return TY_OK;
 }
 
-TyRegReader *register_reader_new(TyRegister *r, const char *name, size_t rows_hint)
+TyRegReader *register_reader_new(TyRegister *r, const char *name, size_t rows_hint, size_t bytes)
 {
     TyRegReader *rr = ty_calloc(1, sizeof *rr);
     if (!rr) return NULL;
     rr->r = r;
     rr->hint = rows_hint;
+    rr->bytes = bytes;
     rr->name = ty_strdup(name ? name : "");
     if (!rr->name) {
         ty_free(rr);
@@ -372,8 +374,11 @@ static TyStatus start(TyRegReader *rr, const TyCsvCell *cells, size_t ncols, TyE
     rr->year = register_column(rr->r, "year");
     for (size_t c = 0; c < ncols; c++)
         if (rr->cols[c].kind == TXT_COUNTY) rr->r->has_county = 1;
-    /* Room for the rows expected, filled with NaN; what is not used is given back at the end. */
-    return register_resize(rr->r, rr->hint, err);
+    /* Room for the rows expected, filled with NaN; what is not used is given back at the end. A
+     * row takes at least a byte a column (its commas and line end), so a file of blank lines or
+     * quoted line ends cannot make room for more rows than it can hold. */
+    size_t most = rr->bytes / ncols;
+    return register_resize(rr->r, rr->hint < most ? rr->hint : most, err);
 }
 
 TyStatus register_reader_row(TyRegReader *rr, const TyCsvCell *cells, size_t ncols, TyError *err)
@@ -443,7 +448,7 @@ TyStatus register_read_table(TyRegister *r, const TyCsvTable *t, TyError *err)
 {
     if (t->nrows == 0 || t->ncols == 0)
         return ty_error_at(err, TY_EDATA, t->name, 1, 0, "empty file; expected a header row credit_code,name,year,...");
-    TyRegReader *rr = register_reader_new(r, t->name, t->nrows - 1);
+    TyRegReader *rr = register_reader_new(r, t->name, t->nrows - 1, SIZE_MAX);
     TyStatus st = rr ? TY_OK : ty_error_set(err, TY_ENOMEM, "not enough memory reading %s", t->name);
     for (size_t row = 0; st == TY_OK && row < t->nrows; row++)
         st = register_reader_row(rr, &t->cells[row * t->ncols], t->ncols, err);
