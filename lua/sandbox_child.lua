@@ -17,6 +17,7 @@ local co_create, co_resume, co_close = coroutine.create, coroutine.resume, corou
 local rawget, rawset, rawlen = rawget, rawset, rawlen
 local getmetatable, setmetatable, load = getmetatable, setmetatable, load
 local sformat, sfind, smatch, ssub, sgsub = string.format, string.find, string.match, string.sub, string.gsub
+local sgmatch = string.gmatch
 local spack = string.pack
 local concat, sort, table_pack, table_unpack = table.concat, table.sort, table.pack, table.unpack
 local mtype, randomseed = math.type, math.randomseed
@@ -611,7 +612,7 @@ local PRIVACY_RULE = "a package returns only aggregates of a county's register u
 local function first_line_fields(data)
   local line = sgsub(smatch(data, "^[^\r\n]*"), "^\239\187\191", "")   -- without a BOM
   local out = {}
-  for f in string.gmatch(line .. ",", "([^,]*),") do out[#out + 1] = f end
+  for f in sgmatch(line .. ",", "([^,]*),") do out[#out + 1] = f end
   return out
 end
 

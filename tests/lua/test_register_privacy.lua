@@ -94,6 +94,17 @@ local ok = pcall(error, "x")
 tuiyan.report.write(name, "a.txt")]], "result a.txt holds firm-level data")
 end)
 
+T.test("a package that replaces the string functions cannot blind the check", function()
+  refused(LOAD .. [[local name = reg:row(2).name
+string.gsub = function(s) return s, 0 end
+string.gmatch = function() return function() end end
+string.find, string.match = function() end, function() end
+return { n = name }]], "result n.txt holds firm-level data, the firm name")
+  local r = run(LOAD .. [[string.gmatch = function() error("the package's gmatch ran") end
+tuiyan.report.emit(reg:check("hte"):candidates_table(3), "cand")]], { firm_level_outputs = true })
+  T.eq(r.privacy.firm_level[1].columns[1], "year")
+end)
+
 T.test("declared: firm-level results leave, each named with why and a CSV's columns", function()
   local r = run(LOAD .. 'tuiyan.report.emit(reg:check("hte"):candidates_table(5), "cand")\nreturn { n = tostring(#reg) }',
     { firm_level_outputs = true })
