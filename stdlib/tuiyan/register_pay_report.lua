@@ -57,6 +57,8 @@ function M.install(Pay, R)
       { key = "paid", title = "企业数", align = "right", unit = "家" },
       { key = "amount", title = "金额（万元）", align = "right", unit = WAN },
       { key = "lo", machine = true, unit = WAN }, { key = "hi", machine = true, unit = WAN } } }
+    local band = t.lo ~= t.hi   -- a band (a reform's rate range): low–high (default point), as policy costs show it
+    if band then table.insert(T.columns, 6, { key = "range", title = "区间 low–high (point)", align = "right" }) end
     local by = {}
     for _, c in ipairs(t.cells) do
       local key = c.id .. "\0" .. c.year
@@ -68,11 +70,20 @@ function M.install(Pay, R)
       end
       row.paid, row.amount, row.lo, row.hi = row.paid + c.paid, row.amount + c.point, row.lo + c.lo, row.hi + c.hi
     end
+    local order = {}
+    for k, r in ipairs(self.rules) do order[r.id] = k end
+    table.sort(by, function(a, b)
+      if a.rule ~= b.rule then return order[a.rule] < order[b.rule] end
+      return a.year < b.year
+    end)
     for _, row in ipairs(by) do T:add(row) end
     for _, r in ipairs(t.by_rule) do
       T:add{ rule = r.id .. " 小计", payer = r.payer, paid = r.paid, amount = r.point, lo = r.lo, hi = r.hi }
     end
     T:add{ rule = "合计 total", paid = t.paid, amount = t.total, lo = t.lo, hi = t.hi }
+    if band then
+      for _, row in ipairs(T.rows) do row.range = require("tuiyan.policy").range_text(row.lo, row.hi, row.amount, money) end
+    end
     if t.unknown > 0 then T:note(("%d firm-year payments unknown (an input cell is empty): not in the totals."):format(t.unknown)) end
     for _, line in ipairs(self:notes()) do T:note(line) end
     return T

@@ -141,6 +141,23 @@ T.test("a reform of R7a to 30: every R7a payment gains 10", function()
   T.eq(p:firm(4).payments[1].paid_year, 2024)
 end)
 
+T.test("a reform that makes R8 a rate band: low–high with the top as the default point", function()
+  -- R8 as 1 %–2 % of rd_3 from 500 (at_least), at most 100: P02 500 -> 5–10; P04 1000 -> 10–20, 2000 -> 20–40;
+  -- P05 10000 -> 100–200 capped: 100–100; P06 999.99 -> 9.9999–19.9998, 1999.99 -> 19.9999–39.9998;
+  -- P08 9999.99 -> 99.9999–199.9998 capped at 100; P01 300 and P03 499.99 below 500: 0.
+  -- lo 5 + 10 + 20 + 100 + 9.9999 + 19.9999 + 99.9999 = 264.9997; hi 10 + 20 + 40 + 100 + 19.9998 + 39.9998 + 100 = 329.9996
+  local pol = tuiyan.register.payments.reformed("wuwei",
+    { R8 = { shape = "rate", threshold = 500, rate_lo = 0.01, rate_hi = 0.02, max = 100 } }, "R8 1-2%")
+  local t = assert(reg:pay(pol)):totals()
+  T.near(t.by_rule[2].lo, 264.9997, 1e-9)
+  T.near(t.by_rule[2].hi, 329.9996, 1e-9)
+  T.near(t.by_rule[2].point, 329.9996, 1e-9)
+  T.near(t.lo, 364.9997, 1e-9)
+  local f = assert(reg:pay(pol)):firm(2)
+  T.eq(f.payments[2].lo, 5)
+  T.eq(f.payments[2].hi, 10)
+end)
+
 T.test("a reform naming a rule the policy lacks, or a bad field, raises naming it", function()
   T.raises(function() tuiyan.register.payments.reformed("wuwei", { R99 = { amount = 1 } }) end, "policy wuwei has no rule R99")
   T.raises(function() tuiyan.register.payments.reformed("wuwei", { R7a = { amuont = 1 } }) end, "unknown field 'amuont'")
