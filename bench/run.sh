@@ -18,8 +18,9 @@
 # years ×2, elements ×2) and the peak memory of its full analysis at 10× the samples; then plans
 # of 100,000 and 1,000,000 rows through `check` and `progress` (bench/plan_rows.py: time and peak
 # memory); then SYNTHETIC registers of 100,000 and 1,000,000 firm-years checked against the 高企
-# and 科技型中小企业 criteria by tuiyan and by numpy on the same numbers (bench/register_rows.py:
-# CPU and wall medians, peak memory, agreement). Prints tables and writes build/bench.json.
+# and 科技型中小企业 criteria, and checked and priced under the Wuwei policy (register pay), by
+# tuiyan and by numpy on the same numbers (bench/register_rows.py: CPU and wall medians, peak
+# memory, agreement of the counts, shortfalls and payments). Prints tables and writes build/bench.json.
 # Benchmarks are measurements: nothing here fails on a slow time.
 #
 #   BENCH_SAMPLES (100000) BENCH_REPS (7) BENCH_LUA_REPS (3) BENCH_SCALE_REPS (3) TUIYAN_BIN
@@ -118,5 +119,5 @@ fi
 echo "bench: reading large plans (100,000 and 1,000,000 rows: check and progress)"
 "$PY" bench/plan_rows.py "$BIN" "$DIR" "$OUT"
 
-echo "bench: registers (100,000 and 1,000,000 SYNTHETIC firm-years against both criteria sets, tuiyan and numpy)"
+echo "bench: registers (100,000 and 1,000,000 SYNTHETIC firm-years against both criteria sets and priced under the Wuwei policy, tuiyan and numpy)"
 "$PY" bench/register_rows.py "$BIN" "$DIR" "$OUT"
