@@ -342,10 +342,19 @@ static int bucket_order_stats(const double *v, size_t n, double lo, double hi, c
     }
     size_t fill[NBUCKETS];               /* next free place of each wanted bucket */
     for (size_t r = 0; r < nr; r++) fill[bucket_of[r]] = (size_t)slot[bucket_of[r]];
-    for (size_t i = 0; i < n; i++) {
-        uint16_t k = bucket[i];
-        if (slot[k] >= 0) scratch[fill[k]++] = v[i];
+    /* Most values are in no wanted bucket: eight at a time are passed over on one test (slot is
+     * -1, all bits set, for an unwanted bucket, so the AND of eight is negative when none is). */
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const uint16_t *k = bucket + i;
+        if ((slot[k[0]] & slot[k[1]] & slot[k[2]] & slot[k[3]] & slot[k[4]] & slot[k[5]] & slot[k[6]]
+             & slot[k[7]]) < 0)
+            continue;
+        for (size_t j = 0; j < 8; j++)
+            if (slot[k[j]] >= 0) scratch[fill[k[j]]++] = v[i + j];
     }
+    for (; i < n; i++)
+        if (slot[bucket[i]] >= 0) scratch[fill[bucket[i]]++] = v[i];
     free(bucket);
     /* Within each wanted bucket, the ranks it holds in ascending order. */
     size_t from = SIZE_MAX, done_bucket = SIZE_MAX;
