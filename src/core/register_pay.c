@@ -99,33 +99,61 @@ static TyStatus eval_rule(const TyRegister *r, const TyPayRule *rule, const doub
     return TY_OK;
 }
 
-/* Counties in order of first appearance; consecutive rows mostly share one, so the last hit is
- * tried first. */
+static uint64_t text_hash(const char *t)
+{
+    uint64_t h = 1469598103934665603u;   /* FNV-1a */
+    for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211u;
+    return h;
+}
+
+/* Counties in order of first appearance, through a hash of their names (a national register has
+ * thousands); slots hold county + 1 (0 empty). Consecutive rows mostly share one, so the last
+ * hit is tried first. */
 static TyStatus index_counties(const TyRegister *r, TyPay *p, TyError *err)
 {
-    size_t n = r->n, cap = 8, last = 0;
+    size_t n = r->n, cap = 8, slots = 16, last = 0;
     p->county_of = ty_malloc((n ? n : 1) * sizeof *p->county_of);
     p->county_row = ty_malloc(cap * sizeof *p->county_row);
-    if (!p->county_of || !p->county_row) return ty_error_set(err, TY_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
+    size_t *slot = ty_calloc(slots, sizeof *slot);
+    TyStatus st = TY_OK;
+    if (!p->county_of || !p->county_row || !slot) st = ty_error_set(err, TY_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && st == TY_OK; i++) {
         const char *name = register_county(r, i);
-        size_t c = p->ncounty;
-        if (c > 0 && strcmp(register_county(r, p->county_row[last]), name) == 0) c = last;
-        else
-            for (size_t j = 0; j < p->ncounty; j++)
-                if (strcmp(register_county(r, p->county_row[j]), name) == 0) { c = j; break; }
-        if (c == p->ncounty) {
+        if (p->ncounty > 0 && strcmp(register_county(r, p->county_row[last]), name) == 0) {
+            p->county_of[i] = last;
+            continue;
+        }
+        size_t h = (size_t)text_hash(name) & (slots - 1);
+        while (slot[h] && strcmp(register_county(r, p->county_row[slot[h] - 1]), name) != 0) h = (h + 1) & (slots - 1);
+        if (!slot[h]) {
             if (p->ncounty == cap) {
                 size_t *grown = ty_realloc(p->county_row, 2 * cap * sizeof *grown);
-                if (!grown) return ty_error_set(err, TY_ENOMEM, "out of memory");
+                if (!grown) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); break; }
                 p->county_row = grown;
                 cap *= 2;
             }
             p->county_row[p->ncounty++] = i;
+            slot[h] = p->ncounty;
+            if (2 * p->ncounty > slots) {   /* keep the table at most half full */
+                size_t *bigger = ty_calloc(2 * slots, sizeof *bigger);
+                if (!bigger) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); break; }
+                for (size_t c = 0; c < p->ncounty; c++) {
+                    size_t g = (size_t)text_hash(register_county(r, p->county_row[c])) & (2 * slots - 1);
+                    while (bigger[g]) g = (g + 1) & (2 * slots - 1);
+                    bigger[g] = c + 1;
+                }
+                ty_free(slot);
+                slot = bigger;
+                slots *= 2;
+            }
+            last = p->ncounty - 1;
+        } else {
+            last = slot[h] - 1;
         }
-        p->county_of[i] = last = c;
+        p->county_of[i] = last;
     }
-    return TY_OK;
+    ty_free(slot);
+    return st;
 }
 
 static TyStatus add_totals(const TyRegister *r, const double *year, TyPay *p, TyError *err)

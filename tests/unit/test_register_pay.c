@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
@@ -148,6 +149,45 @@ static void register_pay_should_require_a_flag_and_add_rules_per_row(void **stat
     register_free(r);
 }
 
+/* 111 rows of one firm (years 1990..2100, a firm once a year) over 37 counties in turn (the county
+ * hash grows past 8, 16 and 32 names): each row R8 10, so each county 3 rows, 30 over the years;
+ * counties numbered by first appearance. */
+static void register_pay_should_total_many_counties_in_turn(void **state)
+{
+    (void)state;
+    char csv[16384];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "credit_code,name,county,year,rd_3\n");
+    for (int i = 0; i < 111; i++)
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "91620600MA7000301M,F,县%02d,%d,500\n", i % 37, 1990 + i);
+    TyError err;
+    TyRegister *r = register_read_csv("many.csv", csv, len, NULL, 0, &err);
+    assert_non_null(r);
+    TySchedule *s = r8();
+    TyPayRule rule = {.s = s, .x = col(r, "rd_3"), .event_shift = -1};
+    TyPay p;
+    assert_int_equal(register_pay(r, &rule, 1, &p, &err), TY_OK);
+    assert_int_equal(p.ncounty, 37);
+    for (size_t c = 0; c < 37; c++) {
+        char want[16];
+        snprintf(want, sizeof want, "县%02d", (int)c);
+        assert_string_equal(register_county(r, p.county_row[c]), want);
+        double sum = 0;
+        size_t paid = 0;
+        for (int y = 1989; y <= 2099; y++) {
+            sum += p.sum[register_pay_at(&p, 0, c, y)];
+            paid += p.paid[register_pay_at(&p, 0, c, y)];
+        }
+        assert_float_equal(sum, 30, 0);
+        assert_int_equal(paid, 3);
+        assert_float_equal(p.sum[register_pay_at(&p, 0, c, 1989 + (int)c)], 10, 0);   /* row c, year 1990 + c */
+    }
+    assert_int_equal(p.county_of[110], 36);
+    assert_int_equal(p.county_of[37], 0);
+    register_pay_free(&p);
+    schedule_free(s);
+    register_free(r);
+}
+
 static void register_pay_should_refuse_a_recurring_rule_and_a_missing_year(void **state)
 {
     (void)state;
@@ -207,6 +247,7 @@ int main(void)
         cmocka_unit_test(register_pay_should_pay_a_step_on_a_column_in_the_event_year),
         cmocka_unit_test(register_pay_should_pay_a_one_off_once_per_firm_at_its_earliest_year),
         cmocka_unit_test(register_pay_should_require_a_flag_and_add_rules_per_row),
+        cmocka_unit_test(register_pay_should_total_many_counties_in_turn),
         cmocka_unit_test(register_pay_should_refuse_a_recurring_rule_and_a_missing_year),
         cmocka_unit_test(register_pay_should_fail_cleanly_at_every_allocation),
     };
