@@ -2,10 +2,14 @@
  * bytes as a workbook through register_read_xlsx) and the check over what it read: a register
  * read must keep the reader's promises (valid codes, no firm-year twice, amounts >= 0, counts
  * whole), and a check of it the evaluator's (met in {-1, 0, 1}, a shortfall >= 0 where not met,
- * ranks for exactly the firms that do not qualify, the 后备 order a permutation of them). Seeds:
+ * ranks for exactly the firms that do not qualify, the 后备 order a permutation of them), and the
+ * privacy check's search (a register's own CSV holds its first firm's code: it must be found,
+ * and any row it names is a row of the register). Seeds:
  * tests/data/registers (run.sh). */
+#define _GNU_SOURCE   /* memmem */
 #include "core/register.h"
 #include "core/register_check.h"
+#include "core/register_find.h"
 #include "io/register_file.h"
 
 #include <math.h>
@@ -100,6 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r) {
         check_register(r);
         check_criteria(r);
+        size_t row = 0;
+        int nomem = 0;
+        TyRegFound f = register_find_firm(r, (const char *)data, size, &row, &nomem);
+        /* a UTF-8 file holds its codes as written (trimmed); a converted one may not */
+        if (r->n && !nomem && memmem(data, size, r->code[0], 18)) CHECK(f != REG_FOUND_NONE);
+        if (f != REG_FOUND_NONE) CHECK(row < r->n);
         register_free(r);
     } else {
         CHECK(err.code == TY_EDATA || err.code == TY_ENOMEM);
