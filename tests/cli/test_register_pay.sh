@@ -108,6 +108,11 @@ assert "补助总额 360.00 万元, 12 payments" in text
 assert d.items[0].startswith("P05 已有证书研发1亿") and d.items[0].endswith("100.00 万元"), d.items[:2]
 EOF
 
+# The leader's page first and the footer (generated date, version, the register with its SHA-256),
+# as every leader-first report (tests/cli/leader_check.py, its checks for every kind).
+checks=$((checks + 1))
+/usr/bin/python3 "$ROOT/tests/cli/leader_check.py" register_pay o1/register_pay.html || fail_check "leader_check on the payments' HTML"
+
 # A reform file: R7a 30 (five payments +10) and R8's steps 300 -> 5, 600 -> 10 (P01 +5, P02 −5,
 # P03 +5): +55 by hand; winners P01 +15, P04 2023 +10, P06 2024 +10, P08 +10, P02 +5, P03 +5.
 run "$BIN" register pay "$DATA/hand_pay.csv" --reform "$REFORM" --format json
@@ -131,6 +136,8 @@ for f in text csv md html xlsx; do
     run "$BIN" register pay "$DATA/hand_pay.csv" --reform "$REFORM" --format "$f" --out r1 --quiet
     expect_code 0 "--reform --format $f --out"
 done
+checks=$((checks + 1))
+/usr/bin/python3 "$ROOT/tests/cli/leader_check.py" register_reform r1/register_reform.html || fail_check "leader_check on the reform's HTML"
 for f in register_reform.txt register_reform_cost.csv register_reform_winners.csv register_reform_losers.csv \
          register_reform.md register_reform.html register_reform.xlsx; do
     checks=$((checks + 1))
