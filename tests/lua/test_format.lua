@@ -69,14 +69,15 @@ T.done()
 -- the Lua rule it stands for, round then exact, for every kind of unit, on values near every
 -- rounding edge, at every magnitude, of both signs, and at zero, and on 100,000 random floats
 -- (shown to fail with the "other" rule's 8 decimals as 9, with x written instead of the rounded
--- value read back, and with the text-only shortcut taking 17 significant digits, or a first digit
--- below 1e-4, or one at 1e15).
+-- value read back, with the text-only shortcut taking 17 significant digits, or a first digit
+-- below 1e-4, or one at 1e15, and with the integer "%.<d>f" rounding ties away from zero).
 T.test("the CSV cell in C is the bytes of round then exact", function()
   local rounded = require("_tuiyan.text").rounded
   local units = { "家", "万元", "%", f.SHARE, f.POINTS, "件", "1", nil }
   local fixed = { ["家"] = 0, ["万元"] = 2, ["%"] = 2, [f.SHARE] = 3, [f.POINTS] = 3 }
   local xs = { 0.0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.125, 0.0005, -0.0005, 0.00049999999999999, 0.995, 0.9995,
-    1e-300, 5e-324, -1e-9, 1e15, 1e17, 1.7976931348623157e308, -2.6499999999999986, 64.183, 0.055, 0.653 }
+    1e-300, 5e-324, -1e-9, 1e15, 1e17, 1.7976931348623157e308, -2.6499999999999986, 64.183, 0.055, 0.653,
+    2.5, 3.5, -2.5, 0.125, 0.375, -0.625, 0.0625, 0.03125, 1.00048828125, 12345678.125, 2 ^ 52 + 0.5, 2 ^ 60 }  -- ties
   local seed = 12345
   local function rnd()   -- a small LCG: the same values every run
     seed = (seed * 6364136223846793005 + 1442695040888963407) & 0x7fffffffffffffff
