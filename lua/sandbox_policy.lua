@@ -55,7 +55,8 @@ return {
     "tuiyan.scenarios.wuwei", "tuiyan.svg", "tuiyan.tabular",
     -- registers (a county's firms): what leaves is checked in sandbox_child.lua ("privacy")
     "tuiyan.register", "tuiyan.criteria.hte", "tuiyan.criteria.tsme", "tuiyan.register_pay",
-    "tuiyan.register_pay_report", "tuiyan.register_pay_compare",
+    "tuiyan.register_pay_report", "tuiyan.register_pay_compare", "tuiyan.policy.wuwei_firms",
+    "tuiyan.register_pipeline",
   },
 
   -- Extra globals of the stdlib's environment only (never a package's).

@@ -62,6 +62,36 @@ expect_code 0 "the aggregates run on a GB18030 register"
 expect_out "register.csv: read as GB18030; save as CSV UTF-8 to silence this" "the encoding notice"
 expect_same "$R/hte.csv" "$TMP/agg_gbk/hte.csv" "GB18030 and UTF-8 registers give the same aggregates"
 
+# the city's support policy priced firm by firm in the county's sandbox: only totals leave, and
+# they are the payments `tuiyan register pay` finds outside any sandbox, cell for cell
+run "$BIN" run wuwei_registers:pay --data "$TMP/county" --format csv --out "$TMP/pay"
+expect_code 0 "the payments run (the policy's firm-level rules in the sandbox)"
+"$BIN" register pay "$TMP/county/register.csv" --format json >"$TMP/pay.json" 2>"$TMP/pay.err" \
+    || fail_check "register pay outside the sandbox: $(cat "$TMP/pay.err")"
+checks=$((checks + 1))
+python3 - "$TMP/pay" "$TMP/pay.json" "$ROOT/examples/data/registers/wuwei_SYNTHETIC.csv" <<'PY' || fail_check "the payments' totals"
+import csv, json, os, sys
+d, whole, reg = sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8")), sys.argv[3]
+text = open(os.path.join(d, "payments.csv"), encoding="utf-8-sig").read()
+rows = [r for r in csv.reader(open(reg, encoding="utf-8")) if r and not r[0].startswith("#")]
+head = rows[0]
+for r in rows[1:]:
+    assert r[head.index("credit_code")] not in text and r[head.index("name")] not in text, "a firm left"
+got = {(r["rule"], r["county"], int(r["year"])): (int(r["paid"]), float(r["amount"]))
+       for r in csv.DictReader(text.splitlines())}
+want = {}
+for f in whole["firms"]:
+    for p in f["payments"]:
+        if p["amount"] is None:   # an input cell is empty: not in the totals
+            continue
+        k = (p["rule"], f["county"], p["paid_year"])
+        n, a = want.get(k, (0, 0.0))
+        want[k] = (n + 1, a + p["amount"])
+assert got == want, (sorted(got.items()), sorted(want.items()))
+m = json.load(open(os.path.join(d, "manifest.json"), encoding="utf-8"))
+assert m["privacy"]["left"] == "aggregates only", m["privacy"]
+PY
+
 # ---------------------------------------------------------------- firm-level, not declared
 run "$BIN" run wuwei_registers:candidates --data "$TMP/county" --format csv --out "$TMP/leak"
 expect_code 4 "the 后备 list without the declaration"
