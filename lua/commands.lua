@@ -253,7 +253,7 @@ per table). See docs/registers.md.
 FILE: one row per firm and application year: credit_code, name, year (required), county,
 registered, applied, staff, st_staff, revenue_1..3, rd_1..3 (_3 the latest year), rd_domestic,
 hitech_revenue, assets, ip_core or ip_invention/ip_utility/ip_design/ip_software, score,
-tsme_score, hte_certified, award, rd_institution, standard_led, x_… (or 统一社会信用代码,
+tsme_score, hte_certified, hte_year, award, rd_institution, standard_led, x_… (or 统一社会信用代码,
 企业名称, 研发费用_1…). Amounts in 万元, or 元 declared in the header: rd_1(元). A bad
 统一社会信用代码 (GB 32100-2015 check character), number, date or unit, an unknown or missing
 column, or a firm twice in one year: exit 3 at file:line:col. The criteria, each with its

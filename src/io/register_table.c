@@ -23,7 +23,8 @@ static const struct { const char *alias, *name; } aliases[] = {
     {"境内研发费用", "rd_domestic"}, {"高新技术产品收入", "hitech_revenue"}, {"资产总额", "assets"},
     {"核心知识产权", "ip_core"}, {"发明专利", "ip_invention"}, {"实用新型", "ip_utility"},
     {"外观设计", "ip_design"}, {"软件著作权", "ip_software"}, {"创新能力得分", "score"},
-    {"科技型中小企业得分", "tsme_score"}, {"高企证书", "hte_certified"},
+    {"科技型中小企业得分", "tsme_score"}, {"高企证书", "hte_certified"}, {"高企证书年份", "hte_year"},
+    {"发证年度", "hte_year"},
     {"国家级科技奖励", "award"}, {"省部级研发机构", "rd_institution"}, {"主导制定标准", "standard_led"},
 };
 
@@ -139,7 +140,7 @@ static TyStatus read_header(TyRegReader *rr, const TyCsvCell *cells, size_t ncol
                                "credit_code, name, county, year, registered, applied, staff, st_staff, "
                                "revenue_1..3, rd_1..3, rd_domestic, hitech_revenue, assets, ip_core, "
                                "ip_invention, ip_utility, ip_design, ip_software, score, tsme_score, "
-                               "hte_certified, award, rd_institution, standard_led, or x_… (a number of "
+                               "hte_certified, hte_year, award, rd_institution, standard_led, or x_… (a number of "
                                "your own) — or their Chinese names (统一社会信用代码, 企业名称, 研发费用_1…)",
                                h->text);
         for (size_t o = 0; o < c; o++) {

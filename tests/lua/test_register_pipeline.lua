@@ -149,6 +149,18 @@ T.test("a register without hte_certified, of one year, or with an empty status i
   T.truthy(tostring(err):find("empty_year.csv:3: hte_year is empty for a certified firm", 1, true), tostring(err))
 end)
 
+T.test("a bureau's Chinese headers: 高企证书 and 高企证书年份 read as hte_certified and hte_year", function()
+  local f = assert(io.open(HAND, "rb"))
+  local text = f:read("a")
+  f:close()
+  local zh = text:gsub(",hte_certified,hte_year\n", ",高企证书,高企证书年份\n", 1)
+  T.truthy(zh ~= text)
+  local a = assert(assert(tuiyan.register.load(HAND)):pipeline())
+  local b = assert(assert(tuiyan.register.parse(zh, "zh.csv")):pipeline())
+  eqs({ b.rates.renewal.k, b.rates.renewal.n, b.rates.hte_exit.k, b.rates.hte_exit.n },
+      { a.rates.renewal.k, a.rates.renewal.n, a.rates.hte_exit.k, a.rates.hte_exit.n })
+end)
+
 T.test("without hte_year: renewals cannot be counted, a lost certificate is no exit, the projection asks", function()
   -- hand_pipeline.csv without its hte_year column: B's lapse in 2023 is only a certificate lost
   -- by a firm that stays (not an exit); C gone in 2024 is the one exit: 1 of 8. A's renewal is
