@@ -91,8 +91,8 @@ more than 256 MiB or 4096 files (--max-bytes, --max-file-bytes, --max-files). Ex
   exit = [[
 0 success · 1 script error (Lua error, with traceback) · 2 usage error · 3 bad input data
 (file:line:col) · 4 package verification failed, or a package's firm-level result refused (privacy
-rule) · 5 limit exceeded · 6 output could not be
-written (nothing published) · 70 internal error · 130 interrupted (Ctrl-C; nothing published)
+rule) · 5 limit exceeded · 6 output could not be written (nothing published) · 70 internal error ·
+130 interrupted (Ctrl-C; nothing published)
 ]],
 }
 
