@@ -90,6 +90,41 @@ static void utf8_should_give_line_and_character_column(void **state)
     assert_int_equal(e.col, 1);
 }
 
+/* Lines and characters counted the plain way: a code point is a byte that is not a continuation
+ * byte; LF, CR and CRLF each end a line. */
+static void count_position(const char *s, size_t off, int *line, int *col)
+{
+    *line = 1, *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b == '\n' || (b == '\r' && !(i + 1 < off + 1 && s[i + 1] == '\n'))) { ++*line; *col = 1; }
+        else if ((b & 0xC0) != 0x80) ++*col;
+    }
+}
+
+/* Long ASCII runs go 8 bytes a step: an LF, CR, CRLF or a Chinese character at every place
+ * relative to those steps, then a bad byte at every place, gives the position counted by hand. */
+static void utf8_should_count_positions_across_ascii_runs(void **state)
+{
+    static const char *const breaks[] = { "\n", "\r", "\r\n", "\xE6\xAD\xA6", "," };
+    char buf[96];
+    for (size_t b = 0; b < sizeof breaks / sizeof *breaks; b++)
+        for (size_t at = 0; at < 24; at++)
+            for (size_t bad = at + strlen(breaks[b]); bad < 40; bad++) {
+                memset(buf, 'a', sizeof buf);
+                memcpy(buf + at, breaks[b], strlen(breaks[b]));
+                buf[bad] = (char)0xFF;
+                int line, col;
+                count_position(buf, bad, &line, &col);
+                TyUtf8Error e = invalid(buf, 48);
+                assert_int_equal(e.offset, bad);
+                assert_int_equal(e.line, line);
+                assert_int_equal(e.col, col);
+                buf[bad] = 'a';
+                assert_valid(buf, 48);
+            }
+}
+
 static void utf8_should_hint_gbk(void **state)
 {
     /* "武威" in GBK, as Excel on Chinese Windows saves it. */
@@ -183,6 +218,7 @@ int main(void)
         cmocka_unit_test(utf8_should_reject_surrogates_and_beyond_10ffff),
         cmocka_unit_test(utf8_should_reject_truncated_and_stray_continuation),
         cmocka_unit_test(utf8_should_give_line_and_character_column),
+        cmocka_unit_test(utf8_should_count_positions_across_ascii_runs),
         cmocka_unit_test(utf8_should_hint_gbk),
         cmocka_unit_test(utf8_should_hint_utf16),
         cmocka_unit_test(utf8_should_decode_one_code_point_and_never_overrun),
