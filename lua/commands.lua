@@ -241,8 +241,9 @@ An unknown parameter or LO >= HI: exit 2; too few actuals for the parameters: ex
   { name = "register", module = "_host.register_cli", args = { 1, 1, need = "a register file" },
     files = { "csv", "xlsx" },
     usage = { "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]",
-              "tuiyan register pay FILE.csv|FILE.xlsx [--policy wuwei] [--reform REFORM.lua] [options]" },
-    summary = "check a firm register against the high-tech criteria; price the support policy firm by firm",
+              "tuiyan register pay FILE.csv|FILE.xlsx [--policy wuwei] [--reform REFORM.lua] [options]",
+              "tuiyan register pipeline FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]" },
+    summary = "check a firm register against the high-tech criteria; price the support policy firm by firm; the pipeline's rates",
     options = { "criteria", "policy", "reform", "format", "no-bom", "wide", "out", "force", "quiet", "wait" },
     formats = { "text", "csv", "json", "md", "html", "xlsx" },
     help = [[
@@ -266,6 +267,12 @@ the rules a register cannot price are listed with why. --reform REFORM.lua (retu
 changes = { R7a = { amount = 30 } } }): the reform against the policy, firm by firm: the cost
 change by rule and county, winners and losers (examples/reforms/wuwei_r7a30.lua). Every
 assumption is labelled in the output. A bad reform file: exit 3 at file:line.
+register pipeline: a register of several years (with hte_certified, and hte_year for renewals)
+joined year to year on the credit code: promotion from the pool, pool exits, high-tech exits,
+renewals and entries, each k of n with its 95 % interval (Wilson; exact Poisson for counts),
+pooled and by year; the chance of certification by criteria unmet (--criteria); and next year's
+high-tech count summed firm by firm. In Lua, P:use_in(model) puts the rates in the standard
+model (docs/registers.md, "From the pool to the plan").
 ]] },
 
   { name = "keygen", module = "_host.package_cli", args = { 1, 1, need = "a NAME for NAME.key and NAME.pub" },

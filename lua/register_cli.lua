@@ -9,6 +9,7 @@
 local M = {}
 
 local USAGE = "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [--format text|csv|json|md|html|xlsx] [--out DIR]"
+local PIPELINE_USAGE = "tuiyan register pipeline FILE.csv|FILE.xlsx [--criteria hte|tsme] [--format text|csv|json|md|html|xlsx] [--out DIR]"
 local PAY_USAGE = "tuiyan register pay FILE.csv|FILE.xlsx [--policy wuwei] [--reform REFORM.lua] [--format text|csv|json|md|html|xlsx] [--out DIR]"
 local CRITERIA = { hte = true, tsme = true }
 local OWN = { criteria = "hte or tsme", policy = "a policy name, e.g. wuwei", reform = "a reform file, REFORM.lua" }
@@ -107,27 +108,34 @@ end
 function M.main(args)
   local cli = require "_host.cli"
   local cmd = args[2]
-  if cmd ~= "check" and cmd ~= "pay" then
-    usage(cmd and "unknown register command '%s' (register check FILE, register pay FILE)" or "register needs a command: %s",
-      cmd or (USAGE .. " | " .. PAY_USAGE))
+  if cmd ~= "check" and cmd ~= "pay" and cmd ~= "pipeline" then
+    usage(cmd and "unknown register command '%s' (register check FILE, register pay FILE, register pipeline FILE)" or "register needs a command: %s",
+      cmd or (USAGE .. " | " .. PAY_USAGE .. " | " .. PIPELINE_USAGE))
   end
   local rest, own = own_options(args)
   table.remove(rest, 2)   -- the command: the register file is the one positional the parser sees
   local tuiyan = require "tuiyan"
   if cmd == "pay" then return pay(cli, rest, own, tuiyan) end
-  if own.policy or own.reform then usage("register check takes no --policy or --reform (register pay does)") end
+  if own.policy or own.reform then usage("register %s takes no --policy or --reform (register pay does)", cmd) end
   local criteria = own.criteria or "hte"
   if not CRITERIA[criteria] then usage("--criteria must be hte or tsme, got '%s'", criteria) end
   local opts, pos = cli.parse(rest, 2, "register")
-  if #pos ~= 1 then usage("register check takes one register file: %s", USAGE) end
+  if #pos ~= 1 then usage("register %s takes one register file: %s", cmd, cmd == "check" and USAGE or PIPELINE_USAGE) end
   local fmt = opts.format or "text"
-  if fmt == "svg" then usage("register check writes text, csv, json, md, html or xlsx, not svg") end
-  if fmt == "csv" and not opts.out then usage("register check --format csv writes two tables (firms, candidates): give --out DIR") end
-  if opts.set and #opts.set > 0 then usage("register check takes no --set") end
+  if fmt == "svg" then usage("register %s writes text, csv, json, md, html or xlsx, not svg", cmd) end
+  if fmt == "csv" and not opts.out then usage("register %s --format csv writes several tables: give --out DIR", cmd) end
+  if opts.set and #opts.set > 0 then usage("register %s takes no --set", cmd) end
   tuiyan.options = opts
   return cli.with_results(opts, { pos[1] }, function()
     local reg, err = tuiyan.register.load(pos[1])
     if not reg then error(err, 0) end
+    if cmd == "pipeline" then
+      -- the rates, the chance of certification by criteria unmet, and next year's count
+      local P, perr = reg:pipeline{ criteria = criteria }
+      if not P then error(perr, 0) end
+      tuiyan.report.emit(P:report(), "register_pipeline")
+      return
+    end
     local check, cerr = reg:check(criteria)
     if not check then error(cerr, 0) end
     tuiyan.report.emit(check:report(), "register_" .. criteria)

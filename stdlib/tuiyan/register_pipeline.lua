@@ -424,5 +424,37 @@ function Pipeline:bands_table()
   return T
 end
 
+--- Pipeline:projection_table([opts]) -> a tuiyan.tabular of Pipeline:project(opts): next year's
+--- high-tech count from the register, firm by firm; nil and the reason when renewals are unknown.
+function Pipeline:projection_table(opts)
+  local ok, pr = pcall(self.project, self, opts)
+  if not ok then return nil, tostring(pr):gsub("^[^:]*:%d+: ", "") end
+  local tabular = require "tuiyan.tabular"
+  local lv = ("%g%%"):format(pr.level * 100)
+  local T = tabular.new{ title = ("高新技术企业 %d projected from the register — %s"):format(pr.year, self.register:name()),
+    columns = {
+      { key = "year", title = "year", fmt = function(v) return tostring(v) end },
+      { key = "now", title = ("certified %d"):format(pr.from), align = "right", fmt = function(v) return tostring(v) end },
+      { key = "mean", title = "expected", align = "right", fmt = num },
+      { key = "sd", title = "sd", align = "right", fmt = num },
+      { key = "lo", title = lv .. " lo", align = "right", fmt = num },
+      { key = "hi", title = lv .. " hi", align = "right", fmt = num },
+    } }
+  T:add{ year = pr.year, now = pr.certified_now, mean = pr.mean, sd = pr.sd, lo = pr.lo, hi = pr.hi }
+  T:note(("Each firm's chance summed: certified firms kept (1 − hte_exit), those due renewed ((1 − hte_exit) × renewal), candidates by criteria unmet (the table above), and firms arriving certified; the interval is %s and takes the rates as known."):format(pr.exact and "the exact count distribution" or "normal"))
+  return T
+end
+
+--- Pipeline:report() -> a report bundle: rates, bands and (when renewals are known) the projection.
+function Pipeline:report()
+  local parts = { { "rates", self:rates_table() }, { "bands", self:bands_table() } }
+  local proj, why = self:projection_table()
+  if proj then parts[#parts + 1] = { "projection", proj }
+  else parts[2][2]:note("No projection: " .. why .. ".") end
+  local b = require("tuiyan.report").bundle(parts)
+  b.title = ("Pipeline rates from register %s, %s"):format(self.register:name(), self:span())
+  return b
+end
+
 M.Pipeline = Pipeline
 return M

@@ -17,6 +17,49 @@ expect_out "estimated from the register  model" "the model run with the estimate
 expect_out "P(达标)" "the probability of meeting the target"
 expect_out "The register projected to 2025, firm by firm" "the register projected beside the model"
 
+# tuiyan register pipeline: the hand register's pooled counts (worked by hand in
+# tests/lua/test_register_pipeline.lua), Wilson intervals computed here from the formula, and the
+# projection's mean (5.4375, summed by hand there); every format; csv needs --out.
+run "$BIN" register pipeline tests/data/registers/hand_pipeline.csv --format json
+expect_code 0 "register pipeline --format json"
+checks=$((checks + 1))
+python3 - "$TMP/out" <<'PY' || fail_check "register pipeline: the hand register's rates and projection"
+import json, math, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+rows, pooled, rid = d["rates"]["rows"], {}, None
+for r in rows:
+    rid = r["rate_id"] or rid
+    if r["year"] == "pooled":
+        pooled[rid] = r
+want = {"promotion": (2, 10), "pool_exit": (1, 10), "hte_exit": (1, 8), "renewal": (1, 2)}
+z = 1.959963984540054   # the normal's 97.5 % point
+for rid, (k, n) in want.items():
+    r = pooled[rid]
+    assert (r["k"], r["n"]) == (k, n), (rid, r)
+    p = k / n
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert abs(r["rate"] - p) < 1e-12 and abs(r["lo"] - (c - h)) < 1e-9 and abs(r["hi"] - (c + h)) < 1e-9, (rid, r, c - h, c + h)
+proj = d["projection"]["rows"][0]
+assert proj["year"] == 2025 and abs(proj["mean"] - 5.4375) < 1e-12, proj
+PY
+for f in text md html; do
+    run "$BIN" register pipeline tests/data/registers/hand_pipeline.csv --format "$f"
+    expect_code 0 "register pipeline --format $f"
+done
+run "$BIN" register pipeline tests/data/registers/hand_pipeline.csv --format csv
+expect_code 2 "register pipeline --format csv without --out"
+run "$BIN" register pipeline tests/data/registers/hand_pipeline.csv --format csv --out "$TMP/pl" --quiet
+expect_code 0 "register pipeline --format csv --out"
+checks=$((checks + 1))
+[ "$(ls "$TMP/pl" | grep -c '\.csv$')" = 3 ] || fail_check "register pipeline csv: rates, bands and projection ($(ls "$TMP/pl" | tr '\n' ' '))"
+run "$BIN" register pipeline tests/data/registers/hand_hte.csv
+expect_code 3 "register pipeline on a register without hte_certified"
+expect_err "needs hte_certified" "register pipeline says what the register lacks"
+run "$BIN" register nonsense tests/data/registers/hand_pipeline.csv
+expect_code 2 "an unknown register command"
+expect_err "register pipeline FILE" "the unknown-command message names pipeline"
+
 cd "$TMP" || exit 1
 python3 "$GEN" --pipeline --firms 110 --certified 0.55 --promotion 0.2 --renewal 0.85 --seed 7 >example.csv
 expect_same example.csv "$EXAMPLE" "the generator reproduces the example register byte for byte"
