@@ -239,7 +239,7 @@ An unknown parameter or LO >= HI: exit 2; too few actuals for the parameters: ex
 ]] },
 
   { name = "register", module = "_host.register_cli", args = { 1, 1, need = "a register file" },
-    files = { "csv", "xlsx" },
+    files = { "csv", "xlsx" }, subcommands = { "check", "pay", "pipeline" },
     usage = { "tuiyan register check FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]",
               "tuiyan register pay FILE.csv|FILE.xlsx [--policy wuwei] [--reform REFORM.lua] [options]",
               "tuiyan register pipeline FILE.csv|FILE.xlsx [--criteria hte|tsme] [options]" },
@@ -647,6 +647,16 @@ function M.complete(cword, words)
     for _, t in ipairs(help.TOPIC_NAMES) do out[#out + 1] = t end
     for _, n in ipairs(M.command_names()) do out[#out + 1] = n end
     return "-", out
+  end
+  if c.subcommands then
+    -- its first word names what to do (register check|pay|pipeline): offered until one is there
+    local given = false
+    for j = i + 1, cword do
+      local w, before = words[j], words[j - 1]:match("^%-%-([%w%-]+)$")
+      local is_value = before and M.OPTIONS[before] and M.OPTIONS[before].value
+      if not w:match("^%-") and not is_value then given = true end
+    end
+    if not given then return "-", c.subcommands end
   end
   local files = c.files
   files = type(files) == "table" and table.concat(files, " ") or files or "-"

@@ -213,6 +213,8 @@ expect_comp "csv html json md text xlsx" tuiyan progress --format ""
 expect_comp "csv html json md svg text xlsx" tuiyan run x.lua --format ""
 expect_comp "csv json md xlsx" tuiyan extract --format ""
 expect_comp "targets" tuiyan help ta
+expect_comp "check pay pipeline" tuiyan register ""
+expect_comp "pay pipeline" tuiyan register --quiet p
 expect_comp "wuwei_counties:" tuiyan run wuwei
 expect_comp "wuwei_counties" tuiyan remove wu
 mkdir -p "$TMP/cf" && : > "$TMP/cf/plan_a.csv" && : > "$TMP/cf/notes.txt"
