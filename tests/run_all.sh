@@ -19,11 +19,11 @@ list="$logdir/suites"
 alone="$logdir/suites-alone"
 : >"$alone"
 
-# Suites that time latencies (Ctrl-C within 0.5 s, runs killed mid-write), drive a pty with
-# timeouts, or use both cores themselves.
+# Suites that time latencies (Ctrl-C within 0.5 s, runs killed mid-write) or drive a pty with
+# timeouts.
 is_alone() {
     case "$1" in
-        cli/test_interrupt.sh | cli/test_concurrent.sh | cli/test_repl.sh | cli/*_strace.sh | fuzz) return 0 ;;
+        cli/test_interrupt.sh | cli/test_concurrent.sh | cli/test_repl.sh | cli/*_strace.sh) return 0 ;;
     esac
     return 1
 }
@@ -32,6 +32,11 @@ add() {   # name, command... (no blanks inside a word)
     if is_alone "$name"; then echo "$*" >>"$alone"; else echo "$*" >>"$list"; fi
 }
 
+# The fuzz step first: it is the longest (building the instrumented library), so the other lane
+# takes the short suites meanwhile.
+if [ -z "${TUIYAN_NO_FUZZ:-}" ] && command -v clang >/dev/null 2>&1 && [ "$BUILD" = build ]; then
+    add "fuzz" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-2}"
+fi
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     add "unit/$(basename "$t")" "$t"
@@ -44,10 +49,6 @@ for t in tests/cli/test_*.sh tests/fault/*.sh; do
     [ -f "$t" ] || continue
     add "cli/$(basename "$t")" sh "$t" "$BIN" "$BUILD"
 done
-if [ -z "${TUIYAN_NO_FUZZ:-}" ] && command -v clang >/dev/null 2>&1 && [ "$BUILD" = build ]; then
-    add "fuzz" sh tests/fuzz/run.sh "${FUZZ_SECONDS:-2}"
-fi
-
 xargs -P "$JOBS" -L 1 sh tests/run_suite.sh "$logdir" <"$list"
 while read -r line; do
     # shellcheck disable=SC2086 # the words of the line are the command
