@@ -174,10 +174,26 @@ DM_INLINE double dm_log_lane(double x, double *special)
 
 /* ty_pow(x, y) for positive normal finite x != 1, finite y != 0 and |y log x| <= 707;
  * *special = 1.0 for any other lane, else 0.0. */
+DM_INLINE double dm_pow_from_log(double x, double y, double lh, double ll, double *special);
+
 DM_INLINE double dm_pow_lane(double x, double y, double *special)
 {
     double lh, ll;
     dm_log_core(dm_bits(x), 0.0, &lh, &ll);
+    return dm_pow_from_log(x, y, lh, ll, special);
+}
+
+/* The same as dm_pow_lane, with x's log kept in *lh and *ll for dm_pow_from_log. */
+DM_INLINE double dm_pow_lane_keep(double x, double y, double *lh, double *ll, double *special)
+{
+    dm_log_core(dm_bits(x), 0.0, lh, ll);
+    return dm_pow_from_log(x, y, *lh, *ll, special);
+}
+
+/* The rest of dm_pow_lane, given x's log lh + ll as dm_log_core gives it (dm_pow_lane_keep):
+ * two pows of the same x with different y share one log, to the same bits. */
+DM_INLINE double dm_pow_from_log(double x, double y, double lh, double ll, double *special)
+{
     double pe, p = dm_two_prod(y, lh, &pe);
     int sp = dm_not_pos_normal(x) | !((y != 0.0) & (fabs(y) <= 0x1.fffffffffffffp+1023))
            | (x == 1.0) | !((p <= DETMATH_LANE_MAX) & (p >= -DETMATH_LANE_MAX));

@@ -5,7 +5,8 @@
  * last block is shorter: the compiler then vectorises every loop with no remainder handling,
  * and lanes past the live samples hold harmless leftovers that are never checked, delivered or
  * passed to external functions. All memory is allocated before the first block. The kernels are
- * in eval_kernels.inc, built for each instruction set and chosen once (eval_kernels.h). */
+ * in eval_kernels.inc, built for each instruction set and chosen once (eval_kernels.h). The
+ * later years' program leaves out what gives the same bits anyway (eval_shortcuts.c). */
 #include "eval.h"
 
 #include <math.h>
@@ -18,77 +19,7 @@
 #include "expr_math.h"
 #include "model_internal.h"
 
-#define BLK TY_EVAL_BLOCK
-_Static_assert(BLK % 16 == 0, "the finite kernel takes lanes sixteen at a time");
-
-/* How check_finite looks at an element after a program (plan_checks). */
-enum { CHECK_ALL = 0, CHECK_LANE0, CHECK_ONCE_ALL, CHECK_ONCE_LANE0 };
-
-/* An instruction with its slots turned into pointers for this run's workspace. */
-typedef struct RunInstr {
-    int op;
-    int nargs;
-    double *dst;
-    const double *a, *b, *c;
-    const double **argv;       /* every argument (interp) */
-    double k;
-    int aux;
-    int elem;
-    int uniform;               /* every lane gets the same value: computed once, then filled */
-    int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
-    int invariant;             /* later years: same values every year, run once a block */
-    int check;                 /* the last writer of an element: CHECK_ALL, CHECK_LANE0 or -1 */
-    /* the kernel of a plain one- or two-argument instruction, called without the switch; the
-     * checking one (f1c, f2c) for the last writer of an element checked in every lane */
-    EvalK1 f1;
-    EvalK2 f2;
-    EvalK1C f1c;
-    EvalK2C f2c;
-    /* delay into a temporary: its readers' argument pointers (plan_forwarding), pointed at the
-     * ring's row instead of a copy of it */
-    const double ***fwd;
-    int nfwd;
-    double *powers;            /* growth with an invariant rate: (1 + rate)^(2^j), j < npowers */
-} RunInstr;
-
-typedef struct Run {
-    const TyModel *m;
-    const EvalKernels *k;      /* this process's kernels */
-    const TyRunOptions *opt;
-    TyError *err;
-    size_t nsamples;
-    double *slots;
-    double *rings;
-    size_t *ring_off;
-    double *scratch;           /* nstocks × BLK: next year's stock values */
-    int stocks_in_place;       /* stocks_in_place(m): scratch not needed */
-    double *own;               /* after the model's slots: invariant instructions' own slots
-                                * and growth powers (plan_invariants) */
-    int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
-    unsigned char *check_first, *check_rest;   /* per element of order: CHECK_* */
-    const double **deliv;      /* per tracked element: its block (on_year) */
-    /* the instructions each year runs: [0] the first program, [1] the rest in the second
-     * year, [2] the rest without its invariant instructions in later years */
-    RunInstr **seq[3];
-    size_t nseq[3];
-    const double ***fwd;       /* every forwarded delay's reader pointers (RunInstr.fwd) */
-    /* Finite checks, fast path: each element's last writer checks what it wrote as it writes
-     * it or right after (RunInstr.check), noting a value not finite here; elements no
-     * instruction writes (stocks, after the first year) are checked from these lists, for the
-     * first program [0] and the later one [1]. */
-    int nonfinite;
-    const double **unwritten[2];
-    size_t nunwritten[2];
-    RunInstr *first, *rest;
-    const double **argv;
-    TyValue *inputs;           /* per element; kind meaningful for params and levers */
-    unsigned char *has_input;
-} Run;
-
-static double *slot_ptr(const Run *r, int slot)
-{
-    return r->slots + (size_t)slot * BLK;
-}
+#include "eval_run.h"
 
 static TyStatus ext_failed(Run *r, const RunInstr *in, int year)
 {
@@ -105,8 +36,7 @@ static void k_delay(const Run *r, const RunInstr *in, int year)
     const MElem *t = &m->elems[in->aux];
     int src = year - (int)in->k;
     if (src >= m->first_year) {
-        const double *row = r->rings + r->ring_off[t->ring]
-                          + (size_t)((src - m->first_year) % t->ring_depth) * BLK;
+        const double *row = ring_row(r, t->ring, (size_t)(src - m->first_year));
         if (in->nfwd) {                       /* the readers read the row itself */
             for (int i = 0; i < in->nfwd; i++) *in->fwd[i] = row;
             return;
@@ -256,7 +186,7 @@ static void direct_kernel(const EvalKernels *K, RunInstr *in)
     in->f2 = NULL;
     in->f1c = NULL;
     in->f2c = NULL;
-    if (in->uniform || in->cond_uniform) return;
+    if (in->uniform || in->cond_uniform || in->powlog != POW_PLAIN) return;
     if (in->check == CHECK_ALL && in->op >= 0 && in->op < EVAL_KERNEL_OPS) {
         in->f1c = in->nargs == 1 ? K->k1c[in->op] : NULL;
         in->f2c = in->nargs == 2 ? K->k2c[in->op] : NULL;
@@ -337,7 +267,11 @@ static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size
         case TY_OP_SUB: K->sub(o, a, b); break;
         case TY_OP_MUL: K->mul(o, a, b); break;
         case TY_OP_DIV: K->div(o, a, b); break;
-        case TY_OP_POW: K->pow(o, a, b); break;
+        case TY_OP_POW:
+            if (in->powlog == POW_KEEP) K->pow_keep(o, a, b, in->lh, in->ll);
+            else if (in->powlog == POW_GIVEN) K->pow_given(o, a, b, in->lh, in->ll);
+            else K->pow(o, a, b);
+            break;
         case TY_OP_LT: K->lt(o, a, b); break;
         case TY_OP_LE: K->le(o, a, b); break;
         case TY_OP_GT: K->gt(o, a, b); break;
@@ -417,6 +351,7 @@ static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr
         d->op = e->op;
         d->nargs = e->nargs;
         d->dst = slot_ptr(r, e->dst);
+        d->wslot = e->dst;
         d->a = e->nargs > 0 ? slot_ptr(r, args[0]) : NULL;
         d->b = e->nargs > 1 ? slot_ptr(r, args[1]) : NULL;
         d->c = e->nargs > 2 ? slot_ptr(r, args[2]) : NULL;
@@ -428,8 +363,6 @@ static TyStatus resolve_program(Run *r, const EvalInstr *src, size_t n, RunInstr
     }
     return TY_OK;
 }
-
-static int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
 
 static TyStatus check_value(Run *r, const char *name, const TyValue *v)
 {
@@ -561,15 +494,14 @@ static int year_free(int op)
  * same values, already checked). The fast path's plan too: the check each last writer makes
  * (an invariant one runs, and checks, only in the program's first year), and the elements no
  * instruction writes, checked every year in all lanes. */
-static void plan_checks(const Run *r, RunInstr *prog, const EvalInstr *src, size_t n,
-                        int *last_writer, unsigned char *check, const double **unwritten,
-                        size_t *nunwritten)
+static void plan_checks(const Run *r, RunInstr *prog, size_t n, int *last_writer,
+                        unsigned char *check, const double **unwritten, size_t *nunwritten)
 {
     const TyModel *m = r->m;
     for (int s = 0; s < m->nslots; s++) last_writer[s] = -1;
     for (size_t i = 0; i < n; i++) {
-        last_writer[src[i].dst] = (int)i;
         prog[i].check = -1;
+        if (!prog[i].elided) last_writer[prog[i].wslot] = (int)i;
     }
     *nunwritten = 0;
     for (size_t k = 0; k < m->norder; k++) {
@@ -693,6 +625,8 @@ static TyStatus plan_invariants(Run *r)
         }
         if (!needed) d->invariant = 1;
     }
+    r->own_next = next;
+    if (eval_shortcuts_on()) eval_plan_branches(r, same, bits);
 done:
     ty_free(inv);
     ty_free(same);
@@ -742,6 +676,11 @@ static void run_free(Run *r)
     ty_free(r->slots);
     ty_free(r->rings);
     ty_free(r->ring_off);
+    ty_free(r->ring_depth);
+    ty_free(r->at);
+    ty_free(r->rotors);
+    ty_free(r->rotor_sites);
+    ty_free(r->rotating);
     ty_free(r->scratch);
     ty_free(r->first);
     ty_free(r->rest);
@@ -763,21 +702,31 @@ static TyStatus run_alloc(Run *r)
     size_t ring_total = 0;
     r->ring_off = ty_calloc(m->nrings ? (size_t)m->nrings : 1, sizeof(size_t));
     if (!r->ring_off) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
+    r->ring_depth = ty_calloc(m->nrings ? (size_t)m->nrings : 1, sizeof(int));
+    r->at = ty_calloc(m->nelems + 1, sizeof(double *));
+    if (!r->ring_depth || !r->at) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
     for (int i = 0; i < m->nrings; i++) {
+        int d = m->elems[m->ring_elems[i]].ring_depth;
+        r->ring_depth[i] = d < m->nyears ? d + 1 : d;   /* room to write this year's row */
         r->ring_off[i] = ring_total;
-        ring_total += (size_t)m->elems[m->ring_elems[i]].ring_depth * BLK;
+        ring_total += (size_t)r->ring_depth[i] * BLK;
     }
-    /* Room for plan_invariants: an own slot for each instruction that writes a temporary,
-     * npowers slots for each growth. */
+    /* Room for plan_invariants: an own slot for each instruction that writes a temporary (an
+     * invariant one, or a value eval_plan_merge keeps for later readers), npowers slots for
+     * each growth, two for each pow (a log eval_plan_logs keeps). */
     size_t nown = 0;
     r->npowers = 1;
     while (r->npowers < 31 && (1L << r->npowers) <= (long)(m->last_year - m->first_year)) r->npowers++;
     for (size_t i = 0; i < m->nrest; i++) {
         if (m->prog_rest[i].dst >= (int)m->nelems) nown++;
         if (m->prog_rest[i].op == TY_OP_GROWTH) nown += (size_t)r->npowers;
+        if (m->prog_rest[i].op == TY_OP_POW) nown += 2;   /* a kept log */
     }
     r->slots = ty_calloc(((size_t)m->nslots + nown) * BLK + 1, sizeof(double));
-    if (r->slots) r->own = r->slots + (size_t)m->nslots * BLK;
+    if (r->slots) {
+        r->own = r->slots + (size_t)m->nslots * BLK;
+        r->own_end = r->own + nown * BLK;
+    }
     r->rings = ty_calloc(ring_total + 1, sizeof(double));
     r->scratch = ty_calloc(m->nstocks * BLK + 1, sizeof(double));
     r->stocks_in_place = stocks_in_place(m);
@@ -805,7 +754,7 @@ static TyStatus check_finite(Run *r, const unsigned char *check, int later, int 
     if (!r->nonfinite && r->k->finite(r->unwritten[w], r->nunwritten[w])) return TY_OK;
     for (size_t k = 0; k < m->norder; k++) {
         const MElem *e = &m->elems[m->order[k]];
-        const double *v = slot_ptr(r, e->slot);
+        const double *v = r->at[m->order[k]];
         int how = check[k];
         if (later && (how == CHECK_ONCE_ALL || how == CHECK_ONCE_LANE0)) continue;
         if (how == CHECK_LANE0 || how == CHECK_ONCE_LANE0 ? isfinite(v[0]) : r->k->finite(&v, 1))
@@ -831,7 +780,7 @@ static TyStatus deliver(Run *r, int year, size_t offset, size_t live)
     size_t yi = (size_t)(year - m->first_year);
     for (size_t k = 0; k < opt->ntracked; k++) {
         int e = opt->tracked[k];
-        const double *v = slot_ptr(r, m->elems[e].slot);
+        const double *v = r->at[e];
         if (opt->out)
             memcpy(opt->out + (k * (size_t)m->nyears + yi) * r->nsamples + offset, v,
                    live * sizeof(double));
@@ -854,7 +803,7 @@ static void update_stocks(Run *r)
             const MElem *e = &m->elems[m->stocks[s]];
             double *o = slot_ptr(r, e->slot);
             for (int f = 0; f < e->nflows; f++)
-                r->k->axpy(o, slot_ptr(r, e->flow_slots[f]), e->flow_factors[f]);
+                r->k->axpy(o, r->at[e->flow_slots[f]], e->flow_factors[f]);
         }
         return;
     }
@@ -863,7 +812,7 @@ static void update_stocks(Run *r)
         double *o = r->scratch + s * BLK;
         r->k->copy(o, slot_ptr(r, e->slot));
         for (int f = 0; f < e->nflows; f++)
-            r->k->axpy(o, slot_ptr(r, e->flow_slots[f]), e->flow_factors[f]);
+            r->k->axpy(o, r->at[e->flow_slots[f]], e->flow_factors[f]);
     }
     for (size_t s = 0; s < m->nstocks; s++)
         r->k->copy(slot_ptr(r, m->elems[m->stocks[s]].slot), r->scratch + s * BLK);
@@ -885,6 +834,7 @@ static void fill_samples(const Run *r, double *o, const double *values, size_t l
 static TyStatus run_block(Run *r, size_t offset, size_t live)
 {
     const TyModel *m = r->m;
+    for (size_t e = 0; e < m->nelems; e++) r->at[e] = slot_ptr(r, (int)e);
     for (size_t e = 0; e < m->nelems; e++) {
         if (!is_input(m->elems[e].kind) || r->inputs[e].kind != TY_VALUE_SAMPLES) continue;
         fill_samples(r, slot_ptr(r, m->elems[e].slot), r->inputs[e].values + offset, live);
@@ -901,6 +851,7 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
                 fill_samples(r, o, v->values + yi * r->nsamples + offset, live);
         }
         int first = year == m->first_year, later = year > m->first_year + 1;
+        if (!first) eval_rotate(r, yi);
         r->nonfinite = 0;
         TyStatus st = exec(r, r->seq[first ? 0 : later ? 2 : 1], r->nseq[first ? 0 : later ? 2 : 1],
                            year, live, later);
@@ -908,11 +859,8 @@ static TyStatus run_block(Run *r, size_t offset, size_t live)
             st = check_finite(r, first ? r->check_first : r->check_rest, later, year, offset, live);
         if (!st) st = deliver(r, year, offset, live);
         if (st) return st;
-        for (int i = 0; i < m->nrings; i++) {
-            const MElem *e = &m->elems[m->ring_elems[i]];
-            double *row = r->rings + r->ring_off[i] + (yi % (size_t)e->ring_depth) * BLK;
-            r->k->copy(row, slot_ptr(r, e->slot));
-        }
+        for (int i = 0; i < m->nrings; i++)
+            if (first || !r->rotating[i]) r->k->copy(ring_row(r, i, yi), r->at[m->ring_elems[i]]);
         if (year < m->last_year) update_stocks(r);
     }
     return TY_OK;
@@ -946,7 +894,13 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
             r.k->fill(slot_ptr(&r, m->elems[e].slot), r.inputs[e].scalar);
 
     if ((st = plan_invariants(&r))) goto done;
+    if (eval_shortcuts_on()) {
+        eval_plan_merge(&r);
+        eval_plan_logs(&r);
+    }
     if ((st = plan_forwarding(&r, r.rest, m->nrest))) goto done;
+    if ((st = eval_plan_rotation(&r))) goto done;
+    eval_note_counts(&r);
     r.deliv = ty_calloc(opt->ntracked + 1, sizeof(double *));
     if (!r.deliv) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); goto done; }
     for (int w = 0; w < 3; w++) {
@@ -955,7 +909,7 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
         r.seq[w] = ty_calloc(n + 1, sizeof(RunInstr *));
         if (!r.seq[w]) { st = ty_error_set(err, TY_ENOMEM, "out of memory"); goto done; }
         for (size_t i = 0; i < n; i++)
-            if (w < 2 || !prog[i].invariant) r.seq[w][r.nseq[w]++] = &prog[i];
+            if (!prog[i].elided && (w < 2 || !prog[i].invariant)) r.seq[w][r.nseq[w]++] = &prog[i];
     }
     {
         int *last_writer = ty_malloc(((size_t)m->nslots + 1) * sizeof(int));
@@ -973,10 +927,10 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
             st = ty_error_set(err, TY_ENOMEM, "out of memory");
             goto done;
         }
-        plan_checks(&r, r.first, m->prog_first, m->nfirst, last_writer, r.check_first,
-                    r.unwritten[0], &r.nunwritten[0]);
-        plan_checks(&r, r.rest, m->prog_rest, m->nrest, last_writer, r.check_rest,
-                    r.unwritten[1], &r.nunwritten[1]);
+        plan_checks(&r, r.first, m->nfirst, last_writer, r.check_first, r.unwritten[0],
+                    &r.nunwritten[0]);
+        plan_checks(&r, r.rest, m->nrest, last_writer, r.check_rest, r.unwritten[1],
+                    &r.nunwritten[1]);
         ty_free(last_writer);
         if (opt->allow_nonfinite) {           /* nothing to check */
             for (size_t i = 0; i < m->nfirst; i++) r.first[i].check = -1;

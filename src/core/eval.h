@@ -79,4 +79,19 @@ TyStatus model_run_single(const TyModel *m, const TyOverride *overrides, size_t 
 double model_result_get(const TyRunResult *res, int elem, int year);
 void model_result_free(TyRunResult *res);
 
+/* What model_run left out of the later years' program, for tests: if_s whose branch's writer
+ * writes their slot (branches), instructions computing a value an earlier one computed
+ * (merged), pows starting from another pow's log of the same base (shared_logs), and elements
+ * written straight into their delay ring's row, not copied there (rotated). */
+typedef struct TyEvalPlanCounts {
+    size_t branches, merged, shared_logs, rotated;
+} TyEvalPlanCounts;
+
+/* The counts of the calling thread's last model_run. */
+TyEvalPlanCounts eval_plan_counts(void);
+
+/* 0: model_run leaves nothing out and runs every instruction as compiled; 1 (the default): it
+ * takes the shortcuts above, which give the same bits. For tests; not while a run is going on. */
+void eval_plan_shortcuts(int on);
+
 #endif

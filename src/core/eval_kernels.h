@@ -49,6 +49,12 @@ typedef struct EvalKernels {
     void (*lookup)(double *restrict o, const double *restrict a, const double *xs,
                    const double *ys, int n);
     int (*scale_c)(double *restrict o, const double *restrict a, double k);   /* checking */
+    /* pow, keeping the base's log in lh and ll for a later pow of the same base, and that later
+     * pow (both give pow's bits; the scalar set keeps nothing and computes both in full) */
+    void (*pow_keep)(double *restrict o, const double *restrict a, const double *restrict b,
+                     double *restrict lh, double *restrict ll);
+    void (*pow_given)(double *restrict o, const double *restrict a, const double *restrict b,
+                      const double *restrict lh, const double *restrict ll);
     /* o += k * a */
     void (*axpy)(double *restrict o, const double *restrict a, double k);
     /* 1 when every lane of every one of the n blocks is finite */
