@@ -84,12 +84,14 @@ static TyStatus plan_forwarding(Run *r, RunInstr *prog, size_t n)
         if (d->op != TY_OP_DELAY || d->dst < slot_ptr(r, (int)m->nelems)) continue;
         int ok = 1, written = 0;
         for (size_t q = 0; q < i && ok && !written; q++) {
+            if (prog[q].elided) continue;     /* left out (eval_shortcuts.c): reads nothing */
             for (int j = 0; j < prog[q].nargs && ok; j++) ok = prog[q].argv[j] != d->dst;
             written = prog[q].dst == d->dst;
         }
         size_t start = used;
         for (size_t q = i + 1; q < n && ok; q++) {
             RunInstr *u = &prog[q];
+            if (u->elided) continue;
             int reads = 0;
             for (int j = 0; j < u->nargs; j++) reads |= u->argv[j] == d->dst;
             if (reads && (u->nargs > 3 || u->op == TY_OP_INTERP)) ok = 0;
@@ -186,6 +188,13 @@ static void direct_kernel(const EvalKernels *K, RunInstr *in)
     in->f2 = NULL;
     in->f1c = NULL;
     in->f2c = NULL;
+    in->f2s = NULL;
+    in->f2sc = NULL;
+    if (in->scaled) {                         /* eval_plan_scales: only add, sub, mul, div */
+        if (in->check == CHECK_ALL) in->f2sc = K->k2sc[in->op];
+        else in->f2s = K->k2s[in->op];
+        return;
+    }
     if (in->uniform || in->cond_uniform || in->powlog != POW_PLAIN) return;
     if (in->check == CHECK_ALL && in->op >= 0 && in->op < EVAL_KERNEL_OPS) {
         in->f1c = in->nargs == 1 ? K->k1c[in->op] : NULL;
@@ -233,6 +242,14 @@ static TyStatus exec(Run *r, RunInstr *const *prog, size_t nprog, int year, size
         const RunInstr *in = prog[p];
         double *o = in->dst;
         const double *a = in->a, *b = in->b, *c = in->c;
+        if (in->f2sc) {
+            r->nonfinite |= !in->f2sc(o, a, b, in->sk);
+            continue;
+        }
+        if (in->f2s) {
+            in->f2s(o, a, b, in->sk);
+            goto written;
+        }
         if (in->f2c) {
             r->nonfinite |= !in->f2c(o, a, b);
             continue;
@@ -395,7 +412,9 @@ static TyStatus check_value(Run *r, const char *name, const TyValue *v)
                                 "'%s' is set to %zu values, but the run needs %zu (%s)", name,
                                 v->n, want, v->kind == TY_VALUE_SAMPLES ? "one per sample"
                                                                         : "years × samples");
-        if (r->k->finite_n(v->values, v->n)) return TY_OK;   /* the common case, vectorised */
+        /* checked by their maker (kept draws), or the common case, vectorised */
+        if ((v->kind == TY_VALUE_SAMPLES && v->finite) || r->k->finite_n(v->values, v->n))
+            return TY_OK;
         for (size_t i = 0; i < v->n; i++)
             if (!isfinite(v->values[i]))
                 return ty_error_set(r->err, TY_EDATA,
@@ -603,11 +622,11 @@ static TyStatus plan_invariants(Run *r)
         d->c = e->nargs > 2 ? cur[args[2]] : NULL;
         if (d->powers) {
             d->powers = next;
-            next += (size_t)r->npowers * BLK;
+            next += (size_t)r->npowers * STRIDE;
         }
         if (d->invariant && e->dst >= (int)m->nelems) {
             d->dst = next;
-            next += BLK;
+            next += STRIDE;
         }
         cur[e->dst] = d->dst;
     }
@@ -706,10 +725,11 @@ static TyStatus run_alloc(Run *r)
     r->at = ty_calloc(m->nelems + 1, sizeof(double *));
     if (!r->ring_depth || !r->at) return ty_error_set(r->err, TY_ENOMEM, "out of memory");
     for (int i = 0; i < m->nrings; i++) {
-        int d = m->elems[m->ring_elems[i]].ring_depth;
-        r->ring_depth[i] = d < m->nyears ? d + 1 : d;   /* room to write this year's row */
+        int d = m->elems[m->ring_elems[i]].ring_depth, rows = 1;
+        while (rows <= d) rows *= 2;
+        r->ring_depth[i] = rows;
         r->ring_off[i] = ring_total;
-        ring_total += (size_t)r->ring_depth[i] * BLK;
+        ring_total += (size_t)r->ring_depth[i] * STRIDE;
     }
     /* Room for plan_invariants: an own slot for each instruction that writes a temporary (an
      * invariant one, or a value eval_plan_merge keeps for later readers), npowers slots for
@@ -722,10 +742,10 @@ static TyStatus run_alloc(Run *r)
         if (m->prog_rest[i].op == TY_OP_GROWTH) nown += (size_t)r->npowers;
         if (m->prog_rest[i].op == TY_OP_POW) nown += 2;   /* a kept log */
     }
-    r->slots = ty_calloc(((size_t)m->nslots + nown) * BLK + 1, sizeof(double));
+    r->slots = ty_calloc(((size_t)m->nslots + nown) * STRIDE + 1, sizeof(double));
     if (r->slots) {
-        r->own = r->slots + (size_t)m->nslots * BLK;
-        r->own_end = r->own + nown * BLK;
+        r->own = r->slots + (size_t)m->nslots * STRIDE;
+        r->own_end = r->own + nown * STRIDE;
     }
     r->rings = ty_calloc(ring_total + 1, sizeof(double));
     r->scratch = ty_calloc(m->nstocks * BLK + 1, sizeof(double));
@@ -897,6 +917,7 @@ TyStatus model_run(const TyModel *m, const TyRunOptions *opt, TyError *err)
     if (eval_shortcuts_on()) {
         eval_plan_merge(&r);
         eval_plan_logs(&r);
+        eval_plan_scales(&r);
     }
     if ((st = plan_forwarding(&r, r.rest, m->nrest))) goto done;
     if ((st = eval_plan_rotation(&r))) goto done;

@@ -81,10 +81,11 @@ void model_result_free(TyRunResult *res);
 
 /* What model_run left out of the later years' program, for tests: if_s whose branch's writer
  * writes their slot (branches), instructions computing a value an earlier one computed
- * (merged), pows starting from another pow's log of the same base (shared_logs), and elements
- * written straight into their delay ring's row, not copied there (rotated). */
+ * (merged), pows starting from another pow's log of the same base (shared_logs), elements
+ * written straight into their delay ring's row, not copied there (rotated), and scales (unit
+ * conversions) folded into the operation before them (scales). */
 typedef struct TyEvalPlanCounts {
-    size_t branches, merged, shared_logs, rotated;
+    size_t branches, merged, shared_logs, rotated, scales;
 } TyEvalPlanCounts;
 
 /* The counts of the calling thread's last model_run. */

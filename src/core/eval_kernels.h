@@ -25,6 +25,12 @@ typedef void (*EvalK3)(double *restrict o, const double *restrict a, const doubl
 /* The same, checking what they write as they write it: 1 when every lane is finite. */
 typedef int (*EvalK1C)(double *restrict o, const double *restrict a);
 typedef int (*EvalK2C)(double *restrict o, const double *restrict a, const double *restrict b);
+/* A two-argument operation, its result then times k (as two instructions would round it), and
+ * the same checking what it writes. */
+typedef void (*EvalK2S)(double *restrict o, const double *restrict a, const double *restrict b,
+                        double k);
+typedef int (*EvalK2SC)(double *restrict o, const double *restrict a, const double *restrict b,
+                        double k);
 
 #define EVAL_KERNEL_OPS (TY_OP__COUNT + 3)   /* the DSL's operations and the evaluator's own */
 
@@ -65,6 +71,9 @@ typedef struct EvalKernels {
      * there is none (exp and log are checked after them, as the others are) */
     EvalK1C k1c[EVAL_KERNEL_OPS];
     EvalK2C k2c[EVAL_KERNEL_OPS];
+    /* add, sub, mul and div followed by a scale (a unit conversion), plain and checking */
+    EvalK2S k2s[EVAL_KERNEL_OPS];
+    EvalK2SC k2sc[EVAL_KERNEL_OPS];
 } EvalKernels;
 
 extern const EvalKernels eval_kernels_scalar, eval_kernels_sse2, eval_kernels_avx2,

@@ -11,6 +11,11 @@
 #include "model_internal.h"
 
 #define BLK TY_EVAL_BLOCK
+/* Blocks of the workspace (slots, own slots, ring rows) lie STRIDE doubles apart: a block and
+ * 64 bytes. Blocks of exactly 2 KB put half of all pairs of slots a multiple of 4 KB apart, and
+ * a kernel storing to one while loading from the other then stalls on the false dependency
+ * (4K aliasing): which pairs did depended on how slots happened to be numbered. */
+#define STRIDE (BLK + 8)
 _Static_assert(BLK % 16 == 0, "the finite kernel takes lanes sixteen at a time");
 
 /* How check_finite looks at an element after a program (plan_checks). */
@@ -39,6 +44,12 @@ typedef struct RunInstr {
     EvalK2 f2;
     EvalK1C f1c;
     EvalK2C f2c;
+    /* an operation whose scale (unit conversion) was folded into it (eval_plan_scales): its
+     * kernel, plain or checking, and the factor */
+    EvalK2S f2s;
+    EvalK2SC f2sc;
+    int scaled;
+    double sk;
     /* delay into a temporary: its readers' argument pointers (plan_forwarding), pointed at the
      * ring's row instead of a copy of it */
     const double ***fwd;
@@ -61,7 +72,9 @@ typedef struct Run {
     double *slots;
     double *rings;
     size_t *ring_off;
-    int *ring_depth;           /* rows of each ring: its deepest delay plus one, within nyears */
+    int *ring_depth;           /* rows of each ring: a power of two above its deepest delay (a
+                                * row for this year's value besides every row a delay reads; a
+                                * mask, not a division, finds a year's row) */
     double **at;               /* per element: the block holding its value this year */
     /* elements whose later-year writer writes their ring's row directly (plan_rotation): that
      * row becomes the element's block each year, with no copy into the ring */
@@ -98,7 +111,7 @@ typedef struct Run {
 
 static inline double *slot_ptr(const Run *r, int slot)
 {
-    return r->slots + (size_t)slot * BLK;
+    return r->slots + (size_t)slot * STRIDE;
 }
 
 typedef struct Rotor {
@@ -111,7 +124,7 @@ typedef struct Rotor {
 /* Ring i's row of year index yi. */
 static inline double *ring_row(const Run *r, int i, size_t yi)
 {
-    return r->rings + r->ring_off[i] + (yi % (size_t)r->ring_depth[i]) * BLK;
+    return r->rings + r->ring_off[i] + (yi & (size_t)(r->ring_depth[i] - 1)) * STRIDE;
 }
 
 static inline int is_input(TyElemKind k) { return k == TY_ELEM_PARAM || k == TY_ELEM_LEVER; }
@@ -127,6 +140,8 @@ void eval_plan_branches(Run *r, const unsigned char *same, const uint64_t *bits)
 void eval_plan_merge(Run *r);
 /* two pows of one base: the second starts from the first's log */
 void eval_plan_logs(Run *r);
+/* a scale of a temporary only it reads: folded into the temporary's writer */
+void eval_plan_scales(Run *r);
 /* elements written straight into their ring's row (after plan_forwarding); always called, it
  * allocates what eval_rotate reads */
 TyStatus eval_plan_rotation(Run *r);

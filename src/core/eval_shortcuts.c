@@ -5,6 +5,8 @@
  *     branch: that branch's writer writes the if_'s slot (eval_plan_branches);
  *   - an instruction computing what an earlier one computed is left out (eval_plan_merge);
  *   - two pows of one base share its log (eval_plan_logs);
+ *   - a scale (unit conversion) is folded into the add, sub, mul or div before it
+ *     (eval_plan_scales);
  *   - an element that a delay reads is written straight into its ring (eval_plan_rotation).
  * The slots are pointers by now (eval.c's resolve_program), so "the same slot" is the same
  * pointer; every pass stops at a write of what it relies on. */
@@ -29,19 +31,25 @@ void eval_note_counts(const Run *r)
     plan_counts = (TyEvalPlanCounts){ 0 };
     for (size_t i = 0; i < r->m->nrest; i++) {
         plan_counts.branches += r->rest[i].elided && r->rest[i].op == TY_OP_IF;
-        plan_counts.merged += r->rest[i].elided && r->rest[i].op != TY_OP_IF;
+        plan_counts.merged += r->rest[i].elided && r->rest[i].op != TY_OP_IF
+                              && r->rest[i].op != EVAL_SCALE;
+        plan_counts.scales += r->rest[i].scaled;
         plan_counts.shared_logs += r->rest[i].powlog == POW_GIVEN;
     }
     plan_counts.rotated = r->nrotors;
 }
 
-/* Reads slot p (arguments, interp's list included)? */
+/* Reads slot p (arguments, interp's list included)? One left out reads nothing. */
 static int reads(const RunInstr *q, const double *p)
 {
+    if (q->elided) return 0;
     for (int j = 0; j < q->nargs; j++)
         if (q->argv[j] == p) return 1;
     return 0;
 }
+
+/* Writes slot p? One left out writes nothing (an if_'s slot is written by its branch's writer). */
+static int writes(const RunInstr *q, const double *p) { return !q->elided && q->dst == p; }
 
 /* The value in every year after the first of a uniform slot p that the rest program reads at
  * instruction i: a constant, a scalar input, or what an invariant uniform instruction wrote
@@ -83,20 +91,20 @@ void eval_plan_branches(Run *r, const unsigned char *same, const uint64_t *bits)
             continue;
         const double *branch = cond != 0.0 ? f->b : f->c;
         size_t j = i;
-        while (j-- > 0 && prog[j].dst != branch) {}
+        while (j-- > 0 && !writes(&prog[j], branch)) {}
         if (j >= i) continue;                                   /* no writer before it */
         RunInstr *w = &prog[j];
         int ok = !w->invariant && !w->elided && w->op != TY_OP_DELAY && !reads(w, f->dst)
               && branch >= slot_ptr(r, (int)r->m->nelems);     /* a temporary */
         for (size_t q = j + 1; q < i && ok; q++)
-            ok = prog[q].dst != f->dst && !reads(&prog[q], f->dst) && !reads(&prog[q], branch);
+            ok = !writes(&prog[q], f->dst) && !reads(&prog[q], f->dst) && !reads(&prog[q], branch);
         for (size_t q = i + 1; q < n && ok; q++) {
             if (reads(&prog[q], branch)) ok = 0;
-            if (prog[q].dst == branch) break;
+            if (writes(&prog[q], branch)) break;
         }
         for (size_t q = 0; q < j && ok; q++) {
             if (reads(&prog[q], branch)) ok = 0;
-            if (prog[q].dst == branch) break;
+            if (writes(&prog[q], branch)) break;
         }
         if (!ok) continue;
         w->dst = f->dst;
@@ -135,8 +143,6 @@ static int runs_every_year(const RunInstr *q)
     return !q->invariant && !q->uniform && !q->cond_uniform && !q->elided;
 }
 
-static int writes(const RunInstr *q, const double *p) { return !q->elided && q->dst == p; }
-
 static int same_value(const RunInstr *p, const RunInstr *q)
 {
     return p->op == q->op && p->nargs == q->nargs && p->a == q->a && p->b == q->b && p->c == q->c
@@ -164,7 +170,7 @@ static size_t last_reader(const RunInstr *prog, size_t n, size_t i, const double
 {
     size_t last = i;
     for (size_t u = i + 1; u < n; u++) {
-        if (!prog[u].elided && reads(&prog[u], p)) last = u;
+        if (reads(&prog[u], p)) last = u;
         if (writes(&prog[u], p)) break;
     }
     return last;
@@ -175,7 +181,7 @@ static size_t last_reader(const RunInstr *prog, size_t n, size_t i, const double
 static int read_before_written(const RunInstr *prog, size_t n, const double *p)
 {
     for (size_t u = 0; u < n; u++) {
-        if (!prog[u].elided && reads(&prog[u], p)) return 1;
+        if (reads(&prog[u], p)) return 1;
         if (writes(&prog[u], p)) return 0;
     }
     return 0;
@@ -207,9 +213,9 @@ void eval_plan_merge(Run *r)
         for (size_t u = p + 1; u <= last && !overwritten; u++) overwritten = writes(&prog[u], e->dst);
         if (overwritten) {
             /* a slot of its own for the earlier value, if it is a temporary */
-            if (e->dst < temps || e->dst >= r->own || r->own_next + BLK > r->own_end) continue;
+            if (e->dst < temps || e->dst >= r->own || r->own_next + STRIDE > r->own_end) continue;
             double *own = r->own_next;
-            r->own_next += BLK;
+            r->own_next += STRIDE;
             redirect(prog, n, p, e->dst, own);
             e->dst = own;
         }
@@ -234,15 +240,54 @@ void eval_plan_logs(Run *r)
         if (p >= q) continue;
         RunInstr *e = &prog[p];
         if (e->powlog == POW_PLAIN) {
-            if (r->own_next + 2 * BLK > r->own_end) continue;
+            if (r->own_next + 2 * STRIDE > r->own_end) continue;
             e->powlog = POW_KEEP;
             e->lh = r->own_next;
-            e->ll = r->own_next + BLK;
-            r->own_next += 2 * BLK;
+            e->ll = r->own_next + STRIDE;
+            r->own_next += 2 * STRIDE;
         }
         d->powlog = POW_GIVEN;
         d->lh = e->lh;
         d->ll = e->ll;
+    }
+}
+
+/* A scale (x * k, a unit conversion) of a temporary that an add, sub, mul or div wrote for it
+ * alone: that instruction writes the scale's slot, times k, and the scale is left out (the same
+ * two roundings in one loop). The conditions of eval_plan_branches. */
+void eval_plan_scales(Run *r)
+{
+    RunInstr *prog = r->rest;
+    size_t n = r->m->nrest;
+    const double *temps = slot_ptr(r, (int)r->m->nelems);
+    for (size_t i = 0; i < n; i++) {
+        RunInstr *s = &prog[i];
+        if (s->op != EVAL_SCALE || !runs_every_year(s)) continue;
+        const double *t = s->a;
+        size_t j = i;
+        while (j-- > 0 && !writes(&prog[j], t)) {}
+        if (j >= i) continue;
+        RunInstr *w = &prog[j];
+        int op = w->op;
+        int ok = (op == TY_OP_ADD || op == TY_OP_SUB || op == TY_OP_MUL || op == TY_OP_DIV)
+              && w->nargs == 2 && runs_every_year(w) && !w->scaled && w->powlog == POW_PLAIN
+              && t >= temps && t < r->own && !reads(w, s->dst);
+        for (size_t q = j + 1; q < i && ok; q++)
+            ok = !writes(&prog[q], s->dst) && !reads(&prog[q], s->dst) && !reads(&prog[q], t);
+        for (size_t q = i + 1; q < n && ok; q++) {
+            if (reads(&prog[q], t)) ok = 0;
+            if (writes(&prog[q], t)) break;
+        }
+        for (size_t q = 0; q < j && ok; q++) {
+            if (reads(&prog[q], t)) ok = 0;
+            if (writes(&prog[q], t)) break;
+        }
+        if (!ok) continue;
+        w->dst = s->dst;
+        w->wslot = s->wslot;
+        w->scaled = 1;
+        w->sk = s->k;
+        s->elided = 1;
     }
 }
 
@@ -269,9 +314,7 @@ TyStatus eval_plan_rotation(Run *r)
     for (int i = 0; i < m->nrings; i++) {
         int e = m->ring_elems[i];
         TyElemKind kind = m->elems[e].kind;
-        if ((kind != TY_ELEM_AUX && kind != TY_ELEM_FLOW)
-            || r->ring_depth[i] <= m->elems[e].ring_depth)
-            continue;
+        if (kind != TY_ELEM_AUX && kind != TY_ELEM_FLOW) continue;
         const double *slot = slot_ptr(r, e);
         size_t w = n;
         int ok = 1;

@@ -1,18 +1,23 @@
 /* test_eval_plan.c — the evaluator's shortcuts in the later years' program (core/eval.c: an
  * if_ on year == first_year left out, its branch's writer writing its slot; an instruction
  * computing what an earlier one computed left out; two pows of one base sharing its log;
- * elements written straight into their delay ring's row) give the same bits as running every
+ * elements written straight into their delay ring's row; a unit conversion folded into the
+ * operation before it) give the same bits as running every
  * instruction as compiled (eval_plan_shortcuts(0)). 60 random models built for the hazards:
  * the same quotient built in several elements and raised to several powers, delays of 1 to 3
  * years of earlier, later and the same element, if_s on year == first_year and on later years,
- * stocks fed by flows that are delayed, per-sample values with zeros, negatives and values past
+ * stocks fed by flows that are delayed, sums, differences, products and quotients in 亿元 into
+ * elements in 万元, per-sample values with zeros, negatives and values past
  * exp's range (so pow's lanes leave its common case). Every value of every element in every
  * year, under every kernel set this CPU runs, bit for bit; the error a value that is not finite
  * gives, word for word; and each shortcut taken somewhere (or the test proves nothing). Shown
  * to fail by: plan_merge not stopping at a write of an argument (a quotient taken from before
  * its operand changed), rings left at their deepest delay's rows (a rotating writer overwrote
- * the row a delay still read), plan_logs not stopping at a write of the base, and deliver
- * reading the element's slot instead of its block for the year. */
+ * the row a delay still read), plan_logs not stopping at a write of the base, deliver reading
+ * the element's slot instead of its block for the year, the if_'s branches swapped, a branch's
+ * writer retargeted over a reader of the if_'s slot, a scale folded into a writer whose
+ * temporary another instruction also reads, the folded scale's factor dropped, and the fused
+ * subtraction's factor applied to b alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,6 +149,7 @@ static TyModel *random_model(void)
     assert_non_null(b);
     TyValue one = model_value_scalar(1.0);
     for (int p = 0; p < 3; p++) ok(model_add_param(b, PARAMS[p], "1", "plan.lua:1", &one, NULL, &plan_err));
+    ok(model_add_param(b, "money", "亿元", "plan.lua:1", &one, NULL, &plan_err));
     nelem = 8 + pick(MAXE - 8);
     for (int e = 0; e < nelem; e++) snprintf(names[e], sizeof names[e], "e%d", e);
     int with_stock = pick(2);
@@ -158,6 +164,29 @@ static TyModel *random_model(void)
         } else {
             ok(model_add_aux(b, names[e], "1", "plan.lua:2", x, &id, &plan_err));
         }
+    }
+    /* money in 亿元 into elements in 万元: each a unit conversion after an operation */
+    static const TyOp money_ops[] = { TY_OP_ADD, TY_OP_SUB, TY_OP_MUL, TY_OP_DIV };
+    for (int k = 0; k < 3; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "w%d", k);
+        TyOp op = money_ops[pick(4)];
+        int other = op == TY_OP_ADD || op == TY_OP_SUB
+                        ? call(b, TY_OP_MUL, 2, ref(b, "money"), ref(b, names[pick(nelem)]))
+                        : ref(b, names[pick(nelem)]);
+        int id;
+        ok(model_add_aux(b, name, "万元", "plan.lua:5", call(b, op, 2, ref(b, "money"), other), &id,
+                         &plan_err));
+    }
+    /* one node read twice, once through a conversion (亿元 into 万元 to add it to w0): a scale
+     * of a temporary that another instruction reads too */
+    {
+        int shared = call(b, TY_OP_MUL, 2, ref(b, "money"), ref(b, names[pick(nelem)]));
+        int id;
+        ok(model_add_aux(b, "v", "万元", "plan.lua:6",
+                         call(b, TY_OP_ADD, 2, call(b, TY_OP_ADD, 2, ref(b, "w0"), shared),
+                              call(b, TY_OP_MUL, 2, shared, num(b, 2.0))),
+                         &id, &plan_err));
     }
     if (with_stock) {
         int n;
@@ -181,13 +210,13 @@ static double *run(const TyModel *m, const int *tracked, size_t nt, int allow, c
     size_t ny = (size_t)(LAST - FIRST + 1);
     double *out = calloc(nt * ny * NS + 1, sizeof(double));
     assert_non_null(out);
-    TyOverride ov[3] = { { "x", model_value_samples(xs, NS) }, { "y", model_value_samples(ys, NS) },
-                         { "z", model_value_samples(zs, NS) } };
+    TyOverride ov[4] = { { "x", model_value_samples(xs, NS) }, { "y", model_value_samples(ys, NS) },
+                         { "z", model_value_samples(zs, NS) }, { "money", model_value_samples(zs, NS) } };
     TyRunOptions opt;
     memset(&opt, 0, sizeof opt);
     opt.nsamples = NS;
     opt.overrides = ov;
-    opt.noverrides = 3;
+    opt.noverrides = 4;
     opt.tracked = tracked;
     opt.ntracked = nt;
     opt.out = out;
@@ -237,6 +266,7 @@ static void shortcuts_should_give_the_bits_of_every_instruction_run(void **state
                 total.merged += c.merged;
                 total.shared_logs += c.shared_logs;
                 total.rotated += c.rotated;
+                total.scales += c.scales;
             }
             for (size_t i = 0; i < nv; i++) {
                 if (memcmp(&got[i], &want[i], sizeof got[i]) == 0) continue;
@@ -256,12 +286,13 @@ static void shortcuts_should_give_the_bits_of_every_instruction_run(void **state
         model_free(m);
     }
     eval_plan_shortcuts(1);
-    print_message("%zu runs compared (%zu with an error); left out: %zu if_s, %zu merged; "
-                  "%zu shared logs; %zu rotating elements\n", compared, errors_compared,
-                  total.branches, total.merged, total.shared_logs, total.rotated);
+    print_message("%zu runs compared (%zu with an error); left out: %zu if_s, %zu merged, %zu "
+                  "scales; %zu shared logs; %zu rotating elements\n", compared, errors_compared,
+                  total.branches, total.merged, total.scales, total.shared_logs, total.rotated);
     assert_true(compared >= 60);
     assert_true(errors_compared > 0);
-    assert_true(total.branches > 0 && total.merged > 0 && total.shared_logs > 0 && total.rotated > 0);
+    assert_true(total.branches > 0 && total.merged > 0 && total.shared_logs > 0 && total.rotated > 0
+                && total.scales > 0);
 }
 
 int main(void)
