@@ -37,6 +37,7 @@ typedef struct ModelBox { TyModel *m; } ModelBox;
 typedef struct DrawsBox {
     double *values;             /* nparams × nsamples, parameter-major */
     size_t nparams, nsamples;
+    int finite;                 /* every value finite (checked once when drawn; set() keeps it) */
 } DrawsBox;
 
 static TyModel *check_model(lua_State *L, int idx)
@@ -477,6 +478,7 @@ static void read_run_options(lua_State *L, TyModel *m, TyMcOptions *o)
             luaL_error(L, "draws: %zu parameters × %zu samples do not match the run's %zu × %zu",
                        d->nparams, d->nsamples, opt.nparams, opt.nsamples);
         opt.draws = d->values;
+        opt.draws_finite = d->finite;
     }
     lua_pop(L, 1);
     lua_getfield(L, 2, "range");
@@ -661,6 +663,7 @@ static int mc_draw_matrix(lua_State *L)
     lua_pop(L, 1);
     DrawsBox *d = lua_newuserdatauv(L, sizeof *d, 0);
     d->values = NULL;
+    d->finite = 0;
     d->nparams = np;
     d->nsamples = n;
     luaL_setmetatable(L, DRAWS_META);
@@ -668,6 +671,8 @@ static int mc_draw_matrix(lua_State *L)
     d->values = malloc((np * n + 1) * sizeof(double));
     if (!d->values) return luaL_error(L, "not enough memory");
     mc_draw(params, np, n, seed, lhs, 0, n, d->values, n);
+    d->finite = 1;
+    for (size_t i = 0; i < np * n && d->finite; i++) d->finite = isfinite(d->values[i]);
     return 1;
 }
 

@@ -182,6 +182,7 @@ static TyStatus run_chunk(Worker *w, size_t chunk)
         }
         w->ov[opt->noverrides + p].name = opt->params[p].name;
         w->ov[opt->noverrides + p].value = model_value_samples(vals, n);
+        w->ov[opt->noverrides + p].value.finite = opt->draws && opt->draws_finite;
     }
     for (size_t s = 0; s < sh->nseries; s++) mc_chunk_moments_reset(&w->moments[s]);
     TyRunOptions ro;

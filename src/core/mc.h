@@ -68,6 +68,7 @@ typedef struct TyMcOptions {
     size_t noverrides;
     const TyMcParam *params;            /* the uncertain parameters */
     size_t nparams;
+    int draws_finite;                   /* draws: every value checked finite by their maker */
     const double *draws;                /* NULL, or values to use instead of drawing:
                                          * draws[p * nsamples + i], as mc_draw makes them */
     const int *tracked;                 /* distinct elements with values */

@@ -122,19 +122,19 @@ TyStatus model_error_at(TyError *err, TyStatus code, const char *loc, const char
 
 TyValue model_value_scalar(double v)
 {
-    TyValue x = { TY_VALUE_SCALAR, v, NULL, 0, 0 };
+    TyValue x = { TY_VALUE_SCALAR, v, NULL, 0, 0, 0 };
     return x;
 }
 
 TyValue model_value_series(int first_year, const double *values, size_t n)
 {
-    TyValue x = { TY_VALUE_SERIES, 0.0, values, n, first_year };
+    TyValue x = { TY_VALUE_SERIES, 0.0, values, n, first_year, 0 };
     return x;
 }
 
 TyValue model_value_samples(const double *values, size_t n)
 {
-    TyValue x = { TY_VALUE_SAMPLES, 0.0, values, n, 0 };
+    TyValue x = { TY_VALUE_SAMPLES, 0.0, values, n, 0, 0 };
     return x;
 }
 

@@ -79,6 +79,8 @@ typedef struct TyValue {
     const double *values;    /* the other kinds; NaN in a series means "no value that year" */
     size_t n;
     int first_year;          /* TY_VALUE_SERIES */
+    int finite;              /* TY_VALUE_SAMPLES: 1 when whoever made the values has checked that
+                              * every one is finite (kept draws): a run does not scan them again */
 } TyValue;
 
 TyValue model_value_scalar(double v);

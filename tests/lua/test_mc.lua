@@ -136,6 +136,28 @@ T.test("draws made once give the same results as the run's own", function()
   T.raises(function() mc.run{ scenario = base, samples = 10, draws = d } end, "draws were made for other parameters or another sample count")
 end)
 
+T.test("kept draws that are not all finite still stop a run at the first one", function()
+  -- normal(1e308, 1e308) overflows to inf in about a sixth of its draws: the draws cannot vouch
+  -- for their values, and the run scans them as it scans a run's own (y = clamp(x, 0, 5) stays finite,
+  -- so without that scan the run would succeed)
+  local m = M.new{ name = "huge", first_year = 2024, last_year = 2025 }
+  m:param("x", 1, { unit = "1", dist = mc.normal(1e308, 1e308) })
+  m:aux("y", M.clamp(m.v.x, 0, 5), { unit = "1" })   -- finite even where x is not: only the scan sees it
+  local base = S.new{ name = "base", model = m }
+  local d = mc.draw{ scenario = base, samples = 200, seed = 3 }
+  local first
+  for i = 1, 200 do
+    local v = d:get("x", i)
+    if v ~= v or v == math.huge or v == -math.huge then first = i; break end
+  end
+  T.truthy(first, "some draw overflows")
+  local own = select(2, pcall(mc.run, { scenario = base, samples = 200, seed = 3, track = { "y" } }))
+  local kept = select(2, pcall(mc.run, { scenario = base, samples = 200, seed = 3, track = { "y" }, draws = d }))
+  T.truthy(tostring(kept):find(("sample %d: the value set for 'x' is not finite"):format(first), 1, true),
+    tostring(kept))
+  T.eq(tostring(kept), tostring(own))
+end)
+
 -- y = 3a - 2b, a ~ uniform(0, 10) (base 5), b ~ triangular(0, 1, 2) (base 1)
 T.test("the tornado of a linear model has the known swings, sorted", function()
   local m = M.new{ name = "lin", first_year = 2025, last_year = 2025 }
