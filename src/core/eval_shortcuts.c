@@ -73,6 +73,25 @@ static int later_value(const Run *r, size_t i, const double *p, const unsigned c
     return 0;
 }
 
+/* Can instruction j, which writes temporary t for instruction i alone, write i's slot instead?
+ * Only when nothing between them reads or writes i's slot or reads t, and nothing else reads
+ * t's value: after i up to t's next write, or before j at the program's start (last year's). */
+static int may_write_for(const RunInstr *prog, size_t n, size_t j, size_t i, const double *t)
+{
+    const double *dst = prog[i].dst;
+    for (size_t q = j + 1; q < i; q++)
+        if (writes(&prog[q], dst) || reads(&prog[q], dst) || reads(&prog[q], t)) return 0;
+    for (size_t q = i + 1; q < n; q++) {
+        if (reads(&prog[q], t)) return 0;
+        if (writes(&prog[q], t)) break;
+    }
+    for (size_t q = 0; q < j; q++) {
+        if (reads(&prog[q], t)) return 0;
+        if (writes(&prog[q], t)) break;
+    }
+    return 1;
+}
+
 /* An if_ whose condition is the same in every year after the first (year == first_year, most
  * often) copies the same branch every year. When that branch is a temporary written just for it,
  * its writer writes the if_'s slot instead and the if_ is left out: the same values, a copy of a
@@ -96,17 +115,7 @@ void eval_plan_branches(Run *r, const unsigned char *same, const uint64_t *bits)
         RunInstr *w = &prog[j];
         int ok = !w->invariant && !w->elided && w->op != TY_OP_DELAY && !reads(w, f->dst)
               && branch >= slot_ptr(r, (int)r->m->nelems);     /* a temporary */
-        for (size_t q = j + 1; q < i && ok; q++)
-            ok = !writes(&prog[q], f->dst) && !reads(&prog[q], f->dst) && !reads(&prog[q], branch);
-        for (size_t q = i + 1; q < n && ok; q++) {
-            if (reads(&prog[q], branch)) ok = 0;
-            if (writes(&prog[q], branch)) break;
-        }
-        for (size_t q = 0; q < j && ok; q++) {
-            if (reads(&prog[q], branch)) ok = 0;
-            if (writes(&prog[q], branch)) break;
-        }
-        if (!ok) continue;
+        if (!ok || !may_write_for(prog, n, j, i, branch)) continue;
         w->dst = f->dst;
         w->wslot = f->wslot;
         f->elided = 1;
@@ -254,7 +263,7 @@ void eval_plan_logs(Run *r)
 
 /* A scale (x * k, a unit conversion) of a temporary that an add, sub, mul or div wrote for it
  * alone: that instruction writes the scale's slot, times k, and the scale is left out (the same
- * two roundings in one loop). The conditions of eval_plan_branches. */
+ * two roundings in one loop). */
 void eval_plan_scales(Run *r)
 {
     RunInstr *prog = r->rest;
@@ -272,17 +281,7 @@ void eval_plan_scales(Run *r)
         int ok = (op == TY_OP_ADD || op == TY_OP_SUB || op == TY_OP_MUL || op == TY_OP_DIV)
               && w->nargs == 2 && runs_every_year(w) && !w->scaled && w->powlog == POW_PLAIN
               && t >= temps && t < r->own && !reads(w, s->dst);
-        for (size_t q = j + 1; q < i && ok; q++)
-            ok = !writes(&prog[q], s->dst) && !reads(&prog[q], s->dst) && !reads(&prog[q], t);
-        for (size_t q = i + 1; q < n && ok; q++) {
-            if (reads(&prog[q], t)) ok = 0;
-            if (writes(&prog[q], t)) break;
-        }
-        for (size_t q = 0; q < j && ok; q++) {
-            if (reads(&prog[q], t)) ok = 0;
-            if (writes(&prog[q], t)) break;
-        }
-        if (!ok) continue;
+        if (!ok || !may_write_for(prog, n, j, i, t)) continue;
         w->dst = s->dst;
         w->wslot = s->wslot;
         w->scaled = 1;
