@@ -35,9 +35,9 @@ typedef struct RunInstr {
     int cond_uniform;          /* if_ whose condition is uniform: a copy of one branch */
     int invariant;             /* later years: same values every year, run once a block */
     int check;                 /* the last writer of an element: CHECK_ALL, CHECK_LANE0 or -1 */
-    int wslot;                 /* the slot it writes (plan_checks): the EvalInstr's, or the
-                                * if_'s it stands in for (plan_branches) */
-    int elided;                /* an if_ whose branch's writer writes its slot (plan_branches) */
+    int wslot;                 /* the slot it writes (plan_checks): the EvalInstr's, or that of
+                                * the if_ or scale it stands in for (eval_shortcuts.c) */
+    int elided;                /* left out of the later years (eval_shortcuts.c) */
     /* the kernel of a plain one- or two-argument instruction, called without the switch; the
      * checking one (f1c, f2c) for the last writer of an element checked in every lane */
     EvalK1 f1;
@@ -55,7 +55,7 @@ typedef struct RunInstr {
     const double ***fwd;
     int nfwd;
     double *powers;            /* growth with an invariant rate: (1 + rate)^(2^j), j < npowers */
-    /* pow whose base's log another pow shares (plan_logs): POW_KEEP writes it into lh and ll,
+    /* pow whose base's log another pow shares (eval_plan_logs): POW_KEEP writes it into lh and ll,
      * POW_GIVEN reads it from there */
     int powlog;
     double *lh, *ll;
@@ -76,7 +76,7 @@ typedef struct Run {
                                 * row for this year's value besides every row a delay reads; a
                                 * mask, not a division, finds a year's row) */
     double **at;               /* per element: the block holding its value this year */
-    /* elements whose later-year writer writes their ring's row directly (plan_rotation): that
+    /* elements whose later-year writer writes their ring's row directly (eval_plan_rotation): that
      * row becomes the element's block each year, with no copy into the ring */
     struct Rotor *rotors;
     size_t nrotors;
@@ -86,7 +86,7 @@ typedef struct Run {
     int stocks_in_place;       /* stocks_in_place(m): scratch not needed */
     double *own;               /* after the model's slots: invariant instructions' own slots
                                 * and growth powers (plan_invariants), merged values' own slots
-                                * (plan_merge) and kept logs (plan_logs) */
+                                * (eval_plan_merge) and kept logs (eval_plan_logs) */
     double *own_next, *own_end;   /* the first block of own not yet given out; its end */
     int npowers;               /* squarings a growth needs: 2^npowers > last - first year */
     unsigned char *check_first, *check_rest;   /* per element of order: CHECK_* */

@@ -126,10 +126,9 @@ void eval_plan_branches(Run *r, const unsigned char *same, const uint64_t *bits)
  * Within one year's program, an instruction that computes what an earlier one computed (the
  * same operation on the same slots, none written in between) is left out, its readers reading
  * the earlier value, which gets a slot of its own when its temporary would be overwritten before
- * they read it (plan_merge). Two pows of the same base share the base's log: the first keeps
- * it, the second starts from it (plan_logs). Both only in the later years' program, and neither
- * changes a bit: the values read are the values that would have been computed. */
-
+ * they read it (eval_plan_merge). Two pows of the same base share the base's log: the first
+ * keeps it, the second starts from it (eval_plan_logs). Neither changes a bit: the values read
+ * are the values that would have been computed. */
 
 /* Operations whose lanes depend only on the same lanes of a, b, c and on the year. */
 static int pure_op(int op)
