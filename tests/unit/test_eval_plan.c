@@ -16,8 +16,10 @@
  * the row a delay still read), plan_logs not stopping at a write of the base, deliver reading
  * the element's slot instead of its block for the year, the if_'s branches swapped, a branch's
  * writer retargeted over a reader of the if_'s slot, a scale folded into a writer whose
- * temporary another instruction also reads, the folded scale's factor dropped, and the fused
- * subtraction's factor applied to b alone. */
+ * temporary another instruction also reads, the folded scale's factor dropped, the fused
+ * subtraction's factor applied to b alone. Every param is tracked, delays read params too, and
+ * each model also runs on values that do not overflow, so that some runs check every block of
+ * every year and pass. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,10 +100,10 @@ static int nelem;
 /* Any element (a delay may read a later one, or itself), or an earlier one by ref. */
 static int delayed(TyModelBuilder *b, int self)
 {
-    int n, e = pick(nelem);
+    int n, e = pick(nelem + 3);   /* a param too: its ring copied from where it is read */
     (void)self;
-    ok(model_node_delay(b, names[e], 1 + pick(3), pick(2) ? ref(b, PARAMS[pick(3)]) : num(b, 0.5), &n,
-                        &plan_err));
+    ok(model_node_delay(b, e < nelem ? names[e] : PARAMS[e - nelem], 1 + pick(3),
+                        pick(2) ? ref(b, PARAMS[pick(3)]) : num(b, 0.5), &n, &plan_err));
     return n;
 }
 
@@ -203,6 +205,9 @@ static TyModel *random_model(void)
 
 #define NS 600   /* two whole blocks and a part */
 static double xs[NS], ys[NS], zs[NS];
+/* the same without the odd values: runs that check their values and pass, to the last block */
+static double nxs[NS], nys[NS], nzs[NS];
+static int odd_values = 1;
 
 /* Every element's values (allow_nonfinite), or the error text of a run that checks them. */
 static double *run(const TyModel *m, const int *tracked, size_t nt, int allow, char *msg, size_t cap)
@@ -210,8 +215,9 @@ static double *run(const TyModel *m, const int *tracked, size_t nt, int allow, c
     size_t ny = (size_t)(LAST - FIRST + 1);
     double *out = calloc(nt * ny * NS + 1, sizeof(double));
     assert_non_null(out);
-    TyOverride ov[4] = { { "x", model_value_samples(xs, NS) }, { "y", model_value_samples(ys, NS) },
-                         { "z", model_value_samples(zs, NS) }, { "money", model_value_samples(zs, NS) } };
+    const double *x = odd_values ? xs : nxs, *y = odd_values ? ys : nys, *z = odd_values ? zs : nzs;
+    TyOverride ov[4] = { { "x", model_value_samples(x, NS) }, { "y", model_value_samples(y, NS) },
+                         { "z", model_value_samples(z, NS) }, { "money", model_value_samples(z, NS) } };
     TyRunOptions opt;
     memset(&opt, 0, sizeof opt);
     opt.nsamples = NS;
@@ -238,8 +244,13 @@ static void shortcuts_should_give_the_bits_of_every_instruction_run(void **state
         ys[i] = i % 13 == 0 ? odd[pick(7)] : (unit() - 0.3) * 3.0;
         zs[i] = i % 17 == 0 ? odd[pick(7)] : 0.2 + unit() * 5.0;
     }
+    for (size_t i = 0; i < NS; i++) {
+        nxs[i] = 0.5 + unit() * 2.0;
+        nys[i] = 0.5 + unit() * 2.0;
+        nzs[i] = 0.5 + unit() * 2.0;
+    }
     TyEvalPlanCounts total = { 0 };
-    size_t compared = 0, errors_compared = 0;
+    size_t compared = 0, errors_compared = 0, finite_runs = 0;
     static const char *const sets[] = { "scalar", "sse2", "avx2", "avx512" };
     for (int model = 0; model < 60; model++) {
         TyModel *m = random_model();
@@ -278,6 +289,14 @@ static void shortcuts_should_give_the_bits_of_every_instruction_run(void **state
             assert_string_equal(got_msg, want_msg);
             errors_compared += strcmp(want_msg, "finite") != 0;
             compared++;
+            odd_values = 0;                   /* and a run that checks and may pass */
+            eval_plan_shortcuts(0);
+            free(run(m, tracked, nt, 0, want_msg, sizeof want_msg));
+            eval_plan_shortcuts(1);
+            free(run(m, tracked, nt, 0, got_msg, sizeof got_msg));
+            odd_values = 1;
+            assert_string_equal(got_msg, want_msg);
+            finite_runs += strcmp(want_msg, "finite") == 0;
             free(want);
             free(got);
         }
@@ -286,11 +305,12 @@ static void shortcuts_should_give_the_bits_of_every_instruction_run(void **state
         model_free(m);
     }
     eval_plan_shortcuts(1);
-    print_message("%zu runs compared (%zu with an error); left out: %zu if_s, %zu merged, %zu "
+    print_message("%zu runs compared (%zu with an error, %zu checked finite); left out: %zu if_s, %zu merged, %zu "
                   "scales; %zu shared logs; %zu rotating elements\n", compared, errors_compared,
-                  total.branches, total.merged, total.scales, total.shared_logs, total.rotated);
+                  finite_runs, total.branches, total.merged, total.scales, total.shared_logs,
+                  total.rotated);
     assert_true(compared >= 60);
-    assert_true(errors_compared > 0);
+    assert_true(errors_compared > 0 && finite_runs > 0);
     assert_true(total.branches > 0 && total.merged > 0 && total.shared_logs > 0 && total.rotated > 0
                 && total.scales > 0);
 }
