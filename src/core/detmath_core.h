@@ -172,10 +172,10 @@ DM_INLINE double dm_log_lane(double x, double *special)
     return hi + lo;
 }
 
-/* ty_pow(x, y) for positive normal finite x != 1, finite y != 0 and |y log x| <= 707;
- * *special = 1.0 for any other lane, else 0.0. */
 DM_INLINE double dm_pow_from_log(double x, double y, double lh, double ll, double *special);
 
+/* ty_pow(x, y) for positive normal finite x != 1, finite y != 0 and |y log x| <= 707;
+ * *special = 1.0 for any other lane, else 0.0. */
 DM_INLINE double dm_pow_lane(double x, double y, double *special)
 {
     double lh, ll;
