@@ -24,27 +24,25 @@ local t0 = mc.now()
 local reg = assert(tuiyan.register.load(path))
 local load_s = mc.now() - t0
 
-local cpu, wall, checks = {}, {}, {}
-for r = 1, reps do
-  collectgarbage()
-  local c0, w0 = os.clock(), mc.now()
-  local hte = assert(reg:check("hte"))
-  local tsme = assert(reg:check("tsme"))
-  cpu[r], wall[r] = os.clock() - c0, mc.now() - w0
-  if r == reps then checks = { hte = hte:summary(), tsme = tsme:summary() } end
-  hte, tsme = nil, nil
+-- job() REPS times, each after a full collection (the last one's results freed first): CPU and wall
+-- seconds of each, and what summarise made of the last run's results.
+local function timed(job, summarise)
+  local cpu, wall, last = {}, {}, nil
+  for r = 1, reps do
+    collectgarbage()
+    local c0, w0 = os.clock(), mc.now()
+    local a, b = job()
+    cpu[r], wall[r] = os.clock() - c0, mc.now() - w0
+    if r == reps then last = summarise(a, b) end
+    a, b = nil, nil                     -- dead registers would still hold them at the next collection
+  end
+  return cpu, wall, last
 end
 
-local pcpu, pwall, paid = {}, {}, nil
-for r = 1, reps do
-  collectgarbage()
-  local c0, w0 = os.clock(), mc.now()
-  local tsme = assert(reg:check("tsme"))
-  local pay = assert(reg:pay("wuwei"))
-  pcpu[r], pwall[r] = os.clock() - c0, mc.now() - w0
-  if r == reps then paid = pay:summary() end
-  tsme, pay = nil, nil
-end
+local cpu, wall, checks = timed(function() return assert(reg:check("hte")), assert(reg:check("tsme")) end,
+  function(hte, tsme) return { hte = hte:summary(), tsme = tsme:summary() } end)
+local pcpu, pwall, paid = timed(function() return assert(reg:check("tsme")), assert(reg:pay("wuwei")) end,
+  function(_, pay) return pay:summary() end)
 
 local function summary(s)
   local crit = setmetatable({}, json.array_meta)
